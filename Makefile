@@ -1,0 +1,36 @@
+# Koshiki: `make demo` runs the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: demo test install messages lint schema clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	scripts/ensure-system-packages.sh gettext
+	cd src/koshiki && ../../.venv/bin/koshiki manage compilemessages --ignore '.venv' >/dev/null
+
+demo: messages
+	scripts/demo.sh
+
+test: messages
+	scripts/ensure-system-packages.sh postgresql chromium
+	scripts/run-tests.sh
+
+lint: install
+	.venv/bin/ruff check src tests
+	.venv/bin/mypy src/koshiki/guidelines
+
+# Regenerate docs/profile.schema.json from the pydantic models.
+schema: install
+	$(PY) -m koshiki.guidelines.export_schema docs/profile.schema.json
+
+clean:
+	rm -rf .venv var

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The demo: migrate the embedded SQLite database, load demo data, run the worker and the web server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+K=.venv/bin/koshiki
+export KOSHIKI_VAR_DIR="${KOSHIKI_VAR_DIR:-$PWD/var}"
+$K manage migrate --noinput >/dev/null
+$K manage load_demo
+$K manage db_worker --interval 1 >"$KOSHIKI_VAR_DIR/worker.log" 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo
+echo "Worker running (log: $KOSHIKI_VAR_DIR/worker.log)."
+echo "Koshiki: http://127.0.0.1:${PORT:-8000}/  (Ctrl-C stops both)"
+$K manage runserver --noreload "127.0.0.1:${PORT:-8000}"

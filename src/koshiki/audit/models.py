@@ -1,0 +1,64 @@
+"""Audit entries and the chain head.
+
+Entries refer to users and organizations by id without foreign-key constraints: the
+trail must outlive what it describes, and an ON DELETE SET NULL would be an UPDATE,
+which the log refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=100, db_index=True, help_text="e.g. orgs.staff.joined")
+    organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organization_code = models.CharField(max_length=40, blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    clause = models.CharField(max_length=120, blank=True, help_text="The guideline clause applied.")
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["organization_id", "-seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or not kwargs.pop("_append", False):
+            raise PermissionError("audit entries are written only by koshiki.audit.chain.append")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit entries are append-only")
+
+
+class ChainHead(models.Model):
+    """One row: the last entry's seq and hash, moved by compare-and-set on every append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

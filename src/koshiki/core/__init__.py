@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every domain app uses: errors, request ids, state machines."""

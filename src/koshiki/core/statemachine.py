@@ -1,0 +1,40 @@
+"""Explicit lifecycles: an enum of states, a table of allowed moves, and a guarded move.
+
+The move is a compare-and-set on the row (UPDATE ... WHERE state = expected), so two
+people acting at once cannot both win; the loser gets InvalidTransition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .errors import InvalidTransition
+
+
+def check_transition(
+    allowed: Mapping[Any, frozenset[Any]], current: Any, target: Any, *, labels: Mapping[Any, str]
+) -> None:
+    if target not in allowed.get(current, frozenset()):
+        raise InvalidTransition(
+            _("This cannot change from “%(current)s” to “%(target)s”.")
+            % {"current": labels.get(current, current), "target": labels.get(target, target)}
+        )
+
+
+def compare_and_set(
+    instance: models.Model, field: str, expected: Any, new: Any, **also: Any
+) -> None:
+    """Move ``field`` from expected to new on the row, or raise InvalidTransition."""
+    model = type(instance)
+    updated = model._default_manager.filter(pk=instance.pk, **{field: expected}).update(
+        **{field: new}, **also
+    )
+    if updated != 1:
+        raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again."))
+    setattr(instance, field, new)
+    for name, value in also.items():
+        setattr(instance, name, value)

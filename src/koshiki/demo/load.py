@@ -1,0 +1,74 @@
+"""Load the demo through the service functions, so the demo's audit trail is real."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from koshiki.core.request_id import set_request_id
+from koshiki.orgs import services
+from koshiki.orgs.models import Organization, Staff
+
+from .data import BODIES, DEMO_PASSWORD, Body
+
+
+def _system_admin() -> object:
+    user_model = get_user_model()
+    admin = user_model.objects.filter(username="admin").first()
+    if admin is None:
+        admin = user_model.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD)
+    return admin
+
+
+def _load_body(admin: object, body: Body) -> Organization:
+    organization = Organization.objects.filter(lgcode=body.lgcode, kind=body.kind).first()
+    if organization is None:
+        organization = services.create_organization(
+            actor=admin,
+            lgcode=body.lgcode,
+            kind=body.kind,
+            name=body.name,
+            name_en=body.name_en,
+            profile_id=body.profile_id,
+            web_domains=list(body.domains),
+        )
+    departments = {d.code: d for d in organization.departments.all()}
+    for code, name in body.departments:
+        if code not in departments:
+            departments[code] = services.create_department(
+                actor=admin, organization=organization, code=code, name=name
+            )
+    for person in body.people:
+        if Staff.objects.filter(user__username=person.username).exists():
+            continue
+        staff = services.add_staff(
+            actor=admin,
+            organization=organization,
+            username=person.username,
+            display_name=person.name,
+            password=DEMO_PASSWORD,
+            department=departments[person.department] if person.department else None,
+            title=person.title,
+            email=f"{person.username}@example.lg.jp",
+            language=person.language,
+            is_org_admin=person.admin,
+        )
+        for role_id in person.roles:
+            services.assign_role(actor=admin, staff=staff, role_id=role_id)
+    return organization
+
+
+def load_demo() -> list[Organization]:
+    """Create the four demo bodies; running it again adds only what is missing."""
+    set_request_id("demo-load")
+    with transaction.atomic():
+        admin = _system_admin()
+        return [_load_body(admin, body) for body in BODIES]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    rows = [("admin", "システム管理者 (superuser)", "")]
+    for body in BODIES:
+        for person in body.people:
+            rows.append((person.username, f"{body.name} {person.title} {person.name}", ", ".join(person.roles)))
+    return rows

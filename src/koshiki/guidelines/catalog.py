@@ -1,0 +1,48 @@
+"""Where profiles live: the ones Koshiki ships, plus folders named in KOSHIKI_PROFILE_DIRS.
+
+A new body's guideline is added by dropping a YAML file into such a folder: no code.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .loader import load_profile
+from .schema import Profile
+
+BUILTIN_DIR = Path(__file__).with_name("profiles")
+
+
+def profile_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("KOSHIKI_PROFILE_DIRS", "").split(os.pathsep) if p]
+    return [BUILTIN_DIR, *extra]
+
+
+def profile_paths() -> dict[str, Path]:
+    """Profile id (the file's stem) to its file; later folders override earlier ones."""
+    found: dict[str, Path] = {}
+    for folder in profile_dirs():
+        for path in sorted(folder.glob("*.yaml")):
+            found[path.stem] = path
+    return found
+
+
+class UnknownProfile(LookupError):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime_ns: int) -> Profile:
+    return load_profile(path)
+
+
+def get_profile(profile_id: str) -> Profile:
+    """Load a profile by id; raises UnknownProfile or ProfileError with clear words."""
+    paths = profile_paths()
+    if profile_id not in paths:
+        known = ", ".join(sorted(paths)) or "(なし)"
+        raise UnknownProfile(f"プロファイル '{profile_id}' はありません（あるもの: {known}）")
+    path = paths[profile_id]
+    return _load_cached(path, path.stat().st_mtime_ns)

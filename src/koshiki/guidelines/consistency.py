@@ -1,0 +1,102 @@
+"""Checks across a profile that the schema alone cannot express.
+
+Each problem names the path of the field at fault so that the loader can point at the
+YAML line; the messages are plain words, Japanese first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .rules import Path, iter_rules
+from .schema import EXTERNAL_PARTIES, Profile
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+
+def _role_refs(profile: Profile) -> Iterator[tuple[Path, str]]:
+    yield ("account", "manager_role"), profile.account.manager_role
+    for name in ("open_account", "change_account", "close_account"):
+        workflow = getattr(profile.approvals, name)
+        base: Path = ("approvals", name)
+        for index, step in enumerate(workflow.steps):
+            yield (*base, "steps", index, "role"), step.role
+        for field in ("notify_before", "notify_after"):
+            for index, role_id in enumerate(getattr(workflow, field)):
+                yield (*base, field, index), role_id
+    for index, role_id in enumerate(profile.operating_policy.report_to):
+        yield ("operating_policy", "report_to", index), role_id
+    optional = {
+        ("posting", "approval", "approver_role"): profile.posting.approval.approver_role,
+        ("credentials", "devices", "approver_role"): profile.credentials.devices.approver_role,
+        ("reviews", "guideline_review", "owner_role"): profile.reviews.guideline_review.owner_role,
+        ("operating_policy", "review", "owner_role"): profile.operating_policy.review.owner_role,
+    }
+    for path, role_id in optional.items():
+        if role_id is not None:
+            yield path, role_id
+
+
+def _duplicates(values: list[str]) -> set[str]:
+    return {value for value, count in Counter(values).items() if count > 1}
+
+
+def find_problems(profile: Profile) -> list[Problem]:
+    """Unknown roles, duplicate ids, and citations of clauses the index does not list."""
+    problems: list[Problem] = []
+    role_ids = {role.id for role in profile.roles}
+    for dup in _duplicates([role.id for role in profile.roles]):
+        problems.append(Problem(("roles",), f"役割 id '{dup}' が重複しています / duplicate role id"))
+
+    for path, role_id in _role_refs(profile):
+        if role_id not in role_ids:
+            problems.append(
+                Problem(
+                    path,
+                    f"未定義の役割 '{role_id}' です。roles に定義されているのは "
+                    f"{', '.join(sorted(role_ids))} です / unknown role",
+                )
+            )
+
+    for p_index, playbook in enumerate(profile.incidents):
+        for s_index, step in enumerate(playbook.steps):
+            for r_index, target in enumerate(step.report_to):
+                if target not in role_ids and target not in EXTERNAL_PARTIES:
+                    problems.append(
+                        Problem(
+                            ("incidents", p_index, "steps", s_index, "report_to", r_index),
+                            f"報告先 '{target}' は役割にも外部機関 "
+                            f"({', '.join(EXTERNAL_PARTIES)}) にもありません / unknown report target",
+                        )
+                    )
+
+    clause_ids = [entry.clause for entry in profile.clauses]
+    for dup in _duplicates(clause_ids):
+        problems.append(Problem(("clauses",), f"条項 '{dup}' が索引に重複しています / duplicate clause"))
+    known = set(clause_ids)
+    for ref in iter_rules(profile):
+        cited = [("clause", ref.rule.clause)] if ref.rule.clause else []
+        cited += [("also", clause) for clause in ref.rule.also]
+        for field, clause in cited:
+            if clause not in known:
+                problems.append(
+                    Problem(
+                        (*ref.path, field),
+                        f"条項 '{clause}' が clauses の索引にありません / clause not in index",
+                    )
+                )
+
+    for field, items in (
+        ("items", [i.id for i in profile.operating_policy.items]),
+        ("rules", [r.category for r in profile.content.rules]),
+    ):
+        for dup in _duplicates(items):
+            section = "operating_policy" if field == "items" else "content"
+            problems.append(Problem((section, field), f"'{dup}' が重複しています / duplicate"))
+    return problems

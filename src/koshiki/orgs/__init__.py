@@ -1,0 +1,1 @@
+"""Organizations (public bodies), their departments, staff, roles and personnel changes."""

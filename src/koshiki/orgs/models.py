@@ -1,0 +1,143 @@
+"""Bodies, departments (所属), staff, role assignments and personnel changes (異動).
+
+Models hold data only; every change goes through koshiki.orgs.services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive (the body itself)")
+        COUNCIL = "council", _("Council (議会)")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, help_text="lgcode, or lgcode-council")
+    lgcode = models.CharField(_("local government code"), max_length=6)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EXECUTIVE)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    profile_id = models.CharField(_("guideline profile"), max_length=60)
+    profile_version = models.CharField(_("profile version"), max_length=60)
+    web_domains = models.JSONField(_("own web domains"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lgcode", "kind"], name="orgs_unique_lgcode_kind"),
+        ]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="orgs_unique_department_code"),
+        ]
+        ordering = ["organization", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Staff(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="staff")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    display_name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text="職名, e.g. 広報広聴課長")
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ja")
+    is_org_admin = models.BooleanField(
+        _("organization administrator"), default=False, help_text="Manages departments, staff and roles."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["organization", "department", "display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def current(self, on: dt.date | None = None) -> RoleAssignmentQuerySet:
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
+        )
+
+
+class RoleAssignment(models.Model):
+    """A staff member holding one of the profile's roles, from start_date until end_date."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="role_assignments")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="roles")
+    role_id = models.CharField(_("role"), max_length=60)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True, help_text="Exclusive.")
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "role_id", "start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.role_id}"
+
+
+class PersonnelChange(models.Model):
+    """異動: a join, a move or a leave, applied on its effective date (by the worker if later)."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", _("Join")
+        MOVE = "move", _("Move")
+        LEAVE = "leave", _("Leave")
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="personnel_changes")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="personnel_changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"))
+    from_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.kind} {self.effective_date}"

@@ -1,0 +1,23 @@
+"""Service functions: the only code that changes organizations, staff, roles and 異動.
+
+Each checks (permission, state, profile rule), executes, and writes its audit entry in
+one transaction, in the manner of Zulip's actions.
+"""
+
+from .organizations import create_department, create_organization, set_web_domains
+from .people import add_staff
+from .personnel import apply_due_personnel_changes, apply_personnel_change, cancel_personnel_change, record_personnel_change
+from .roles import assign_role, end_role
+
+__all__ = [
+    "add_staff",
+    "apply_due_personnel_changes",
+    "apply_personnel_change",
+    "assign_role",
+    "cancel_personnel_change",
+    "create_department",
+    "create_organization",
+    "end_role",
+    "record_personnel_change",
+    "set_web_domains",
+]

@@ -1,0 +1,123 @@
+"""Creating bodies and their departments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from koshiki.audit.services import log_action, snapshot
+from koshiki.core.errors import InvalidInput, NotPermitted
+
+from ..lgcode import is_valid_lgcode
+from ..models import Department, Organization
+from ..permissions import require_manage_org
+from ..profiles import load_profile_or_error
+
+ORG_FIELDS = ("code", "lgcode", "kind", "name", "name_en", "profile_id", "profile_version", "web_domains")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _clean_domains(domains: list[str]) -> list[str]:
+    cleaned = []
+    for domain in domains:
+        value = domain.strip().lower().rstrip(".")
+        if value.startswith(("http://", "https://")) or not _DOMAIN.match(value):
+            raise InvalidInput(
+                _("“%(domain)s” is not a domain name (write it like city.example.lg.jp).") % {"domain": domain},
+                field="web_domains",
+            )
+        cleaned.append(value)
+    return sorted(set(cleaned))
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    actor: Any,
+    lgcode: str,
+    name: str,
+    profile_id: str,
+    kind: str = Organization.Kind.EXECUTIVE,
+    name_en: str = "",
+    web_domains: list[str] | None = None,
+) -> Organization:
+    """Register a body under its guideline profile. Only system administrators may."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise NotPermitted(_("Only system administrators can register an organization."))
+    lgcode = lgcode.strip()
+    if not is_valid_lgcode(lgcode):
+        raise InvalidInput(
+            _("“%(code)s” is not a valid local government code (6 digits with check digit).") % {"code": lgcode},
+            field="lgcode",
+        )
+    if kind not in Organization.Kind.values:
+        raise InvalidInput(_("Unknown organization kind."), field="kind")
+    if not name.strip():
+        raise InvalidInput(_("Enter the organization's name."), field="name")
+    profile = load_profile_or_error(profile_id)
+    code = lgcode if kind == Organization.Kind.EXECUTIVE else f"{lgcode}-{kind}"
+    if Organization.objects.filter(code=code).exists():
+        raise InvalidInput(
+            _("Local government code %(code)s is already registered.") % {"code": code}, field="lgcode"
+        )
+    try:
+        with transaction.atomic():
+            organization = Organization.objects.create(
+                code=code,
+                lgcode=lgcode,
+                kind=kind,
+                name=name.strip(),
+                name_en=name_en.strip(),
+                profile_id=profile.id,
+                profile_version=profile.version,
+                web_domains=_clean_domains(web_domains or []),
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same code
+        raise InvalidInput(
+            _("Local government code %(code)s is already registered.") % {"code": code}, field="lgcode"
+        ) from exc
+    log_action(
+        "orgs.organization.created",
+        actor=actor,
+        obj=organization,
+        organization=organization,
+        after=snapshot(organization, ORG_FIELDS),
+    )
+    return organization
+
+
+@transaction.atomic
+def set_web_domains(*, actor: Any, organization: Organization, domains: list[str]) -> Organization:
+    require_manage_org(actor, organization)
+    before = snapshot(organization, ("web_domains",))
+    organization.web_domains = _clean_domains(domains)
+    organization.save(update_fields=["web_domains"])
+    log_action(
+        "orgs.organization.domains_changed",
+        actor=actor,
+        obj=organization,
+        before=before,
+        after=snapshot(organization, ("web_domains",)),
+    )
+    return organization
+
+
+@transaction.atomic
+def create_department(*, actor: Any, organization: Organization, code: str, name: str) -> Department:
+    require_manage_org(actor, organization)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise InvalidInput(_("Enter both the department's code and name."), field="name")
+    if Department.objects.filter(organization=organization, code=code).exists():
+        raise InvalidInput(_("Department code %(code)s is already used.") % {"code": code}, field="code")
+    department = Department.objects.create(organization=organization, code=code, name=name)
+    log_action(
+        "orgs.department.created",
+        actor=actor,
+        obj=department,
+        after=snapshot(department, ("organization", "code", "name")),
+    )
+    return department

@@ -1,0 +1,100 @@
+"""Giving and ending the profile's roles (アカウント管理者, 情報統括管理者 ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koshiki.audit.services import log_action, snapshot
+from koshiki.core.errors import InvalidInput, InvalidTransition
+
+from ..models import Department, RoleAssignment, Staff
+from ..permissions import require_manage_org
+from ..profiles import profile_for
+
+ROLE_FIELDS = ("staff", "role_id", "department", "start_date", "end_date")
+
+
+@transaction.atomic
+def assign_role(
+    *,
+    actor: Any,
+    staff: Staff,
+    role_id: str,
+    department: Department | None = None,
+    start_date: dt.date | None = None,
+) -> RoleAssignment:
+    organization = staff.organization
+    require_manage_org(actor, organization)
+    profile = profile_for(organization)
+    try:
+        role = profile.role(role_id)
+    except KeyError:
+        known = ", ".join(f"{r.name} ({r.id})" for r in profile.roles)
+        raise InvalidInput(
+            _("The guideline of %(org)s has no role “%(role)s”. Its roles are: %(known)s")
+            % {"org": organization.name, "role": role_id, "known": known},
+            field="role_id",
+        ) from None
+    if staff.status != Staff.Status.ACTIVE:
+        raise InvalidInput(_("%(name)s has left and cannot hold a role.") % {"name": staff}, field="staff")
+    if role.scope == "department":
+        department = department or staff.department
+        if department is None:
+            raise InvalidInput(
+                _("%(role)s is held per department: choose the department.") % {"role": role.name},
+                field="department",
+            )
+        if department.organization_id != organization.pk:
+            raise InvalidInput(_("That department belongs to another organization."), field="department")
+    else:
+        department = None
+    start = start_date or timezone.localdate()
+    overlapping = RoleAssignment.objects.current(start).filter(
+        staff=staff, role_id=role_id, department=department
+    )
+    if overlapping.exists():
+        raise InvalidInput(_("%(name)s already holds this role.") % {"name": staff}, field="role_id")
+    assignment = RoleAssignment.objects.create(
+        organization=organization, staff=staff, role_id=role_id, department=department, start_date=start
+    )
+    log_action(
+        "orgs.role.assigned",
+        actor=actor,
+        obj=assignment,
+        after=snapshot(assignment, ROLE_FIELDS),
+        clause=profile.cite(role.clause) if role.clause else "",
+    )
+    return assignment
+
+
+def end_role_unchecked(
+    assignment: RoleAssignment, *, actor: Any, end_date: dt.date, reason: str
+) -> RoleAssignment:
+    """End a role inside a caller's transaction that has done the checks (e.g. a 異動)."""
+    if assignment.end_date is not None and assignment.end_date <= end_date:
+        raise InvalidTransition(_("This role has already ended."))
+    before = snapshot(assignment, ROLE_FIELDS)
+    assignment.end_date = max(end_date, assignment.start_date)
+    assignment.save(update_fields=["end_date"])
+    log_action(
+        "orgs.role.ended",
+        actor=actor,
+        obj=assignment,
+        before=before,
+        after={**snapshot(assignment, ROLE_FIELDS), "reason": reason},
+    )
+    return assignment
+
+
+@transaction.atomic
+def end_role(
+    *, actor: Any, assignment: RoleAssignment, end_date: dt.date | None = None, reason: str = ""
+) -> RoleAssignment:
+    require_manage_org(actor, assignment.organization)
+    locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    return end_role_unchecked(locked, actor=actor, end_date=end_date or timezone.localdate(), reason=reason)

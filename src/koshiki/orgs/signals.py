@@ -1,0 +1,6 @@
+"""Signals other domains listen to (e.g. credential rotation on a personnel change)."""
+
+from django.dispatch import Signal
+
+#: Sent inside the transaction once a personnel change takes effect; kwargs: change.
+personnel_change_applied = Signal()

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import audit, dashboard, people, profile
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="koshiki/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", audit.audit_log, name="audit-log"),
+    path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    path("people/", people.staff_list, name="staff-list"),
+    path("people/<int:staff_id>/", people.staff_detail, name="staff-detail"),
+    path("people/<int:staff_id>/personnel/", people.personnel_change_create, name="personnel-create"),
+    path("people/<int:staff_id>/roles/", people.role_assign, name="role-assign"),
+    path("personnel/<int:change_id>/cancel/", people.personnel_change_cancel, name="personnel-cancel"),
+    path("guideline/", profile.guideline_overview, name="guideline"),
+]

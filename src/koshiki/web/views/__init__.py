@@ -1,0 +1,1 @@
+"""Views: read through scoped querysets, change only through service functions."""

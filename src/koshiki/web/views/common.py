@@ -1,0 +1,37 @@
+"""Helpers every view uses: the signed-in staff, scoped lookups, service errors as messages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+
+from koshiki.core.errors import ServiceError
+from koshiki.orgs.models import Staff
+from koshiki.orgs.scoping import scoped, staff_of
+
+M = TypeVar("M", bound=Model)
+
+
+def require_staff(request: HttpRequest) -> Staff:
+    staff = staff_of(request.user)
+    if staff is None:
+        raise Http404
+    return staff
+
+
+def get_scoped(queryset: QuerySet[M], user: Any, pk: int, *, path: str = "organization") -> M:
+    """One row of the user's own organization, or 404 (never 'exists elsewhere')."""
+    obj = scoped(queryset, user, path=path).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def report_error(request: HttpRequest, error: ServiceError, form: Any = None) -> None:
+    if form is not None and error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)

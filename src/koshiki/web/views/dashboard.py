@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from koshiki.guidelines import build_coverage
+from koshiki.orgs.models import RoleAssignment
+from koshiki.orgs.profiles import profile_for
+
+from ..attention import attention_for
+from .common import require_staff
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request)
+    profile = profile_for(staff.organization)
+    roles = []
+    for assignment in RoleAssignment.objects.current().filter(staff=staff).select_related("department"):
+        try:
+            role = profile.role(assignment.role_id)
+        except KeyError:
+            continue
+        roles.append({"role": role, "assignment": assignment, "citation": profile.cite(role.clause) if role.clause else ""})
+    coverage = build_coverage(profile)
+    return render(
+        request,
+        "koshiki/dashboard.html",
+        {
+            "items": attention_for(request.user, staff),
+            "profile": profile,
+            "roles": roles,
+            "coverage_counts": coverage.counts(),
+            "coverage_total": len(coverage.clauses),
+        },
+    )

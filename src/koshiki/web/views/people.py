@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koshiki.core.errors import ServiceError
+from koshiki.orgs import services
+from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
+from koshiki.orgs.permissions import can_manage_org
+from koshiki.orgs.profiles import profile_for
+from koshiki.orgs.scoping import scoped
+
+from ..forms import PersonnelChangeForm, RoleAssignForm
+from .common import get_scoped, report_error, require_staff
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    me = require_staff(request)
+    people = scoped(Staff.objects, request.user).select_related("department").order_by("status", "department__code", "display_name")
+    profile = profile_for(me.organization)
+    role_names = {role.id: role.name for role in profile.roles}
+    holders: dict[int, list[str]] = {}
+    for assignment in scoped(RoleAssignment.objects.current(), request.user):
+        holders.setdefault(assignment.staff_id, []).append(role_names.get(assignment.role_id, assignment.role_id))
+    rows = [{"staff": s, "roles": holders.get(s.pk, [])} for s in people]
+    return render(
+        request,
+        "koshiki/staff_list.html",
+        {"rows": rows, "can_manage": can_manage_org(request.user, me.organization)},
+    )
+
+
+def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
+    profile = profile_for(person.organization)
+    assignments = []
+    for assignment in person.roles.select_related("department").order_by("-start_date"):
+        try:
+            role = profile.role(assignment.role_id)
+            label, citation = role.name, profile.cite(role.clause) if role.clause else ""
+        except KeyError:
+            label, citation = assignment.role_id, ""
+        assignments.append({"assignment": assignment, "label": label, "citation": citation})
+    return {
+        "person": person,
+        "assignments": assignments,
+        "changes": person.personnel_changes.select_related("from_department", "to_department"),
+        "can_manage": can_manage_org(request.user, person.organization),
+        "change_form": PersonnelChangeForm(organization=person.organization),
+        "role_form": RoleAssignForm(organization=person.organization, profile=profile),
+    }
+
+
+@login_required
+def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("department", "organization"), request.user, staff_id)
+    return render(request, "koshiki/staff_detail.html", _detail_context(request, person))
+
+
+@login_required
+def personnel_change_create(request: HttpRequest, staff_id: int) -> HttpResponse:
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("organization"), request.user, staff_id)
+    if not can_manage_org(request.user, person.organization):
+        raise Http404
+    form = PersonnelChangeForm(request.POST or None, organization=person.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.record_personnel_change(
+                actor=request.user,
+                staff=person,
+                kind=form.cleaned_data["kind"],
+                effective_date=form.cleaned_data["effective_date"],
+                to_department=form.cleaned_data["to_department"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            if change.state == PersonnelChange.State.APPLIED:
+                messages.success(request, _("The personnel change has been applied."))
+            else:
+                messages.success(request, _("The personnel change is scheduled for %(date)s.") % {"date": change.effective_date})
+            return redirect("staff-detail", staff_id=person.pk)
+    context = _detail_context(request, person)
+    context["change_form"] = form
+    return render(request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("organization"), request.user, staff_id)
+    if not can_manage_org(request.user, person.organization):
+        raise Http404
+    profile = profile_for(person.organization)
+    form = RoleAssignForm(request.POST or None, organization=person.organization, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_role(
+                actor=request.user,
+                staff=person,
+                role_id=form.cleaned_data["role_id"],
+                department=form.cleaned_data["department"],
+                start_date=form.cleaned_data["start_date"],
+            )
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            messages.success(request, _("The role has been assigned."))
+            return redirect("staff-detail", staff_id=person.pk)
+    context = _detail_context(request, person)
+    context["role_form"] = form
+    return render(request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def personnel_change_cancel(request: HttpRequest, change_id: int) -> HttpResponse:
+    require_staff(request)
+    change = get_scoped(PersonnelChange.objects.select_related("organization"), request.user, change_id)
+    try:
+        services.cancel_personnel_change(actor=request.user, change=change)
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The personnel change has been cancelled."))
+    return redirect("staff-detail", staff_id=change.staff_id)

@@ -1,0 +1,74 @@
+"""In a real browser: log in, see the dashboard in Japanese, act, and find it audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ..conftest import PASSWORD
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("ログイン名").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+
+
+def test_login_shows_the_dashboard_in_japanese(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.kacho.user.username)
+    page.get_by_role("heading", name="ダッシュボード").wait_for()
+    assert page.locator("header .org").inner_text() == "いわき市"
+    assert page.get_by_role("heading", name="対応が必要なこと").is_visible()
+    screenshot(page, "dashboard-ja")
+
+
+def test_wrong_password_is_refused_in_japanese(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.kacho.user.username, "wrong-password")
+    assert page.get_by_role("alert").inner_text() == "ログイン名またはパスワードが違います。"
+
+
+def test_language_switch_to_english(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.tanto.user.username)
+    page.get_by_role("heading", name="ダッシュボード").wait_for()
+    page.locator("#lang-select").select_option("en")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    assert page.get_by_role("link", name="Audit log").is_visible()
+
+
+def test_personnel_change_in_the_browser_is_audited(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.kacho.user.username)
+    page.goto(f"{live_server.url}/people/{iwaki.tanto.pk}/")
+    form = page.locator("#personnel-form")
+    form.get_by_label("種別").select_option("move")
+    form.get_by_label("発令日").fill(timezone.localdate().isoformat())
+    form.get_by_label("異動先").select_option(label="総務部")
+    form.get_by_role("button", name="登録する").click()
+    assert page.get_by_role("status").inner_text() == "人事異動を反映しました。"
+    screenshot(page, "personnel-applied")
+    page.goto(f"{live_server.url}/audit/?action=orgs.personnel.applied")
+    assert page.locator("tbody tr").filter(has_text="担当 次郎").count() >= 1
+    page.get_by_role("button", name="改ざん検証").click()
+    assert "改ざんされていません" in page.get_by_role("status").inner_text()
+
+
+def test_personnel_form_error_is_shown_in_japanese(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.kacho.user.username)
+    page.goto(f"{live_server.url}/people/{iwaki.tanto.pk}/")
+    form = page.locator("#personnel-form")
+    form.get_by_label("種別").select_option("move")
+    form.get_by_label("発令日").fill(timezone.localdate().isoformat())
+    form.get_by_role("button", name="登録する").click()
+    assert page.get_by_text("異動先の所属を選んでください。").is_visible()
+
+
+def test_outsider_cannot_open_another_bodys_staff(page: Any, live_server: Any, iwaki: Any, outsider: Any) -> None:
+    _login(page, live_server, outsider.user.username)
+    page.get_by_role("heading", name="ダッシュボード").wait_for()
+    response = page.goto(f"{live_server.url}/people/{iwaki.tanto.pk}/")
+    assert response is not None and response.status == 404

@@ -1,0 +1,122 @@
+"""Shared fixtures: bodies built through the services, and the personas who work in them.
+
+Personas (いわき市 unless named): 広報主管課長 (organization administrator, pr_division),
+所属長 (account manager of 危機管理課), 担当者 (operator), 情報統括管理者 (ciso), and an
+outsider: 新城市's 広報 head, who must see nothing of いわき市.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+PASSWORD = "correct-horse-battery-9"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Body:
+    organization: Any
+    departments: dict[str, Any]
+    kacho: Any  # 広報主管課長
+    shozokucho: Any  # 所属長
+    tanto: Any  # 担当者
+    ciso: Any  # 情報統括管理者
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real hashing costs ~0.3 s a user; speed is for benchmarks, not tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _set_audit_triggers(enabled: bool) -> None:
+    from django.db import connection
+
+    from koshiki.audit.migrations import _triggers
+
+    with connection.cursor() as cursor:
+        for statement in _triggers.statements(connection.vendor, enabled):
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_lifted_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a flush (DELETE/TRUNCATE), which the audit log refuses by
+    design; like a DBA resetting a test database, lift the trigger for that flush only."""
+    names = set(request.fixturenames)
+    transactional = bool(names & {"transactional_db", "live_server"})
+    if not transactional and "db" not in names:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    _set_audit_triggers(True)
+    yield
+    if transactional:
+        _set_audit_triggers(False)
+
+
+@pytest.fixture
+def system_admin(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_superuser("sysadmin", "sysadmin@example.jp", PASSWORD)
+
+
+def _build_body(admin: Any, *, lgcode: str, name: str, profile_id: str, prefix: str) -> Body:
+    from koshiki.orgs import services
+
+    org = services.create_organization(
+        actor=admin, lgcode=lgcode, name=name, profile_id=profile_id, web_domains=[f"city.{prefix}.lg.jp"]
+    )
+    departments = {
+        code: services.create_department(actor=admin, organization=org, code=code, name=label)
+        for code, label in (("kouhou", "広報広聴課"), ("kiki", "危機管理課"), ("somu", "総務部"))
+    }
+
+    def person(username: str, display: str, dept: str, roles: tuple[str, ...], admin_flag: bool = False) -> Any:
+        staff = services.add_staff(
+            actor=admin,
+            organization=org,
+            username=f"{prefix}-{username}",
+            display_name=display,
+            password=PASSWORD,
+            department=departments[dept],
+            is_org_admin=admin_flag,
+        )
+        for role_id in roles:
+            services.assign_role(actor=admin, staff=staff, role_id=role_id)
+        return staff
+
+    pr_roles = ("pr_division",) if profile_id in ("iwaki", "shinshiro") else ()
+    return Body(
+        organization=org,
+        departments=departments,
+        kacho=person("kacho", "広報 花子", "kouhou", pr_roles, admin_flag=True),
+        shozokucho=person("shozokucho", "危機 太郎", "kiki", ("account_manager",)),
+        tanto=person("tanto", "担当 次郎", "kiki", ("operator",)),
+        ciso=person("ciso", "総務 三郎", "somu", ("ciso",) if profile_id == "iwaki" else ()),
+    )
+
+
+@pytest.fixture
+def iwaki(db: Any, system_admin: Any) -> Body:
+    return _build_body(system_admin, lgcode="072044", name="いわき市", profile_id="iwaki", prefix="iwaki")
+
+
+@pytest.fixture
+def shinshiro(db: Any, system_admin: Any) -> Body:
+    return _build_body(system_admin, lgcode="232211", name="新城市", profile_id="shinshiro", prefix="shinshiro")
+
+
+@pytest.fixture
+def outsider(shinshiro: Body) -> Any:
+    """A 広報 head of another body (新城市)."""
+    return shinshiro.kacho
