@@ -12,4 +12,5 @@ trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo
 echo "Worker running (log: $KOSHIKI_VAR_DIR/worker.log)."
 echo "Koshiki: http://127.0.0.1:${PORT:-8000}/  (Ctrl-C stops both)"
-$K manage runserver --noreload "127.0.0.1:${PORT:-8000}"
+# --insecure: serve static files without DEBUG (demo only; production serves them from STATIC_ROOT).
+$K manage runserver --noreload --insecure "127.0.0.1:${PORT:-8000}"

@@ -8,9 +8,9 @@ outsider: 新城市's 広報 head, who must see nothing of いわき市.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import pytest

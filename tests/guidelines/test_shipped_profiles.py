@@ -105,3 +105,10 @@ def test_citation_carries_the_bodys_name() -> None:
 
 def test_shipped_profiles_are_yaml_files_only(tmp_path: Path) -> None:
     assert all(p.suffix == ".yaml" for p in BUILTIN_DIR.iterdir() if p.is_file())
+
+
+def test_published_json_schema_is_current() -> None:
+    from koshiki.guidelines.export_schema import schema_text
+
+    published = Path(__file__).resolve().parents[2] / "docs" / "profile.schema.json"
+    assert published.read_text(encoding="utf-8") == schema_text(), "run `make schema`"

@@ -116,3 +116,34 @@ def test_audit_entries_of_one_request_share_its_request_id(iwaki: Any) -> None:
     )
     actions = set(AuditEntry.objects.filter(request_id="req-test-0001").values_list("action", flat=True))
     assert {"orgs.personnel.recorded", "orgs.personnel.applied", "orgs.staff.left"} <= actions
+
+
+def test_administrator_adds_staff_in_the_form(iwaki: Any) -> None:
+    response = _client(iwaki.kacho).post(
+        "/people/add/",
+        {"display_name": "新人 四郎", "username": "iwaki-shinjin", "department": iwaki.departments["kiki"].pk,
+         "language": "ja", "password": ""},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="orgs.staff.added", object_repr="新人 四郎").exists()
+
+
+def test_taken_login_name_gets_a_japanese_error(iwaki: Any) -> None:
+    before = AuditEntry.objects.count()
+    response = _client(iwaki.kacho).post(
+        "/people/add/", {"display_name": "重複", "username": iwaki.tanto.user.username, "language": "ja"}
+    )
+    assert response.status_code == 400
+    assert "は既に使われています" in response.content.decode()
+    assert AuditEntry.objects.count() == before
+
+
+def test_tanto_cannot_add_staff(iwaki: Any) -> None:
+    response = _client(iwaki.tanto).post("/people/add/", {"display_name": "x", "username": "x", "language": "ja"})
+    assert response.status_code == 404
+
+
+def test_administrator_adds_a_department(iwaki: Any) -> None:
+    response = _client(iwaki.kacho).post("/people/departments/add/", {"code": "kanko", "name": "観光振興課"})
+    assert response.status_code == 302
+    assert iwaki.organization.departments.filter(code="kanko").exists()

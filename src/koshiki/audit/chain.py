@@ -6,13 +6,12 @@ databases), so concurrent writers can neither fork the chain nor reuse a sequenc
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-import datetime as dt
-
 from django.utils import timezone
 
 from .canonical import GENESIS, HASHED_FIELDS, entry_hash

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import audit, guideline, manage
+from . import audit, guideline, manage, org
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     guideline.register(commands)
     audit.register(commands)
+    org.register(commands)
     manage.register(commands)
     return parser
 
@@ -24,7 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "manage":
         args.rest = rest
-    result: int = args.handler(args)
+    try:
+        result: int = args.handler(args)
+    except BrokenPipeError:  # `koshiki ... | head`: the reader has gone, which is fine
+        sys.stderr.close()
+        return 0
     return result
 
 

@@ -68,9 +68,26 @@ def _show(args: argparse.Namespace) -> int:
     print("役割 roles: " + ", ".join(f"{r.name}={r.id}" for r in profile.roles))
     for ref in iter_rules(profile):
         rule = ref.rule
-        where = profile.cite(rule.clause) if rule.clause else "（定めなし・既定値 default）"
-        print(f"  {ref.rule_id:48} {where}")
+        where = profile.cite(rule.clause) if rule.clause else "（定めなし・既定値 silent → default）"
+        settings = _settings_of(rule)
+        print(f"  {ref.rule_id:48} {where}{'  ' + settings if settings else ''}")
     return 0
+
+
+_CITATION_FIELDS = {"clause", "quote", "silent", "note", "also"}
+
+
+def _settings_of(rule: Any) -> str:
+    """The rule's own values (days, severity, steps...) in one line, nested lists left out."""
+    values = []
+    for name, value in rule.model_dump(exclude=_CITATION_FIELDS, mode="json").items():
+        if isinstance(value, (dict, list)) and name != "steps":
+            continue
+        if name == "steps":
+            value = " → ".join(step["role"] for step in value)
+        if value not in (None, "", []):
+            values.append(f"{name}={value}")
+    return " ".join(values)
 
 
 def _print_coverage(report: CoverageReport) -> None:

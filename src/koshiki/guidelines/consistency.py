@@ -92,10 +92,11 @@ def find_problems(profile: Profile) -> list[Problem]:
                     )
                 )
 
-    for field, items in (
+    keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),
-        ("rules", [r.category for r in profile.content.rules]),
-    ):
+        ("rules", [str(r.category) for r in profile.content.rules]),
+    )
+    for field, items in keyed:
         for dup in _duplicates(items):
             section = "operating_policy" if field == "items" else "content"
             problems.append(Problem((section, field), f"'{dup}' が重複しています / duplicate"))

@@ -9,10 +9,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .consistency import find_problems
 from .rules import Path, iter_rules
@@ -66,14 +66,14 @@ def _line_for(root: yaml.Node | None, path: Path) -> int | None:
     return line
 
 
-def _translate(error: dict[str, Any]) -> str:
+def _translate(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "必須の項目がありません / required field is missing"
     if kind == "extra_forbidden":
         return "この項目は定義されていません（綴りを確認してください） / unknown field"
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = (error.get("ctx") or {}).get("expected", "")
         return f"使える値は {expected} です / must be one of {expected}"
     return str(error["msg"])
 

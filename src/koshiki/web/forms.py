@@ -43,3 +43,28 @@ class RoleAssignForm(forms.Form):
         dept_field = self.fields["department"]
         assert isinstance(dept_field, forms.ModelChoiceField)
         dept_field.queryset = Department.objects.filter(organization=organization, is_active=True)
+
+
+class StaffAddForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), max_length=100)
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("ja", "日本語"), ("en", "English")])
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput, required=False,
+        help_text=_("Leave empty to create the login without a password (set it later)."),
+    )
+    is_org_admin = forms.BooleanField(label=_("Organization administrator"), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(organization=organization, is_active=True)
+
+
+class DepartmentAddForm(forms.Form):
+    code = forms.CharField(label=_("Department code"), max_length=40)
+    name = forms.CharField(label=_("Department name"), max_length=100)

@@ -10,12 +10,12 @@ DROP = {"postgresql": PG_DROP, "sqlite": SQLITE_DROP}
 
 def forwards(apps, schema_editor):
     for statement in CREATE.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
     for statement in DROP.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

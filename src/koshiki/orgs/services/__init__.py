@@ -6,7 +6,12 @@ one transaction, in the manner of Zulip's actions.
 
 from .organizations import create_department, create_organization, set_web_domains
 from .people import add_staff
-from .personnel import apply_due_personnel_changes, apply_personnel_change, cancel_personnel_change, record_personnel_change
+from .personnel import (
+    apply_due_personnel_changes,
+    apply_personnel_change,
+    cancel_personnel_change,
+    record_personnel_change,
+)
 from .roles import assign_role, end_role
 
 __all__ = [

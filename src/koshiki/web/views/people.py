@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,12 +16,12 @@ from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 
-from ..forms import PersonnelChangeForm, RoleAssignForm
+from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
 from .common import get_scoped, report_error, require_staff
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     me = require_staff(request)
     people = scoped(Staff.objects, request.user).select_related("department").order_by("status", "department__code", "display_name")
     profile = profile_for(me.organization)
@@ -31,8 +33,68 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "koshiki/staff_list.html",
-        {"rows": rows, "can_manage": can_manage_org(request.user, me.organization)},
+        {
+            "rows": rows,
+            "can_manage": can_manage_org(request.user, me.organization),
+            "staff_form": kwargs.get("staff_form") or StaffAddForm(organization=me.organization),
+            "department_form": kwargs.get("department_form") or DepartmentAddForm(),
+        },
+        status=kwargs.get("status", 200),
     )
+
+
+def _require_manager(request: HttpRequest) -> Staff:
+    me = require_staff(request)
+    if not can_manage_org(request.user, me.organization):
+        raise Http404
+    return me
+
+
+@login_required
+@require_POST
+def staff_add(request: HttpRequest) -> HttpResponse:
+    me = _require_manager(request)
+    form = StaffAddForm(request.POST, organization=me.organization)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.add_staff(
+                actor=request.user,
+                organization=me.organization,
+                username=data["username"],
+                display_name=data["display_name"],
+                password=data["password"] or None,
+                department=data["department"],
+                title=data["title"],
+                email=data["email"],
+                language=data["language"],
+                is_org_admin=data["is_org_admin"],
+            )
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": person.display_name})
+            return redirect("staff-detail", staff_id=person.pk)
+    return staff_list(request, staff_form=form, status=400)
+
+
+@login_required
+@require_POST
+def department_add(request: HttpRequest) -> HttpResponse:
+    me = _require_manager(request)
+    form = DepartmentAddForm(request.POST)
+    if form.is_valid():
+        try:
+            department = services.create_department(
+                actor=request.user, organization=me.organization, code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+            )
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            messages.success(request, _("Department %(name)s has been added.") % {"name": department.name})
+            return redirect("staff-list")
+    return staff_list(request, department_form=form, status=400)
 
 
 def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
