@@ -81,10 +81,11 @@ def _settings_of(rule: Any) -> str:
     """The rule's own values (days, severity, steps...) in one line, nested lists left out."""
     values = []
     for name, value in rule.model_dump(exclude=_CITATION_FIELDS, mode="json").items():
-        if isinstance(value, (dict, list)) and name != "steps":
+        is_chain = name == "steps" and isinstance(value, list) and all("role" in v for v in value)
+        if isinstance(value, (dict, list)) and not is_chain:
             continue
-        if name == "steps":
-            value = " → ".join(step["role"] for step in value)
+        if is_chain:
+            value = " → ".join(f"{step['role']}({step['mode']})" for step in value)
         if value not in (None, "", []):
             values.append(f"{name}={value}")
     return " ".join(values)
