@@ -28,8 +28,10 @@ def test_org_create_duplicate_code_exits_1_with_a_clear_error(iwaki: Any, capsys
     assert Organization.objects.count() == before
 
 
-def test_worker_runs_the_queued_job(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
-    """The real database backend and db_worker, one batch."""
+def test_worker_runs_the_queued_job(
+    transactional_db: Any, iwaki: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The real database backend and db_worker, one batch (it closes connections: transactional)."""
     from koshiki.orgs import services
     from koshiki.orgs.tasks import apply_due_personnel_changes_task
 
