@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import audit, guideline, manage, org
+from . import audit, check, guideline, manage, org
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="koshiki", description="Koshiki (公式) command line")
     commands = parser.add_subparsers(dest="command", required=True)
     guideline.register(commands)
+    check.register(commands)
     audit.register(commands)
     org.register(commands)
     manage.register(commands)

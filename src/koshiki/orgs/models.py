@@ -25,6 +25,10 @@ class Organization(models.Model):
     profile_id = models.CharField(_("guideline profile"), max_length=60)
     profile_version = models.CharField(_("profile version"), max_length=60)
     web_domains = models.JSONField(_("own web domains"), default=list, blank=True)
+    public_entries = models.JSONField(
+        _("public names and contacts"), default=list, blank=True,
+        help_text="Officials' names in their public role, public facilities' addresses and numbers: fine to publish.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,7 @@ Each checks (permission, state, profile rule), executes, and writes its audit en
 one transaction, in the manner of Zulip's actions.
 """
 
-from .organizations import create_department, create_organization, set_web_domains
+from .organizations import create_department, create_organization, set_public_entries, set_web_domains
 from .people import add_staff
 from .personnel import (
     apply_due_personnel_changes,
@@ -24,5 +24,6 @@ __all__ = [
     "create_organization",
     "end_role",
     "record_personnel_change",
+    "set_public_entries",
     "set_web_domains",
 ]

@@ -105,6 +105,31 @@ def set_web_domains(*, actor: Any, organization: Organization, domains: list[str
     return organization
 
 
+MAX_PUBLIC_ENTRIES = 2000
+
+
+@transaction.atomic
+def set_public_entries(*, actor: Any, organization: Organization, entries: list[str]) -> Organization:
+    """Names and contacts that the checker must not flag (市長 in office, 市役所's number...)."""
+    require_manage_org(actor, organization)
+    cleaned = list(dict.fromkeys(e.strip() for e in entries if e.strip()))
+    if len(cleaned) > MAX_PUBLIC_ENTRIES:
+        raise InvalidInput(_("At most %(n)d entries.") % {"n": MAX_PUBLIC_ENTRIES}, field="public_entries")
+    if any(len(e) > 200 for e in cleaned):
+        raise InvalidInput(_("Each entry must be at most 200 characters."), field="public_entries")
+    before = snapshot(organization, ("public_entries",))
+    organization.public_entries = cleaned
+    organization.save(update_fields=["public_entries"])
+    log_action(
+        "orgs.organization.public_entries_changed",
+        actor=actor,
+        obj=organization,
+        before=before,
+        after=snapshot(organization, ("public_entries",)),
+    )
+    return organization
+
+
 @transaction.atomic
 def create_department(*, actor: Any, organization: Organization, code: str, name: str) -> Department:
     require_manage_org(actor, organization)

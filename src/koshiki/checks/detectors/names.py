@@ -1,0 +1,99 @@
+"""Private persons' names, from Sudachi's 人名 tags plus honorifics and context.
+
+A name counts when it is a full name (姓+名) or carries an honorific (さん, 様, 氏...),
+unless it is in the body's public list or is followed by an official title (市長, 議長...):
+officials in their public role are fine to name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import CheckContext
+from ..findings import Hit
+from ..morph import Token
+from ..normalize import Normalized
+
+HONORIFICS = frozenset({"さん", "様", "さま", "氏", "君", "くん", "ちゃん", "殿", "先生"})
+OFFICIAL_TITLES = re.compile(
+    r"^(?:副?(?:市長|町長|村長|区長|知事|議長)|議員|委員長|委員|教育長|部長|局長|次長|課長|係長|室長|所長|館長|"
+    r"園長|校長|署長|センター長|会長|理事長|大臣|副大臣|政務官|市議|県議|参事|主幹|主査|主任|主事|選手|監督|"
+    r"名誉市民|氏(?:が|は)?(?:就任|講演))"
+)
+NAME_LABEL = re.compile(r"(?:氏名|お名前|名前|申込者|届出人|連絡者|担当者?)[:：\s]*$")
+
+
+def _group_names(tokens: list[Token]) -> Iterator[tuple[int, int, int]]:
+    """Runs of person-name tokens as (first token index, last+1, number of tokens)."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].is_person_name:
+            j = i + 1
+            while j < len(tokens) and tokens[j].is_person_name and tokens[j].start == tokens[j - 1].end:
+                j += 1
+            yield i, j, j - i
+            i = j
+        else:
+            i += 1
+
+
+_KANJI = re.compile(r"^[\u4e00-\u9fff々]{1,3}$")
+_KANJI_NAME = re.compile(r"^[\u4e00-\u9fff々]{3,6}$")  # 徳川家康: a full name Sudachi keeps whole
+
+
+def _surname_before(tokens: list[Token], i: int) -> bool:
+    """A given name right after a short kanji proper noun (佐多+稲子): a family name Sudachi tagged as a place."""
+    if i == 0 or not tokens[i].is_given_name:
+        return False
+    before = tokens[i - 1]
+    return before.end == tokens[i].start and before.pos[1] == "固有名詞" and bool(_KANJI.match(before.surface))
+
+
+def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, int, int]]:
+    """佐多様, 小野寺さん: kanji proper nouns (often a surname Sudachi calls a place) + honorific."""
+    for k, token in enumerate(tokens):
+        if token.surface not in HONORIFICS or token.surface == "先生" or k == 0:
+            continue
+        i = k
+        while i > 0 and k - i < 2:
+            before = tokens[i - 1]
+            if before.end != tokens[i].start or before.pos[1] != "固有名詞" or not _KANJI.match(before.surface):
+                break
+            i -= 1
+        if i < k and not any(t.is_person_name for t in tokens[i:k]):
+            yield i, k, k - i
+
+
+def find_names(normalized: Normalized, tokens: list[Token], context: CheckContext) -> Iterator[Hit]:
+    text = normalized.norm.text
+    for i, j, count in [*_group_names(tokens), *_proper_noun_before_honorific(tokens)]:
+        if _surname_before(tokens, i):
+            i, count = i - 1, count + 1
+        run = tokens[i:j]
+        start, end = run[0].start, run[-1].end
+        name = text[start:end]
+        following = text[end:end + 8]
+        nxt = tokens[j] if j < len(tokens) else None
+        honorific = nxt is not None and nxt.surface in HONORIFICS and nxt.start == end
+        full_name = (
+            (any(t.is_surname for t in run) and any(t.is_given_name for t in run) and count >= 2)
+            or (count == 1 and run[0].pos[3] == "一般" and bool(_KANJI_NAME.match(run[0].surface)))
+            or (count >= 2 and run[0].pos[1] == "固有名詞" and run[-1].is_given_name)
+        )
+        labelled = bool(NAME_LABEL.search(text[max(0, start - 8):start]))
+        if not (honorific or full_name or labelled):
+            continue
+        if OFFICIAL_TITLES.match(following.lstrip()) or context.is_public_text(name):
+            continue
+        if honorific and nxt is not None and nxt.surface == "先生":
+            continue  # teachers and doctors named in their role
+        span_end = nxt.end if honorific and nxt is not None else end
+        o_start, o_end = normalized.norm.original_span(start, span_end)
+        yield Hit(
+            "personal_info", o_start, o_end,
+            "個人の氏名の可能性があります。", "This looks like a private person's name.",
+            "本人の同意と必要性を確認し、不要なら削除してください。",
+            "Check consent and need; remove the name if it is not needed.",
+            detector="names",
+        )

@@ -1,0 +1,158 @@
+"""Personal data in normalized Japanese text: phones, e-mail, マイナンバー, 〒, addresses, births.
+
+Public contacts (the body's own numbers and addresses, given in the context, or written next
+to a public office's name) are not findings; the same formats next to a private person are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import CheckContext
+from ..findings import Hit
+from ..normalize import Normalized
+from .text import PUBLIC_PLACE_CUE, PRIVATE_CUE, window
+
+_NOT_DIGIT_BEFORE = r"(?<![0-9A-Za-z\-+])"
+_NOT_DIGIT_AFTER = r"(?![0-9A-Za-z\-])"
+_SEP = r"[\-\s]?"
+PHONE = re.compile(
+    _NOT_DIGIT_BEFORE
+    + r"(?:"
+    + r"(?:\+81" + _SEP + r"\(?0?\)?|0)(?:[789]0" + _SEP + r"\d{4}" + _SEP + r"\d{4}"  # mobile / IP
+    + r"|50" + _SEP + r"\d{4}" + _SEP + r"\d{4}"
+    + r"|120" + _SEP + r"\d{3}" + _SEP + r"\d{3}"  # free dial
+    + r"|\d{1,4}" + r"(?:[\-\s]|\(|\)|[\-\s]?\()" + r"\d{1,4}" + r"(?:[\-\s]|\))" + r"\d{4})"  # landline
+    + r")"
+    + _NOT_DIGIT_AFTER
+)
+MOBILE = re.compile(r"^(?:\+81[\-\s]?\(?0?\)?|0)[789]0")
+EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+")
+MYNUMBER = re.compile(_NOT_DIGIT_BEFORE + r"\d{4}[\-\s]?\d{4}[\-\s]?\d{4}" + _NOT_DIGIT_AFTER)
+POSTAL = re.compile(r"(?:〒\s?|郵便番号[:\s]*)\d{3}-?\d{4}(?!\d)")
+_BLOCK_NUMBER = r"(?:\d+|[一二三四五六七八九十]+)"
+ADDRESS = re.compile(
+    r"(?:(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)?"
+    r"[^\s\d、。()（）「」:：]{1,6}[市区町村郡])?"
+    r"[^\s\d、。()（）「」:：]{0,8}?"
+    + _BLOCK_NUMBER + r"丁目" + r"(?:" + _BLOCK_NUMBER + r"番地?(?:" + _BLOCK_NUMBER + r"号?)?|\d+(?:-\d+){0,2})?"
+    + r"|(?:(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)?[^\s\d、。()（）「」:：]{1,6}[市区町村郡])?"
+    r"[^\s\d、。()（）「」:：]{1,8}?\d+(?:番地?\d+号?|-\d+-\d+|-\d+(?=[^\d\-]|$))"
+)
+_ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
+DATE = re.compile(
+    r"(?:" + _ERA + r"\s?(?:\d{1,2}|元)年\s?\d{1,2}月\s?\d{1,2}日"
+    r"|(?:19|20)\d{2}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日"
+    r"|(?:19|20)\d{2}[/.\-]\d{1,2}[/.\-]\d{1,2})"
+)
+BIRTH_CUE = re.compile(r"生年月日|誕生日|生まれ|出生|満\d+歳|\d+歳")
+_LEADING_PARTICLES = frozenset("はがをにでへともの:：、")
+MYNUMBER_CUE = re.compile(r"マイナンバー|個人番号")
+
+
+def mynumber_is_valid(digits: str) -> bool:
+    """The check digit of an individual number (個人番号), per the 総務省令 formula."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    body = digits[:11]
+    total = 0
+    for n in range(1, 12):
+        p = int(body[11 - n])
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    remainder = total % 11
+    check = 0 if remainder <= 1 else 11 - remainder
+    return check == int(digits[11])
+
+
+def _is_public_context(text: str, start: int, end: int) -> bool:
+    before = window(text, start, -24)
+    after = window(text, end, 12)
+    if PRIVATE_CUE.search(before) or PRIVATE_CUE.search(after):
+        return False
+    return bool(PUBLIC_PLACE_CUE.search(before) or PUBLIC_PLACE_CUE.search(after))
+
+
+def _own_email(address: str, context: CheckContext) -> bool:
+    domain = address.rsplit("@", 1)[-1].lower()
+    if domain.endswith((".lg.jp", ".go.jp")):
+        return True
+    return any(domain == own or domain.endswith("." + own) for own in context.own_domains)
+
+
+def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
+    view = normalized.norm
+    text = view.text
+    taken: list[tuple[int, int]] = []
+
+    def hit(start: int, end: int, ja: str, en: str, suggestion_ja: str, suggestion_en: str) -> Hit:
+        taken.append((start, end))
+        o_start, o_end = view.original_span(start, end)
+        return Hit("personal_info", o_start, o_end, ja, en, suggestion_ja, suggestion_en, detector="pii")
+
+    for match in EMAIL.finditer(text):
+        if _own_email(match.group(), context) or context.is_public_text(match.group()):
+            continue
+        yield hit(match.start(), match.end(), "個人のメールアドレスの可能性があります。",
+                  "This looks like a private e-mail address.",
+                  "団体の代表アドレスに置き換えてください。", "Use the body's official address instead.")
+
+    for match in MYNUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        cue = MYNUMBER_CUE.search(window(text, match.start(), -16))
+        if mynumber_is_valid(digits) or cue:
+            yield hit(match.start(), match.end(), "マイナンバー（個人番号）の可能性があります。",
+                      "This looks like an individual number (My Number).",
+                      "個人番号は絶対に掲載しないでください。", "Never publish an individual number.")
+
+    for match in PHONE.finditer(text):
+        start, end = match.start(), match.end()
+        if any(s <= start < e for s, e in taken):
+            continue
+        digits = re.sub(r"\D", "", match.group())
+        if not (10 <= len(digits) <= 12):
+            continue
+        if context.is_public_number(match.group()):
+            continue
+        is_mobile = bool(MOBILE.match(match.group()))
+        if not is_mobile and _is_public_context(text, start, end):
+            continue
+        yield hit(start, end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
+                  "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.")
+
+    for match in POSTAL.finditer(text):
+        if context.is_public_number(match.group()) or _is_public_context(text, match.start(), match.end()):
+            continue
+        address = ADDRESS.match(text, match.end() + (1 if text[match.end():match.end() + 1] == " " else 0))
+        end = address.end() if address else match.end()
+        if address and (context.is_public_text(address.group()) or _is_public_context(text, match.start(), end)):
+            continue
+        yield hit(match.start(), end, "個人の住所（郵便番号）の可能性があります。",
+                  "This looks like a private postal address.",
+                  "個人の住所は掲載しないでください。", "Do not publish private addresses.")
+
+    for match in ADDRESS.finditer(text):
+        start, end = match.start(), match.end()
+        while end - start > 6 and text[start] in _LEADING_PARTICLES:
+            start += 1
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if context.is_public_text(text[start:end]) or _is_public_context(text, start, end):
+            continue
+        if not PRIVATE_CUE.search(window(text, start, -20) + window(text, end, 10)) and not _has_block_detail(text[start:end]):
+            continue
+        yield hit(start, end, "個人の住所の可能性があります。", "This looks like a private street address.",
+                  "個人の住所は掲載しないでください。", "Do not publish private addresses.")
+
+    for match in DATE.finditer(text):
+        before = window(text, match.start(), -14)
+        after = window(text, match.end(), 8)
+        if BIRTH_CUE.search(before) or re.match(r"\s?(?:生まれ|生|出生)", after):
+            yield hit(match.start(), match.end(), "生年月日の可能性があります。", "This looks like a date of birth.",
+                      "個人の生年月日は掲載しないでください。", "Do not publish dates of birth.")
+
+
+def _has_block_detail(address: str) -> bool:
+    """番地・号 down to the house: 1-2-3 or 2番3号 (a bare 中央1丁目 is an area, not a home)."""
+    return bool(re.search(r"\d+-\d+-\d+|番地?\d+号?|\d+番\d+|丁目\d+-\d+|丁目\d+番", address))
