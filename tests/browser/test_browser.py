@@ -72,3 +72,18 @@ def test_outsider_cannot_open_another_bodys_staff(page: Any, live_server: Any, i
     page.get_by_role("heading", name="ダッシュボード").wait_for()
     response = page.goto(f"{live_server.url}/people/{iwaki.tanto.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_live_check_highlights_a_phone_number_with_its_clause(page: Any, live_server: Any, iwaki: Any) -> None:
+    _login(page, live_server, iwaki.tanto.user.username)
+    page.get_by_role("link", name="投稿チェック").click()
+    page.get_by_label("投稿本文").fill("落とし物の連絡は山田花子さん（090-1234-5678）まで")
+    mark = page.locator("#post-preview mark.sev-block").first
+    mark.wait_for()
+    assert page.locator("#post-preview mark").nth(1).inner_text() == "090-1234-5678"
+    assert "個人情報（禁止）" in page.locator("#post-findings").inner_text()
+    assert "「いわき市 第5 2(2)①」" in page.locator("#post-findings").inner_text()
+    assert "「いわき市 第5 2(2)①」" in (mark.get_attribute("title") or "")
+    screenshot(page, "live-check")
+    page.get_by_label("投稿本文").fill("市民会館で講演会を開催します。")
+    page.locator("#post-clean").wait_for(state="visible")

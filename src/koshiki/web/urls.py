@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, dashboard, people, profile
+from .views import audit, checking, dashboard, people, profile, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -21,4 +21,7 @@ urlpatterns = [
     path("people/<int:staff_id>/roles/", people.role_assign, name="role-assign"),
     path("personnel/<int:change_id>/cancel/", people.personnel_change_cancel, name="personnel-cancel"),
     path("guideline/", profile.guideline_overview, name="guideline"),
+    path("check/", checking.check_page, name="check"),
+    path("check/api/", checking.check_api, name="check-api"),
+    path("settings/", settings.organization_settings, name="org-settings"),
 ]

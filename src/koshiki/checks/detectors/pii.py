@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..context import CheckContext
 from ..findings import Hit
 from ..normalize import Normalized
-from .text import PUBLIC_PLACE_CUE, PRIVATE_CUE, window
+from .text import PRIVATE_CUE, PUBLIC_PLACE_CUE, window
 
 _NOT_DIGIT_BEFORE = r"(?<![0-9A-Za-z\-+])"
 _NOT_DIGIT_AFTER = r"(?![0-9A-Za-z\-])"
