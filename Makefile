@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test install messages lint schema clean
+.PHONY: demo test install messages lint schema eval bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -32,5 +32,14 @@ lint: install
 schema: install
 	$(PY) -m koshiki.guidelines.export_schema docs/profile.schema.json
 
+# Accuracy of koshiki.checks on the labelled corpus (per-category precision/recall, false alarms).
+eval: install
+	$(PY) benchmarks/eval_checks.py
+
+# Speed of koshiki.checks against presidio + GiNZA (the baseline gets its own virtualenv).
+bench: install
+	benchmarks/setup-baseline.sh
+	$(PY) benchmarks/bench_checks.py
+
 clean:
-	rm -rf .venv var
+	rm -rf .venv .venv-bench var

@@ -54,7 +54,11 @@ def test_mynumber_needs_its_check_digit(iwaki_context: CheckContext) -> None:
 
 
 def test_birth_date_in_wareki_is_found(iwaki_context: CheckContext) -> None:
-    assert ("personal_info", "昭和45年3月2日") in _found("昭和45年3月2日生まれの方", iwaki_context)
+    assert ("personal_info", "昭和45年3月2日") in _found("申込者の生年月日：昭和45年3月2日", iwaki_context)
+
+
+def test_an_age_group_is_not_a_birth_date(iwaki_context: CheckContext) -> None:
+    assert _found("平成21年4月2日～平成22年4月1日生まれの方が対象です。", iwaki_context) == []
 
 
 def test_event_date_is_not_a_birth_date(iwaki_context: CheckContext) -> None:

@@ -87,7 +87,7 @@ def _fix_digits(view: View) -> View:
     while i < n:
         if chars[i] in _KANJI_DIGITS:
             j = i
-            while j < n and (chars[j] in _KANJI_DIGITS or chars[j] in _DASHES):
+            while j < n and (chars[j] in _KANJI_DIGITS or chars[j] in _DASHES or chars[j] in "・･ "):
                 j += 1
             run = [c for c in chars[i:j] if c in _KANJI_DIGITS]
             touches_digit = (i > 0 and _is_digitish(chars[i - 1])) or (j < n and _is_digitish(chars[j]))

@@ -35,6 +35,8 @@ class Entry:
     pos: tuple[str, ...]
     message_ja: str
     message_en: str
+    unless_post: bool = False  # look for `unless` in the whole post (awareness posts), not the sentence
+    requires_post: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class PatternRule:
     regex: re.Pattern[str]
     message_ja: str
     message_en: str
+    view: str = "norm"
+    unless: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -83,10 +87,17 @@ def load_lexicon() -> Lexicon:
                     pos=tuple(pos_for.get(term, ())),
                     message_ja=rule["message_ja"],
                     message_en=rule["message_en"],
+                    unless_post=rule.get("unless_scope") == "post",
+                    requires_post=rule.get("requires_scope") == "post",
                 )
             )
-    for rule in spec.get("patterns", []):
-        lexicon.patterns.append(PatternRule(rule["category"], re.compile(rule["regex"]), rule["message_ja"], rule["message_en"]))
+    for rule in [*spec.get("patterns", []), *spec.get("context_patterns", [])]:
+        lexicon.patterns.append(
+            PatternRule(
+                rule["category"], re.compile(rule["regex"]), rule["message_ja"], rule["message_en"],
+                view=rule.get("view", "norm"), unless=_alternation(rule.get("unless")),
+            )
+        )
     masked = spec.get("masked", {})
     mask_class = "[" + re.escape(masked.get("mask_chars", "")) + "]"
     for rule in masked.get("rules", []):
@@ -147,20 +158,18 @@ def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterato
             if entry.pos and boundaries.starts.get(o_start) not in entry.pos:
                 continue
             sentence = _sentence(normalized.norm.text, *_norm_span(normalized, o_start, o_end))
-            if entry.unless is not None and entry.unless.search(sentence):
+            post = normalized.norm.text
+            if entry.unless is not None and entry.unless.search(post if entry.unless_post else sentence):
                 continue
-            if entry.requires is not None and not entry.requires.search(sentence):
+            if entry.requires is not None and not entry.requires.search(post if entry.requires_post else sentence):
                 continue
             yield Hit(entry.category, o_start, o_end, entry.message_ja, entry.message_en, detector="lexicon")
-    norm = normalized.norm
     for rule in lexicon.patterns:
-        for match in rule.regex.finditer(norm.text):
-            o_start, o_end = norm.original_span(match.start(), match.end())
-            if rule.category == "illegal":
-                sentence = _sentence(norm.text, match.start(), match.end())
-                illegal_unless = next((e.unless for e in lexicon.entries if e.category == "illegal"), None)
-                if illegal_unless is not None and illegal_unless.search(sentence) and "爆" not in match.group():
-                    continue
+        view = getattr(normalized, rule.view)
+        for match in rule.regex.finditer(view.text):
+            if rule.unless is not None and rule.unless.search(_sentence(view.text, match.start(), match.end())):
+                continue
+            o_start, o_end = view.original_span(match.start(), match.end())
             yield Hit(rule.category, o_start, o_end, rule.message_ja, rule.message_en, detector="lexicon")
 
 

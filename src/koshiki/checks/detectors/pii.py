@@ -27,6 +27,7 @@ PHONE = re.compile(
     + r")"
     + _NOT_DIGIT_AFTER
 )
+SQUEEZED_MOBILE = re.compile(r"(?<![0-9])0[789]0-?\d{4}-?\d{4}(?![0-9])")
 MOBILE = re.compile(r"^(?:\+81[\-\s]?\(?0?\)?|0)[789]0")
 EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+")
 MYNUMBER = re.compile(_NOT_DIGIT_BEFORE + r"\d{4}[\-\s]?\d{4}[\-\s]?\d{4}" + _NOT_DIGIT_AFTER)
@@ -47,6 +48,8 @@ DATE = re.compile(
     r"|(?:19|20)\d{2}[/.\-]\d{1,2}[/.\-]\d{1,2})"
 )
 BIRTH_CUE = re.compile(r"生年月日|誕生日|生まれ|出生|満\d+歳|\d+歳")
+_COHORT = re.compile(r"[～〜~\-]|から|以降|以前")
+_COHORT_AFTER = re.compile(r"\s?(?:[～〜~\-]|から|まで|以降|以前|生まれの方|生まれの人|生まれ以降|までに生まれ|以前に生まれ)")
 _LEADING_PARTICLES = frozenset("はがをにでへともの:：、")
 MYNUMBER_CUE = re.compile(r"マイナンバー|個人番号")
 
@@ -121,6 +124,17 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         yield hit(start, end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
                   "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.")
 
+    # Spaced-out or dotted mobile numbers (0 9 0 - ..., 〇九〇・一二三四・...): look in the squeezed view.
+    squeezed = normalized.squeezed
+    for match in SQUEEZED_MOBILE.finditer(squeezed.text):
+        o_start, o_end = squeezed.original_span(match.start(), match.end())
+        if any(view.original_span(s, e)[0] <= o_start < view.original_span(s, e)[1] for s, e in taken):
+            continue
+        if context.is_public_number(match.group()):
+            continue
+        yield Hit("personal_info", o_start, o_end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
+                  "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.", detector="pii")
+
     for match in POSTAL.finditer(text):
         if context.is_public_number(match.group()) or _is_public_context(text, match.start(), match.end()):
             continue
@@ -148,6 +162,8 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
     for match in DATE.finditer(text):
         before = window(text, match.start(), -14)
         after = window(text, match.end(), 8)
+        if _COHORT.search(window(text, match.start(), -3)) or _COHORT_AFTER.match(after):
+            continue  # 平成21年4月2日～平成22年4月1日生まれの方: an age group, not a person
         if BIRTH_CUE.search(before) or re.match(r"\s?(?:生まれ|生|出生)", after):
             yield hit(match.start(), match.end(), "生年月日の可能性があります。", "This looks like a date of birth.",
                       "個人の生年月日は掲載しないでください。", "Do not publish dates of birth.")
