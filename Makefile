@@ -26,7 +26,7 @@ test: messages
 
 lint: install
 	.venv/bin/ruff check src tests
-	.venv/bin/mypy src/koshiki/guidelines
+	.venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
 
 # Regenerate docs/profile.schema.json from the pydantic models.
 schema: install

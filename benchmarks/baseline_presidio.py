@@ -41,7 +41,13 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import spacy  # noqa: E402
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry  # noqa: E402
+from presidio_analyzer import (  # noqa: E402
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine  # noqa: E402
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer  # noqa: E402
 from thinc.api import NumpyOps, set_current_ops  # noqa: E402
@@ -78,10 +84,10 @@ def build_analyzer(patterns: dict[str, str]) -> AnalyzerEngine:
     ner_config = NerModelConfiguration(model_to_presidio_entity_mapping=dict(LABEL_MAP))
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": LANG, "model_name": MODEL}], ner_model_configuration=ner_config)
     nlp_engine.load()
-    ner_labels = nlp_engine.get_nlp(LANG).get_pipe("ner").labels
+    ner_labels = nlp_engine.get_nlp(LANG).pipe_labels["ner"]
     ner_config.labels_to_ignore = [label for label in ner_labels if label not in LABEL_MAP]
 
-    recognizers: list = [SpacyRecognizer(supported_language=LANG, supported_entities=["PERSON", "LOCATION"])]
+    recognizers: list[EntityRecognizer] = [SpacyRecognizer(supported_language=LANG, supported_entities=["PERSON", "LOCATION"])]
     recognizers += [
         PatternRecognizer(
             supported_entity=entity, name=f"{entity}_ja", supported_language=LANG,

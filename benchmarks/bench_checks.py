@@ -66,7 +66,7 @@ def run_baseline(limit: int) -> dict[str, float] | None:
         return None
     patterns = {
         "JP_PHONE": pii.PHONE.pattern, "EMAIL_ADDRESS": pii.EMAIL.pattern, "JP_POSTAL": pii.POSTAL.pattern,
-        "JP_MYNUMBER": pii.MYNUMBER.pattern, "JP_ADDRESS": pii.ADDRESS.pattern, "JP_DATE": pii.DATE.pattern,
+        "JP_MYNUMBER": pii.MYNUMBER.pattern, "JP_ADDRESS": pii.BLOCK.pattern, "JP_DATE": pii.DATE.pattern,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(patterns, handle, ensure_ascii=False)

@@ -7,7 +7,7 @@ status=0
 
 echo "== Lint (ruff) and types (mypy, strict for the Django-free core)"
 .venv/bin/ruff check src tests || status=1
-.venv/bin/mypy src/koshiki/guidelines || status=1
+.venv/bin/mypy src/koshiki/guidelines src/koshiki/checks || status=1
 
 echo "== Test suite on SQLite"
 KOSHIKI_VAR_DIR="$PWD/var/test-sqlite" $PY -m pytest "$@" || status=1

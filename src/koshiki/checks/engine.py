@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .context import CheckContext
 from .detectors.lexicon import Boundaries, find_lexicon_hits
 from .detectors.links import find_link_hits
-from .detectors.names import find_names
+from .detectors.names import NAME_CUE, find_names
 from .detectors.pii import find_pii
 from .detectors.platform import LIMITS, find_platform_hits
 from .detectors.posts import find_alt_text_hits, find_correction_hits
 from .findings import SEVERITY_ORDER, CheckInputError, Finding, Hit
-from .morph import tokenize
+from .morph import LazyTokens
 from .normalize import normalize
 
 MAX_CHARS = 100_000  # well above any platform's limit (Facebook 63,206)
@@ -24,8 +25,11 @@ def _clean(text: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogate(text) else text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def _finding(hit: Hit, context: CheckContext) -> Finding:
@@ -67,8 +71,12 @@ def check(
     platform: str = "x",
     alt_texts: Sequence[str | None] = (),
     is_correction: bool = False,
+    thorough: bool = False,
 ) -> list[Finding]:
-    """Findings for one post, ordered by position; spans index the text as given."""
+    """Findings for one post, ordered by position; spans index the text as given.
+
+    ``thorough`` runs morphological analysis on every sentence (bare full names without any
+    cue); by default only sentences the fast pass flags are analysed, so it keeps up with typing."""
     if not isinstance(text, str):
         raise CheckInputError("本文は文字列で指定してください。 / text must be a string")
     if len(text) > MAX_CHARS:
@@ -79,13 +87,14 @@ def check(
         raise CheckInputError(f"未対応のプラットフォームです: {platform} / unknown platform")
     text = _clean(text)
     normalized = normalize(text)
-    tokens = tokenize(normalized.norm.text) if normalized.norm.text.strip() else []
-    boundaries = Boundaries.from_tokens(tokens, normalized.norm)
+    lazy = LazyTokens(normalized.norm.text, thorough=thorough)
+    for cue in NAME_CUE.finditer(normalized.norm.text):
+        lazy.ensure(cue.start(), cue.end())
     hits: list[Hit] = []
     hits += find_pii(normalized, context)
-    hits += find_names(normalized, tokens, context)
+    hits += find_names(normalized, lazy.all(), context)
     hits += find_link_hits(normalized, context)
-    hits += find_lexicon_hits(normalized, boundaries)
+    hits += find_lexicon_hits(normalized, Boundaries(lazy, normalized.norm))
     hits += find_platform_hits(text, platform)
     hits += find_correction_hits(normalized.norm.text, is_correction)
     hits += find_alt_text_hits(text, alt_texts)

@@ -18,7 +18,7 @@ import ahocorasick_rs
 import yaml
 
 from ..findings import Hit
-from ..morph import Token
+from ..morph import LazyTokens
 from ..normalize import Normalized, View
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -47,6 +47,7 @@ class PatternRule:
     message_en: str
     view: str = "norm"
     unless: re.Pattern[str] | None = None
+    hint: re.Pattern[str] | None = None  # a cheap pre-check: skip the pattern when the hint is absent
 
 
 @dataclass
@@ -96,6 +97,7 @@ def load_lexicon() -> Lexicon:
             PatternRule(
                 rule["category"], re.compile(rule["regex"]), rule["message_ja"], rule["message_en"],
                 view=rule.get("view", "norm"), unless=_alternation(rule.get("unless")),
+                hint=re.compile(rule["hint"]) if "hint" in rule else None,
             )
         )
     masked = spec.get("masked", {})
@@ -116,31 +118,53 @@ def load_lexicon() -> Lexicon:
     return lexicon
 
 
+@lru_cache(maxsize=16)
+def _sentence_ends(text: str) -> list[int]:
+    return [m.start() for m in _SENTENCE_END.finditer(text)]
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_END.search(text, end)
-    right = right_match.start() if right_match else len(text)
+    ends = _sentence_ends(text)
+    i = bisect.bisect_left(ends, start)
+    left = ends[i - 1] + 1 if i > 0 else 0
+    j = bisect.bisect_left(ends, end)
+    right = ends[j] if j < len(ends) else len(text)
     return text[left:right]
 
 
-@dataclass(frozen=True)
 class Boundaries:
-    """Morpheme boundaries and the part of speech starting at each, in ORIGINAL offsets."""
+    """Morpheme boundaries and the part of speech starting at each, in ORIGINAL offsets.
 
-    starts: dict[int, str]
-    ends: frozenset[int]
+    Sentences are analysed on demand: most posts have no word-list hit and never need them."""
 
-    @classmethod
-    def from_tokens(cls, tokens: list[Token], view: View) -> Boundaries:
-        starts: dict[int, str] = {}
-        ends: set[int] = set()
-        for token in tokens:
-            if token.end <= token.start:
+    def __init__(self, tokens: LazyTokens, view: View) -> None:
+        self._lazy = tokens
+        self._view = view
+        self._starts: dict[int, str] = {}
+        self._ends: set[int] = set()
+        self._seen: set[int] = set()
+
+    def around(self, norm_start: int, norm_end: int) -> Boundaries:
+        """Make sure the sentences around this normalized span are analysed."""
+        self._lazy.ensure(norm_start, norm_end)
+        for key, tokens in self._lazy.by_sentence().items():
+            if key in self._seen:
                 continue
-            o_start, o_end = view.original_span(token.start, token.end)
-            starts.setdefault(o_start, token.pos[0])
-            ends.add(o_end)
-        return cls(starts, frozenset(ends))
+            self._seen.add(key)
+            for token in tokens:
+                if token.end > token.start:
+                    o_start, o_end = self._view.original_span(token.start, token.end)
+                    self._starts.setdefault(o_start, token.pos[0])
+                    self._ends.add(o_end)
+        return self
+
+    @property
+    def starts(self) -> dict[int, str]:
+        return self._starts
+
+    @property
+    def ends(self) -> set[int]:
+        return self._ends
 
 
 def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterator[Hit]:
@@ -153,6 +177,8 @@ def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterato
         for index, start, end in lexicon.matchers[view_name].find_matches_as_indexes(view.text):
             entry = entries[index]
             o_start, o_end = view.original_span(start, end)
+            if entry.token_boundary or entry.pos:
+                boundaries.around(*_norm_span(normalized, o_start, o_end))
             if entry.token_boundary and (o_start not in boundaries.starts or o_end not in boundaries.ends):
                 continue
             if entry.pos and boundaries.starts.get(o_start) not in entry.pos:
@@ -166,6 +192,8 @@ def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterato
             yield Hit(entry.category, o_start, o_end, entry.message_ja, entry.message_en, detector="lexicon")
     for rule in lexicon.patterns:
         view = getattr(normalized, rule.view)
+        if rule.hint is not None and not rule.hint.search(view.text):
+            continue
         for match in rule.regex.finditer(view.text):
             if rule.unless is not None and rule.unless.search(_sentence(view.text, match.start(), match.end())):
                 continue

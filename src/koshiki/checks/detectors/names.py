@@ -21,6 +21,11 @@ OFFICIAL_TITLES = re.compile(
     r"園長|校長|署長|センター長|会長|理事長|大臣|副大臣|政務官|市議|県議|参事|主幹|主査|主任|主事|選手|監督|"
     r"名誉市民|氏(?:が|は)?(?:就任|講演))"
 )
+#: The fast pass: where a private person's name may stand. Only these sentences go to Sudachi.
+NAME_CUE = re.compile(
+    r"(?<![皆客方])(?:さん|様|さま|氏|君|くん|ちゃん|殿)|氏名|名前|申込者|届出人|連絡者|担当者?[:：]|受賞者|代表者|世話人|"
+    r"[\u4e00-\u9fff々]{2,4}[ 　]?[\u4e00-\u9fff々]{1,3}[ 　]*(?:[(（]\d{1,3}[)）]|\d{1,3}歳)|在住の"
+)
 NAME_LABEL = re.compile(r"(?:氏名|お名前|名前|申込者|届出人|連絡者|担当者?)[:：\s]*$")
 
 

@@ -33,14 +33,30 @@ EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]
 MYNUMBER = re.compile(_NOT_DIGIT_BEFORE + r"\d{4}[\-\s]?\d{4}[\-\s]?\d{4}" + _NOT_DIGIT_AFTER)
 POSTAL = re.compile(r"(?:〒\s?|郵便番号[:\s]*)\d{3}-?\d{4}(?!\d)")
 _BLOCK_NUMBER = r"(?:\d+|[一二三四五六七八九十]+)"
-ADDRESS = re.compile(
-    r"(?:(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)?"
-    r"[^\s\d、。()（）「」:：]{1,6}[市区町村郡])?"
-    r"[^\s\d、。()（）「」:：]{0,8}?"
-    + _BLOCK_NUMBER + r"丁目" + r"(?:" + _BLOCK_NUMBER + r"番地?(?:" + _BLOCK_NUMBER + r"号?)?|\d+(?:-\d+){0,2})?"
-    + r"|(?:(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)?[^\s\d、。()（）「」:：]{1,6}[市区町村郡])?"
-    r"[^\s\d、。()（）「」:：]{1,8}?\d+(?:番地?\d+号?|-\d+-\d+|-\d+(?=[^\d\-]|$))"
+#: The house-number part of an address; the locality before it is found by looking left.
+BLOCK = re.compile(
+    _BLOCK_NUMBER + r"丁目(?:" + _BLOCK_NUMBER + r"番地?(?:" + _BLOCK_NUMBER + r"号?)?|\d+(?:-\d+){0,2})?"
+    r"|(?<![\d\-])\d+(?:番地?\d+号?|-\d+-\d+|-\d+(?=[^\d\-]|$))"
 )
+PREFECTURE = re.compile("北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県")
+_LOCALITY_STOP = re.compile(r"[\s\d、。,()（）「」『』:：【】・/]")
+_LOCALITY_MAX = 16
+_PARTICLE = re.compile(r".*[はをにでへ]")
+
+
+def address_start(text: str, block_start: int) -> int:
+    """Where the locality before a house number begins: back to a prefecture, or to punctuation."""
+    low = max(0, block_start - _LOCALITY_MAX)
+    before = text[low:block_start]
+    stops = [m.end() for m in _LOCALITY_STOP.finditer(before)]
+    start = low + (stops[-1] if stops else 0)
+    particle = _PARTICLE.search(text, start, block_start)
+    if particle:  # 自宅は中央町1-2-3: the address begins after the particle
+        start = particle.end()
+    prefecture = PREFECTURE.search(text, start, block_start)
+    return prefecture.start() if prefecture else start
+
+
 _ERA = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
 DATE = re.compile(
     r"(?:" + _ERA + r"\s?(?:\d{1,2}|元)年\s?\d{1,2}月\s?\d{1,2}日"
@@ -50,6 +66,8 @@ DATE = re.compile(
 BIRTH_CUE = re.compile(r"生年月日|誕生日|生まれ|出生|満\d+歳|\d+歳")
 _COHORT = re.compile(r"[～〜~\-]|から|以降|以前")
 _COHORT_AFTER = re.compile(r"\s?(?:[～〜~\-]|から|まで|以降|以前|生まれの方|生まれの人|生まれ以降|までに生まれ|以前に生まれ)")
+_DIGIT = re.compile(r"\d")
+_ADDRESS_HINT = re.compile(r"丁目|\d番|\d-\d+-\d|\d-\d+(?:[^\d\-]|$)")
 _LEADING_PARTICLES = frozenset("はがをにでへともの:：、")
 MYNUMBER_CUE = re.compile(r"マイナンバー|個人番号")
 
@@ -94,14 +112,15 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         o_start, o_end = view.original_span(start, end)
         return Hit("personal_info", o_start, o_end, ja, en, suggestion_ja, suggestion_en, detector="pii")
 
-    for match in EMAIL.finditer(text):
+    has_digit = _DIGIT.search(text) is not None
+    for match in EMAIL.finditer(text) if "@" in text else ():
         if _own_email(match.group(), context) or context.is_public_text(match.group()):
             continue
         yield hit(match.start(), match.end(), "個人のメールアドレスの可能性があります。",
                   "This looks like a private e-mail address.",
                   "団体の代表アドレスに置き換えてください。", "Use the body's official address instead.")
 
-    for match in MYNUMBER.finditer(text):
+    for match in MYNUMBER.finditer(text) if has_digit else ():
         digits = re.sub(r"\D", "", match.group())
         cue = MYNUMBER_CUE.search(window(text, match.start(), -16))
         if mynumber_is_valid(digits) or cue:
@@ -109,7 +128,7 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
                       "This looks like an individual number (My Number).",
                       "個人番号は絶対に掲載しないでください。", "Never publish an individual number.")
 
-    for match in PHONE.finditer(text):
+    for match in PHONE.finditer(text) if has_digit else ():
         start, end = match.start(), match.end()
         if any(s <= start < e for s, e in taken):
             continue
@@ -126,7 +145,7 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
 
     # Spaced-out or dotted mobile numbers (0 9 0 - ..., 〇九〇・一二三四・...): look in the squeezed view.
     squeezed = normalized.squeezed
-    for match in SQUEEZED_MOBILE.finditer(squeezed.text):
+    for match in SQUEEZED_MOBILE.finditer(squeezed.text) if has_digit else ():
         o_start, o_end = squeezed.original_span(match.start(), match.end())
         if any(view.original_span(s, e)[0] <= o_start < view.original_span(s, e)[1] for s, e in taken):
             continue
@@ -135,19 +154,22 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         yield Hit("personal_info", o_start, o_end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
                   "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.", detector="pii")
 
-    for match in POSTAL.finditer(text):
+    for match in POSTAL.finditer(text) if ("〒" in text or "郵便番号" in text) else ():
         if context.is_public_number(match.group()) or _is_public_context(text, match.start(), match.end()):
             continue
-        address = ADDRESS.match(text, match.end() + (1 if text[match.end():match.end() + 1] == " " else 0))
-        end = address.end() if address else match.end()
-        if address and (context.is_public_text(address.group()) or _is_public_context(text, match.start(), end)):
+        address_from = match.end() + (1 if text[match.end():match.end() + 1] == " " else 0)
+        block = BLOCK.search(text, address_from, address_from + _LOCALITY_MAX + 12)
+        end = block.end() if block and address_start(text, block.start()) <= address_from else match.end()
+        if context.is_public_text(text[address_from:end]) or _is_public_context(text, match.start(), end):
             continue
         yield hit(match.start(), end, "個人の住所（郵便番号）の可能性があります。",
                   "This looks like a private postal address.",
                   "個人の住所は掲載しないでください。", "Do not publish private addresses.")
 
-    for match in ADDRESS.finditer(text):
-        start, end = match.start(), match.end()
+    for match in BLOCK.finditer(text) if _ADDRESS_HINT.search(text) else ():
+        start, end = address_start(text, match.start()), match.end()
+        if start == match.start() and "丁目" not in match.group():
+            continue  # a bare 1-2-3 with no place name before it is not an address
         while end - start > 6 and text[start] in _LEADING_PARTICLES:
             start += 1
         if any(s < end and start < e for s, e in taken):
@@ -159,7 +181,7 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         yield hit(start, end, "個人の住所の可能性があります。", "This looks like a private street address.",
                   "個人の住所は掲載しないでください。", "Do not publish private addresses.")
 
-    for match in DATE.finditer(text):
+    for match in DATE.finditer(text) if has_digit else ():
         before = window(text, match.start(), -14)
         after = window(text, match.end(), 8)
         if _COHORT.search(window(text, match.start(), -3)) or _COHORT_AFTER.match(after):
