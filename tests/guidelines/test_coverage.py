@@ -21,8 +21,13 @@ def test_clause_carried_by_a_built_component_is_enforced() -> None:
 
 
 def test_clause_carried_by_an_unbuilt_component_is_planned() -> None:
-    assert not COMPONENTS["content"].available
-    assert _status("2(1)") == "planned"
+    assert not COMPONENTS["operating_policy"].available
+    assert _status("1(2)") == "planned"
+
+
+def test_content_rules_are_enforced_by_the_checker() -> None:
+    assert COMPONENTS["content"].available
+    assert _status("2(1)") == "enforced"
 
 
 def test_clause_with_only_guidance_is_human_judgment() -> None:

@@ -25,7 +25,7 @@ _KANJI_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "�
                  "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _INVISIBLE = frozenset({"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202b",
                         "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u00ad"})
-_SQUEEZE = re.compile(r"[\s・･.,、，。*＊_＿~～/／|｜\u3000]+")
+_SQUEEZE = re.compile(r"[ \t\u3000・･.,、，*＊_＿~～/／|｜]+")  # keeps 。 and line breaks: sentences stay apart
 _KANJI_DIGIT_RUN = re.compile(r"[〇○零一二三四五六七八九][〇○零一二三四五六七八九" + re.escape(_DASHES) + r"・･ ]*")
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[" + re.escape(_DASHES) + r"](?=[0-9])")
 

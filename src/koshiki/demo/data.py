@@ -31,6 +31,7 @@ class Body:
     name_en: str
     profile_id: str
     domains: tuple[str, ...]
+    public: tuple[str, ...]
     departments: tuple[tuple[str, str], ...]
     people: tuple[Person, ...] = field(default_factory=tuple)
 
@@ -38,6 +39,7 @@ class Body:
 BODIES: tuple[Body, ...] = (
     Body(
         "072044", "executive", "いわき市", "Iwaki City", "iwaki", ("city.iwaki.lg.jp",),
+        ("いわき市役所 福島県いわき市平字梅本21 0246-22-1111", "いわき総合図書館 0246-22-5552"),
         (("fk", "総合政策部 ふるさと発信課"), ("sp", "総合政策部"), ("sm", "総務部"),
          ("kk", "総務部 危機管理課"), ("tosho", "教育委員会 いわき総合図書館")),
         (
@@ -51,6 +53,7 @@ BODIES: tuple[Body, ...] = (
     ),
     Body(
         "082244", "council", "守谷市議会", "Moriya City Council", "moriya-council", ("city.moriya.ibaraki.jp",),
+        ("守谷市役所 茨城県守谷市大柏950-1 0297-45-1111",),
         (("jimu", "議会事務局"),),
         (
             Person("moriya-jimukyokucho", "飯田 和夫", "議会事務局長", "jimu", (), admin=True),
@@ -60,6 +63,7 @@ BODIES: tuple[Body, ...] = (
     ),
     Body(
         "012165", "executive", "芦別市", "Ashibetsu City", "ashibetsu", ("city.ashibetsu.hokkaido.jp",),
+        ("芦別市役所 北海道芦別市北1条東1丁目3 0124-22-2111",),
         (("somu", "総務課"), ("kikaku", "企画課"), ("shoko", "商工観光課"), ("joho", "総務課 情報化担当")),
         (
             Person("ashibetsu-kouhou", "石田 美穂", "企画課長（広報担当）", "kikaku", ("account_manager",), admin=True),
@@ -70,6 +74,7 @@ BODIES: tuple[Body, ...] = (
     ),
     Body(
         "232211", "executive", "新城市", "Shinshiro City", "shinshiro", ("city.shinshiro.lg.jp",),
+        ("新城市役所 愛知県新城市東入船115 0536-23-1111",),
         (("hisho", "市長公室 秘書広報課"), ("kanko", "観光課"), ("bosai", "防災安全課")),
         (
             Person("shinshiro-kouhou", "夏目 直樹", "秘書広報課長", "hisho", ("pr_division", "account_manager"), admin=True),

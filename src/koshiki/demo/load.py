@@ -32,6 +32,8 @@ def _load_body(admin: object, body: Body) -> Organization:
             profile_id=body.profile_id,
             web_domains=list(body.domains),
         )
+    if not organization.public_entries:
+        services.set_public_entries(actor=admin, organization=organization, entries=list(body.public))
     departments = {d.code: d for d in organization.departments.all()}
     for code, name in body.departments:
         if code not in departments:

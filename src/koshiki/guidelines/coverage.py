@@ -35,7 +35,7 @@ COMPONENTS: dict[str, Component] = {
     "closure": Component("koshiki.registry", "アカウント台帳", False),
     "credentials": Component("koshiki.security", "アカウントの安全管理", False),
     "posting": Component("koshiki.posts", "投稿ワークフロー", False),
-    "content": Component("koshiki.checks", "投稿前チェック", False),
+    "content": Component("koshiki.checks", "投稿前チェック", True),
     "moderation": Component("koshiki.moderation", "返信の管理", False),
     "incidents": Component("koshiki.incidents", "問題発生時の対応", False),
     "reviews": Component("koshiki.reminders", "見直しの通知", False),

@@ -24,9 +24,16 @@ URL = re.compile(
     r"|(?<![@\w.\-])(?P<bare>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?=[/\s]|$|[^\x00-\x7f]))"
     r"(?P<path>/[^\s<>\"'「」『』（）()、。]*)?"
 )
-QUOTE = re.compile(r"(?:^|\s)(?:RT|QT)\s?@\w+|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)|引用(?:リポスト|RT)|リポストします")
-PUBLIC_PATTERN = re.compile(r"(?:^|\.)(?:lg|go)\.jp$|(?:^|\.)(?:city|town|vill|pref|metro)\.[a-z\-]+\.(?:[a-z\-]+\.)?jp$")
-_BARE_REQUIRES_PATH_OR_WWW = True
+QUOTE = re.compile(r"【引用】|[^\s。、]{1,20}(?:さん|様)?の(?:投稿|ポスト|ツイート)より|(?:^|\s)(?:RT|QT)\s?@\w+|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)|引用(?:リポスト|RT)|リポストします")
+_PREFECTURES = "hokkaido|aomori|iwate|miyagi|akita|yamagata|fukushima|ibaraki|tochigi|gunma|saitama|chiba|tokyo|kanagawa|niigata|toyama|ishikawa|fukui|yamanashi|nagano|gifu|shizuoka|aichi|mie|shiga|kyoto|osaka|hyogo|nara|wakayama|tottori|shimane|okayama|hiroshima|yamaguchi|tokushima|kagawa|ehime|kochi|fukuoka|saga|nagasaki|kumamoto|oita|miyazaki|kagoshima|okinawa"
+#: Public bodies' domains: .lg.jp and .go.jp, and 地域型 names, which carry a prefecture label
+#: (city.ashibetsu.hokkaido.jp, pref.aichi.jp); city.example.jp is a general-use name anyone can take.
+PUBLIC_PATTERN = re.compile(
+    r"(?:^|\.)(?:lg|go)\.jp$|(?:^|\.)(?:city|town|vill)\.[a-z\-]+\.(?:" + _PREFECTURES + r")\.jp$"
+    r"|(?:^|\.)pref\.(?:" + _PREFECTURES + r")\.jp$|(?:^|\.)metro\.tokyo\.jp$"
+)
+_QUOTE_HINT = re.compile(r"投稿|ポスト|ツイート|RT|QT|引用|リポスト")
+_PUBLIC_SOURCE = re.compile(r"市|町|村|県|都|府|消防|警察|役所|役場|庁|省|気象台|自衛隊")
 
 
 @lru_cache(maxsize=1)
@@ -87,11 +94,16 @@ def _is_own(host: str, context: CheckContext) -> bool:
 
 
 def _looks_like_trusted(host: str, context: CheckContext) -> bool:
+    """A spoof: folds to an official name, or is an official name with '.lg' dropped or used as a prefix."""
     skeleton = _skeleton(_decode(host))
-    trusted = [*context.own_domains]
-    return any(skeleton == _skeleton(t) or skeleton.endswith("." + _skeleton(t)) for t in trusted) or bool(
-        PUBLIC_PATTERN.search(skeleton)
-    )
+    for own in context.own_domains:
+        own_skeleton = _skeleton(own)
+        without_lg = own_skeleton.replace(".lg.jp", ".jp")
+        if skeleton in (own_skeleton, without_lg) or skeleton.endswith(("." + own_skeleton, "." + without_lg)):
+            return True
+        if skeleton.startswith(own_skeleton + "."):  # city.x.lg.jp.evil.example
+            return True
+    return bool(PUBLIC_PATTERN.search(skeleton))
 
 
 def _ip_literal(host: str) -> bool:
@@ -129,7 +141,9 @@ def find_link_hits(normalized: Normalized, context: CheckContext) -> Iterator[Hi
                   "A link to a third-party site: readers may take it as endorsed.",
                   "公的機関や自団体のページで代えられないか確認してください。",
                   "Check whether an official page can be linked instead.", detector="links")
-    for match in QUOTE.finditer(view.text):
+    for match in QUOTE.finditer(view.text) if _QUOTE_HINT.search(view.text) else ():
+        if _PUBLIC_SOURCE.search(match.group()):
+            continue  # quoting the body's own fire department or another public body is fine
         start, end = view.original_span(match.start(), match.end())
         yield Hit("third_party_link", start, end, "第三者の投稿の引用・共有です。",
                   "Quoting or sharing a third party's post.", detector="links")

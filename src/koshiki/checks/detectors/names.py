@@ -29,18 +29,30 @@ NAME_CUE = re.compile(
 NAME_LABEL = re.compile(r"(?:氏名|お名前|名前|申込者|届出人|連絡者|担当者?)[:：\s]*$")
 
 
-def _group_names(tokens: list[Token]) -> Iterator[tuple[int, int, int]]:
+def _adjacent(tokens: list[Token], i: int, j: int, text: str) -> bool:
+    """Token j follows token i directly or after one space (宮下 沙織 さん)."""
+    gap = text[tokens[i].end:tokens[j].start]
+    return gap == "" or (len(gap) == 1 and gap in " 　")
+
+
+def _group_names(tokens: list[Token], text: str = "") -> Iterator[tuple[int, int, int]]:
     """Runs of person-name tokens as (first token index, last+1, number of tokens)."""
-    i = 0
-    while i < len(tokens):
+    real = [k for k, t in enumerate(tokens) if t.surface.strip()]
+    position = 0
+    while position < len(real):
+        i = real[position]
         if tokens[i].is_person_name:
-            j = i + 1
-            while j < len(tokens) and tokens[j].is_person_name and tokens[j].start == tokens[j - 1].end:
-                j += 1
-            yield i, j, j - i
-            i = j
+            end = position + 1
+            while end < len(real) and tokens[real[end]].is_person_name and _adjacent(tokens, real[end - 1], real[end], text):
+                end += 1
+            # A name Sudachi splits oddly (岡本+蒼): one short kanji token right before an honorific.
+            if end < len(real) - 1 and _KANJI.match(tokens[real[end]].surface) and len(tokens[real[end]].surface) <= 2 \
+                    and tokens[real[end + 1]].surface in HONORIFICS and _adjacent(tokens, real[end - 1], real[end], text):
+                end += 1
+            yield i, real[end - 1] + 1, end - position
+            position = end
         else:
-            i += 1
+            position += 1
 
 
 _KANJI = re.compile(r"^[\u4e00-\u9fff々]{1,3}$")
@@ -61,6 +73,11 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
         if token.surface not in HONORIFICS or token.surface == "先生" or k == 0:
             continue
         i = k
+        # 岡本(地名)+蒼+さん: a given name Sudachi does not know, after a proper noun
+        if k >= 2 and _KANJI.match(tokens[k - 1].surface) and len(tokens[k - 1].surface) <= 2 \
+                and tokens[k - 2].pos[1] == "固有名詞" and tokens[k - 1].pos[1] != "固有名詞" \
+                and _KANJI.match(tokens[k - 2].surface) and tokens[k - 2].end == tokens[k - 1].start:
+            i = k - 1
         while i > 0 and k - i < 2:
             before = tokens[i - 1]
             if before.end != tokens[i].start or before.pos[1] != "固有名詞" or not _KANJI.match(before.surface):
@@ -70,17 +87,36 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
             yield i, k, k - i
 
 
+_KANA_CHILD = re.compile(r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)")
+
+
+def _kana_child_names(text: str) -> Iterator[tuple[int, int, int]]:
+    """たなか ゆうと くん: names in kana (children, lost-child notices), encoded as negative offsets."""
+    for match in _KANA_CHILD.finditer(text):
+        yield -(match.start(1) + 1), -(match.end(1) + 1), 0
+
+
 def find_names(normalized: Normalized, tokens: list[Token], context: CheckContext) -> Iterator[Hit]:
     text = normalized.norm.text
-    for i, j, count in [*_group_names(tokens), *_proper_noun_before_honorific(tokens)]:
+    for i, j, count in [*_group_names(tokens, text), *_proper_noun_before_honorific(tokens), *_kana_child_names(text)]:
+        if i < 0:  # a kana name found without tokens: (-start, -end) encoded by _kana_child_names
+            start, span_end = -i - 1, -j - 1
+            if not context.is_public_text(text[start:span_end]):
+                o_start, o_end = normalized.norm.original_span(start, span_end)
+                yield Hit("personal_info", o_start, o_end, "個人の氏名の可能性があります。",
+                          "This looks like a private person's name.",
+                          "本人の同意と必要性を確認し、不要なら削除してください。",
+                          "Check consent and need; remove the name if it is not needed.", detector="names")
+            continue
         if _surname_before(tokens, i):
             i, count = i - 1, count + 1
         run = tokens[i:j]
         start, end = run[0].start, run[-1].end
         name = text[start:end]
         following = text[end:end + 8]
-        nxt = tokens[j] if j < len(tokens) else None
-        honorific = nxt is not None and nxt.surface in HONORIFICS and nxt.start == end
+        following_tokens = [t for t in tokens[j:j + 2] if t.surface.strip()]
+        nxt = following_tokens[0] if following_tokens else None
+        honorific = nxt is not None and nxt.surface in HONORIFICS and nxt.start - end <= 1
         full_name = (
             (any(t.is_surname for t in run) and any(t.is_given_name for t in run) and count >= 2)
             or (count == 1 and run[0].pos[3] == "一般" and bool(_KANJI_NAME.match(run[0].surface)))
