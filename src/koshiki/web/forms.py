@@ -11,6 +11,13 @@ from koshiki.guidelines import Profile
 from koshiki.orgs.models import Department, Organization, PersonnelChange
 
 
+def _limit_departments(form: forms.Form, organization: Organization) -> None:
+    """The department choice lists only this organization's active departments."""
+    field = form.fields["department" if "department" in form.fields else "to_department"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = Department.objects.filter(organization=organization, is_active=True)
+
+
 class PersonnelChangeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -22,9 +29,7 @@ class PersonnelChangeForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_department"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Department.objects.filter(organization=organization, is_active=True)
+        _limit_departments(self, organization)
 
 
 class RoleAssignForm(forms.Form):
@@ -40,9 +45,7 @@ class RoleAssignForm(forms.Form):
             (role.id, f"{role.name}（{profile.cite(role.clause)}）" if role.clause else role.name)
             for role in profile.roles
         ]
-        dept_field = self.fields["department"]
-        assert isinstance(dept_field, forms.ModelChoiceField)
-        dept_field.queryset = Department.objects.filter(organization=organization, is_active=True)
+        _limit_departments(self, organization)
 
 
 class StaffAddForm(forms.Form):
@@ -60,9 +63,7 @@ class StaffAddForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["department"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Department.objects.filter(organization=organization, is_active=True)
+        _limit_departments(self, organization)
 
 
 class DepartmentAddForm(forms.Form):

@@ -89,20 +89,21 @@ def create_organization(
     return organization
 
 
+def _save_list(organization: Organization, field: str, values: list[str], *, actor: Any, action: str) -> Organization:
+    """Replace one of the organization's list settings and audit before/after."""
+    before = snapshot(organization, (field,))
+    setattr(organization, field, values)
+    organization.save(update_fields=[field])
+    log_action(action, actor=actor, obj=organization, before=before, after=snapshot(organization, (field,)))
+    return organization
+
+
 @transaction.atomic
 def set_web_domains(*, actor: Any, organization: Organization, domains: list[str]) -> Organization:
     require_manage_org(actor, organization)
-    before = snapshot(organization, ("web_domains",))
-    organization.web_domains = _clean_domains(domains)
-    organization.save(update_fields=["web_domains"])
-    log_action(
-        "orgs.organization.domains_changed",
-        actor=actor,
-        obj=organization,
-        before=before,
-        after=snapshot(organization, ("web_domains",)),
+    return _save_list(
+        organization, "web_domains", _clean_domains(domains), actor=actor, action="orgs.organization.domains_changed"
     )
-    return organization
 
 
 MAX_PUBLIC_ENTRIES = 2000
@@ -117,17 +118,9 @@ def set_public_entries(*, actor: Any, organization: Organization, entries: list[
         raise InvalidInput(_("At most %(n)d entries.") % {"n": MAX_PUBLIC_ENTRIES}, field="public_entries")
     if any(len(e) > 200 for e in cleaned):
         raise InvalidInput(_("Each entry must be at most 200 characters."), field="public_entries")
-    before = snapshot(organization, ("public_entries",))
-    organization.public_entries = cleaned
-    organization.save(update_fields=["public_entries"])
-    log_action(
-        "orgs.organization.public_entries_changed",
-        actor=actor,
-        obj=organization,
-        before=before,
-        after=snapshot(organization, ("public_entries",)),
+    return _save_list(
+        organization, "public_entries", cleaned, actor=actor, action="orgs.organization.public_entries_changed"
     )
-    return organization
 
 
 @transaction.atomic
