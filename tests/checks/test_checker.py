@@ -157,3 +157,23 @@ def test_unknown_platform_is_refused(iwaki_context: CheckContext) -> None:
 def test_odd_input_never_crashes(text: str, iwaki_context: CheckContext) -> None:
     for finding in check(text, context=iwaki_context):
         assert 0 <= finding.start <= finding.end <= len(text)
+
+
+@pytest.mark.parametrize("profile_id,citation", [
+    ("iwaki", "「いわき市 第5 2(2)①」"),
+    ("moriya-council", "「守谷市議会 "),
+    ("ashibetsu", "「芦別市 第1章 5(2)」"),
+    ("shinshiro", "「新城市 4(3)」"),
+])
+def test_each_seed_profile_blocks_a_private_phone_with_its_own_clause(profile_id: str, citation: str) -> None:
+    context = CheckContext.from_profile(get_profile(profile_id))
+    (finding,) = check("連絡は 090-1234-5678 まで", context=context)
+    assert finding.severity == "block"
+    assert finding.clauses[0].startswith(citation)
+
+
+@pytest.mark.parametrize("profile_id", ["iwaki", "moriya-council", "ashibetsu", "shinshiro"])
+def test_each_seed_profile_sets_the_shortener_rule(profile_id: str) -> None:
+    profile = get_profile(profile_id)
+    (finding,) = check("https://bit.ly/abc", context=CheckContext.from_profile(profile))
+    assert finding.severity == profile.content.url_shortener.severity
