@@ -78,8 +78,11 @@ def _build_body(admin: Any, *, lgcode: str, name: str, profile_id: str, prefix: 
     )
     departments = {
         code: services.create_department(actor=admin, organization=org, code=code, name=label)
-        for code, label in (("kouhou", "広報広聴課"), ("kiki", "危機管理課"), ("somu", "総務部"))
+        for code, label in (("kouhou", "広報広聴課"), ("somu", "総務部"))
     }
+    departments["kiki"] = services.create_department(
+        actor=admin, organization=org, code="kiki", name="危機管理課", parent=departments["somu"]
+    )
 
     def person(username: str, display: str, dept: str, roles: tuple[str, ...], admin_flag: bool = False) -> Any:
         staff = services.add_staff(
@@ -89,6 +92,7 @@ def _build_body(admin: Any, *, lgcode: str, name: str, profile_id: str, prefix: 
             display_name=display,
             password=PASSWORD,
             department=departments[dept],
+            email=f"{prefix}-{username}@example.lg.jp",
             is_org_admin=admin_flag,
         )
         for role_id in roles:

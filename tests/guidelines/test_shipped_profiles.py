@@ -112,3 +112,10 @@ def test_published_json_schema_is_current() -> None:
 
     published = Path(__file__).resolve().parents[2] / "docs" / "profile.schema.json"
     assert published.read_text(encoding="utf-8") == schema_text(), "run `make schema`"
+
+
+def test_silent_chain_defaults_to_the_account_manager() -> None:
+    from koshiki.guidelines.workflows import effective_steps
+
+    assert [s.role for s in effective_steps(get_profile("ashibetsu"), "open_account")] == ["account_manager"]
+    assert [s.role for s in effective_steps(get_profile("iwaki"), "open_account")] == ["info_manager", "policy_director"]

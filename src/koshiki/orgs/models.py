@@ -45,6 +45,10 @@ class Department(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        help_text="部 above a 課: a 部等の長 approves for the 課 below it.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -55,6 +59,15 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def lineage_ids(self) -> list[int]:
+        """This department and the ones above it, nearest first."""
+        ids: list[int] = []
+        node: Department | None = self
+        while node is not None and node.pk not in ids:
+            ids.append(node.pk)
+            node = node.parent
+        return ids
 
 
 class Staff(models.Model):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "koshiki.core",
     "koshiki.audit",
     "koshiki.orgs",
+    "koshiki.registry",
     "koshiki.web",
     "koshiki.demo",
 ]

@@ -124,18 +124,22 @@ def set_public_entries(*, actor: Any, organization: Organization, entries: list[
 
 
 @transaction.atomic
-def create_department(*, actor: Any, organization: Organization, code: str, name: str) -> Department:
+def create_department(
+    *, actor: Any, organization: Organization, code: str, name: str, parent: Department | None = None
+) -> Department:
     require_manage_org(actor, organization)
+    if parent is not None and parent.organization_id != organization.pk:
+        raise InvalidInput(_("That department belongs to another organization."), field="parent")
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise InvalidInput(_("Enter both the department's code and name."), field="name")
     if Department.objects.filter(organization=organization, code=code).exists():
         raise InvalidInput(_("Department code %(code)s is already used.") % {"code": code}, field="code")
-    department = Department.objects.create(organization=organization, code=code, name=name)
+    department = Department.objects.create(organization=organization, code=code, name=name, parent=parent)
     log_action(
         "orgs.department.created",
         actor=actor,
         obj=department,
-        after=snapshot(department, ("organization", "code", "name")),
+        after=snapshot(department, ("organization", "code", "name", "parent")),
     )
     return department

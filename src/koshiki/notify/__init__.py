@@ -1,0 +1,1 @@
+"""E-mail notifications to the holders of a guideline role, in each recipient's language."""

@@ -1,0 +1,19 @@
+"""Service functions of the registry: check (permission, state, profile rule), execute, audit."""
+
+from .lifecycle_ops import activate, announce, cancel_notice, complete_notice, emergency_stop, resume
+from .policy import policy_completeness, save_policy
+from .requests import decide, pending_step, request_account
+
+__all__ = [
+    "activate",
+    "announce",
+    "cancel_notice",
+    "complete_notice",
+    "decide",
+    "emergency_stop",
+    "pending_step",
+    "policy_completeness",
+    "request_account",
+    "resume",
+    "save_policy",
+]

@@ -1,0 +1,107 @@
+"""Change and closure with each body's notice periods; emergency stops."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from koshiki.audit.models import AuditEntry
+from koshiki.core.errors import InvalidInput, NotPermitted
+from koshiki.registry import services
+from koshiki.registry.lifecycle import AccountState
+from koshiki.registry.models import Notice
+
+from .conftest import full_policy
+
+TODAY = timezone.localdate
+
+
+def _live_account(body: Any) -> Any:
+    """An account already through its chain: approved by whoever the chain names, then opened."""
+    from koshiki.registry.services.requests import pending_step
+
+    account = services.request_account(actor=body.tanto.user, department=body.departments["kiki"], platform="x",
+                                       account_name="公式", handle=f"{body.organization.code}_x", purpose="広報")
+    services.save_policy(actor=body.tanto.user, account=account, items=full_policy(account))
+    while (step := pending_step(account)) is not None:
+        services.decide(actor=step.waiting_for[0].user, account=account, approve=True)
+    account.refresh_from_db()
+    services.activate(actor=body.shozokucho.user, account=account, url="https://x.com/example")
+    return account
+
+
+def test_iwaki_closure_needs_a_month_of_notice(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    with pytest.raises(InvalidInput, match="「いわき市 第4 5\\(2\\)」"):
+        services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
+                          effective_on=TODAY() + dt.timedelta(days=20), description="統合のため")
+    assert account.notices.count() == 0
+
+
+def test_iwaki_closure_keeps_the_notice_half_a_year(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    effective = TODAY() + dt.timedelta(days=40)
+    notice = services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
+                               effective_on=effective, description="統合のため")
+    assert notice.keep_until == effective + dt.timedelta(days=180)
+    account.refresh_from_db()
+    assert account.state == AccountState.CLOSURE_ANNOUNCED
+    with pytest.raises(InvalidInput):
+        services.complete_notice(actor=iwaki.shozokucho.user, account=account)
+    services.complete_notice(actor=iwaki.shozokucho.user, account=account, on=effective)
+    account.refresh_from_db()
+    assert account.state == AccountState.CLOSED
+    assert AuditEntry.objects.filter(action="registry.account.closure_completed").exists()
+
+
+def test_iwaki_change_keeps_the_notice_a_year(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    notice = services.announce(actor=iwaki.shozokucho.user, account=account, kind="change",
+                               effective_on=TODAY() + dt.timedelta(days=31), description="アカウント名の変更")
+    assert notice.keep_until == notice.effective_on + dt.timedelta(days=365)
+
+
+def test_iwaki_notifies_policy_director_before_and_ciso_after(iwaki: Any, iwaki_officers: Any,
+                                                             django_capture_on_commit_callbacks: Any) -> None:
+    account = _live_account(iwaki)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
+                          effective_on=TODAY() + dt.timedelta(days=31), description="終了")
+    assert len(callbacks) == 2
+    entry = AuditEntry.objects.get(action="registry.notice.notified")
+    assert entry.after == {"before": ["policy_director"], "after": ["ciso"]} and entry.clause == "「いわき市 第4 5(1)」"
+
+
+def test_shinshiro_announces_closure_after_the_fact(shinshiro: Any) -> None:
+    account = _live_account(shinshiro)
+    notice = services.announce(actor=shinshiro.shozokucho.user, account=account, kind="closure",
+                               effective_on=TODAY(), description="運用困難のため")
+    assert notice.effective_on == TODAY()
+
+
+def test_emergency_stop_skips_the_notice(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    services.emergency_stop(actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い")
+    account.refresh_from_db()
+    assert account.state == AccountState.SUSPENDED
+    assert AuditEntry.objects.filter(action="registry.account.emergency_stopped").exists()
+
+
+def test_tanto_cannot_announce_a_closure(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    with pytest.raises(NotPermitted):
+        services.announce(actor=iwaki.tanto.user, account=account, kind="closure",
+                          effective_on=TODAY() + dt.timedelta(days=60), description="x")
+
+
+def test_cancelled_notice_returns_to_active(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    services.announce(actor=iwaki.shozokucho.user, account=account, kind="change",
+                      effective_on=TODAY() + dt.timedelta(days=40), description="x")
+    services.cancel_notice(actor=iwaki.shozokucho.user, account=account, reason="取りやめ")
+    account.refresh_from_db()
+    assert account.state == AccountState.ACTIVE
+    assert account.notices.get().state == Notice.State.CANCELLED
