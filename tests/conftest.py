@@ -124,3 +124,23 @@ def shinshiro(db: Any, system_admin: Any) -> Body:
 def outsider(shinshiro: Body) -> Any:
     """A 広報 head of another body (新城市)."""
     return shinshiro.kacho
+
+
+@pytest.fixture
+def iwaki_officers(iwaki: Body, system_admin: Any) -> dict[str, Any]:
+    """総務部長 as 情報管理者 (部等の長) for 危機管理課, and 総合政策部長."""
+    bucho = _org_services().add_staff(actor=system_admin, organization=iwaki.organization, username="iwaki-bucho",
+                                   display_name="総務 部長", password=PASSWORD, department=iwaki.departments["somu"],
+                                   email="bucho@example.lg.jp")
+    _org_services().assign_role(actor=system_admin, staff=bucho, role_id="info_manager")
+    seisaku = _org_services().add_staff(actor=system_admin, organization=iwaki.organization, username="iwaki-seisaku",
+                                     display_name="政策 部長", password=PASSWORD, department=iwaki.departments["kouhou"],
+                                     email="seisaku@example.lg.jp", language="en")
+    _org_services().assign_role(actor=system_admin, staff=seisaku, role_id="policy_director")
+    return {"bucho": bucho, "seisaku": seisaku}
+
+
+def _org_services() -> Any:
+    from koshiki.orgs import services
+
+    return services

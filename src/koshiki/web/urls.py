@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, checking, dashboard, people, profile, settings
+from .views import audit, checking, dashboard, people, profile, registry, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -21,6 +21,15 @@ urlpatterns = [
     path("people/<int:staff_id>/roles/", people.role_assign, name="role-assign"),
     path("personnel/<int:change_id>/cancel/", people.personnel_change_cancel, name="personnel-cancel"),
     path("guideline/", profile.guideline_overview, name="guideline"),
+    path("accounts/", registry.registry_list, name="registry"),
+    path("accounts/request/", registry.account_request, name="account-request"),
+    path("accounts/<int:account_id>/", registry.account_detail, name="account-detail"),
+    path("accounts/<int:account_id>/policy/", registry.account_policy, name="account-policy"),
+    path("accounts/<int:account_id>/decide/", registry.account_decide, name="account-decide"),
+    path("accounts/<int:account_id>/activate/", registry.account_activate, name="account-activate"),
+    path("accounts/<int:account_id>/announce/", registry.account_announce, name="account-announce"),
+    path("accounts/<int:account_id>/complete/", registry.account_complete, name="account-complete"),
+    path("accounts/<int:account_id>/stop/", registry.account_stop, name="account-stop"),
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),

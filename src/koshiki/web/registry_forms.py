@@ -1,0 +1,64 @@
+"""Registry forms: parse and label only; the registry services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koshiki.guidelines import Profile
+from koshiki.orgs.models import Department, Organization
+from koshiki.registry.models import Notice, Platform
+
+
+class AccountRequestForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    account_name = forms.CharField(label=_("Account name"), max_length=100)
+    handle = forms.CharField(label=_("ID / handle"), max_length=100, required=False)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    audience = forms.CharField(label=_("Audience"), max_length=200, required=False)
+    login_email = forms.EmailField(label=_("Login e-mail"), required=False)
+    operating_hours = forms.CharField(label=_("Operating hours"), max_length=100, required=False)
+    reply_policy = forms.CharField(label=_("Reply policy"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(organization=organization, is_active=True)
+
+
+class PolicyForm(forms.Form):
+    """One text field per required item of the body's profile, labelled with its clause."""
+
+    def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in profile.operating_policy.items:
+            citation = profile.cite(item.clause) if item.clause else ""
+            self.fields[item.id] = forms.CharField(
+                label=f"{item.label} {citation}".strip(), required=False, help_text=item.hint or "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivateForm(forms.Form):
+    url = forms.CharField(label=_("Account URL"), max_length=300)
+    handle = forms.CharField(label=_("ID / handle"), max_length=100, required=False)
+    verified = forms.BooleanField(label=_("Verified by the platform"), required=False)
+
+
+class AnnounceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices)
+    effective_on = forms.DateField(label=_("Takes effect on"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("What changes and why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,190 @@
+"""The registry in the browser: list, request, and each account's page with the actions its user may take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koshiki.audit.models import AuditEntry
+from koshiki.core.errors import ServiceError
+from koshiki.guidelines.workflows import citation, effective_steps
+from koshiki.orgs.profiles import profile_for
+from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.registry import services
+from koshiki.registry.lifecycle import AccountState
+from koshiki.registry.models import OfficialAccount, Platform
+from koshiki.registry.roles import can_edit, is_manager
+from koshiki.registry.services.policy import current_policy
+
+from ..registry_forms import (
+    AccountRequestForm,
+    ActivateForm,
+    AnnounceForm,
+    DecisionForm,
+    PolicyForm,
+    ReasonForm,
+)
+from .common import get_scoped, report_error, require_staff
+
+
+@login_required
+def registry_list(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request)
+    accounts = scoped(OfficialAccount.objects, request.user).select_related("department", "manager")
+    state, platform, query = request.GET.get("state", ""), request.GET.get("platform", ""), request.GET.get("q", "").strip()
+    if state in AccountState.values:
+        accounts = accounts.filter(state=state)
+    if platform in Platform.values:
+        accounts = accounts.filter(platform=platform)
+    if query:
+        accounts = accounts.filter(Q(account_name__icontains=query) | Q(handle__icontains=query) | Q(department__name__icontains=query))
+    return render(request, "koshiki/registry_list.html", {
+        "accounts": accounts[:500], "states": AccountState.choices, "platforms": Platform.choices,
+        "state": state, "platform": platform, "q": query, "organization": staff.organization,
+    })
+
+
+@login_required
+def account_request(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request)
+    form = AccountRequestForm(request.POST or None, organization=staff.organization,
+                              initial={"department": staff.department_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.request_account(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            messages.success(request, _("The account has been requested. Complete its operating policy next."))
+            return redirect("account-detail", account_id=account.pk)
+    return render(request, "koshiki/account_request.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
+    profile = profile_for(account.organization)
+    pending = services.pending_step(account)
+    approvals = list(account.approvals.filter(workflow="open_account").select_related("approver"))
+    rows = []
+    for index, step in enumerate(effective_steps(profile, "open_account")):
+        done = [a for a in approvals if a.step == index]
+        status = "pending" if pending and pending.index == index else ("done" if done and (pending is None or pending.index > index) else "waiting")
+        rows.append({"role": profile.role(step.role), "mode": step.mode, "decisions": done, "status": status})
+    return rows
+
+
+def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> dict[str, Any]:
+    profile = profile_for(account.organization)
+    staff = staff_of(request.user)
+    pending = services.pending_step(account) if account.state == AccountState.REQUESTED else None
+    policy = current_policy(account)
+    history = AuditEntry.objects.filter(object_type="registry.officialaccount", object_id=str(account.pk)).order_by("seq")
+    return {
+        "account": account,
+        "profile": profile,
+        "chain": _chain(account),
+        "chain_citation": citation(profile, "open_account"),
+        "can_decide": pending is not None and staff in pending.waiting_for,
+        "can_edit": can_edit(request.user, account),
+        "is_manager": is_manager(request.user, account),
+        "policy": policy,
+        "completeness": services.policy_completeness(account),
+        "notices": account.notices.all(),
+        "history": history,
+        "notice_rule": profile.closure.notice_before,
+        "policy_form": forms.get("policy_form") or PolicyForm(initial=policy.items if policy else {}, profile=profile),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "activate_form": forms.get("activate_form") or ActivateForm(initial={"url": account.url, "handle": account.handle}),
+        "announce_form": forms.get("announce_form") or AnnounceForm(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "states": AccountState,
+    }
+
+
+@login_required
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.select_related("department", "manager", "organization"), request.user, account_id)
+    return render(request, "koshiki/account_detail.html", _context(request, account))
+
+
+def _act(request: HttpRequest, account_id: int, form_class: Any, form_key: str,
+         action: Callable[[OfficialAccount, dict[str, Any]], object], success: str, **form_kwargs: Any) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.select_related("organization", "department"), request.user, account_id)
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid():
+        try:
+            action(account, form.cleaned_data)
+        except ServiceError as error:
+            report_error(request, error, form)
+        else:
+            messages.success(request, success)
+            return redirect("account-detail", account_id=account.pk)
+    account.refresh_from_db()
+    return render(request, "koshiki/account_detail.html", _context(request, account, **{form_key: form}), status=400)
+
+
+@login_required
+@require_POST
+def account_policy(request: HttpRequest, account_id: int) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.select_related("organization"), request.user, account_id)
+    return _act(request, account_id, PolicyForm, "policy_form",
+                lambda a, data: services.save_policy(actor=request.user, account=a, items=data),
+                _("The operating policy has been saved."), profile=profile_for(account.organization))
+
+
+@login_required
+@require_POST
+def account_decide(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _act(request, account_id, DecisionForm, "decision_form",
+                lambda a, data: services.decide(actor=request.user, account=a, approve=data["decision"] == "approve",
+                                                comment=data["comment"]),
+                _("Your decision has been recorded."))
+
+
+@login_required
+@require_POST
+def account_activate(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _act(request, account_id, ActivateForm, "activate_form",
+                lambda a, data: services.activate(actor=request.user, account=a, **data),
+                _("The account is now active."))
+
+
+@login_required
+@require_POST
+def account_announce(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _act(request, account_id, AnnounceForm, "announce_form",
+                lambda a, data: services.announce(actor=request.user, account=a, **data),
+                _("The notice has been scheduled."))
+
+
+@login_required
+@require_POST
+def account_complete(request: HttpRequest, account_id: int) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
+    try:
+        services.complete_notice(actor=request.user, account=account)
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("account-detail", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_stop(request: HttpRequest, account_id: int) -> HttpResponse:
+    return _act(request, account_id, ReasonForm, "reason_form",
+                lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
+                _("The account has been stopped."))
