@@ -66,3 +66,12 @@ def test_detail_shows_policy_items_with_their_clauses(iwaki: Any) -> None:
     account = _account(iwaki)
     body = _client(iwaki.tanto).get(f"/accounts/{account.pk}/").content.decode()
     assert "「いわき市 第4 2(1)①」" in body and "未記入" in body
+
+
+def test_dashboard_shows_the_approval_waiting_for_me(iwaki: Any, iwaki_officers: Any) -> None:
+    from tests.registry.conftest import full_policy
+
+    account = _account(iwaki)
+    services.save_policy(actor=iwaki.tanto.user, account=account, items=full_policy(account))
+    assert "承認待ち: いわき防災X" in _client(iwaki_officers["bucho"]).get("/").content.decode()
+    assert "承認待ち: いわき防災X" not in _client(iwaki_officers["seisaku"]).get("/").content.decode()

@@ -32,7 +32,7 @@ class Body:
     profile_id: str
     domains: tuple[str, ...]
     public: tuple[str, ...]
-    departments: tuple[tuple[str, str], ...]
+    departments: tuple[tuple[str, ...], ...]  # (code, name) or (code, name, parent code); parents first
     people: tuple[Person, ...] = field(default_factory=tuple)
 
 
@@ -40,8 +40,8 @@ BODIES: tuple[Body, ...] = (
     Body(
         "072044", "executive", "いわき市", "Iwaki City", "iwaki", ("city.iwaki.lg.jp",),
         ("いわき市役所 福島県いわき市平字梅本21 0246-22-1111", "いわき総合図書館 0246-22-5552"),
-        (("fk", "総合政策部 ふるさと発信課"), ("sp", "総合政策部"), ("sm", "総務部"),
-         ("kk", "総務部 危機管理課"), ("tosho", "教育委員会 いわき総合図書館")),
+        (("sp", "総合政策部"), ("sm", "総務部"), ("fk", "ふるさと発信課", "sp"),
+         ("kk", "危機管理課", "sm"), ("tosho", "いわき総合図書館")),
         (
             Person("iwaki-kouhou", "小野寺 真理子", "ふるさと発信課長", "fk", ("pr_division", "account_manager"), admin=True),
             Person("iwaki-kacho", "佐久間 健一", "危機管理課長", "kk", ("account_manager",)),
@@ -64,7 +64,7 @@ BODIES: tuple[Body, ...] = (
     Body(
         "012165", "executive", "芦別市", "Ashibetsu City", "ashibetsu", ("city.ashibetsu.hokkaido.jp",),
         ("芦別市役所 北海道芦別市北1条東1丁目3 0124-22-2111",),
-        (("somu", "総務課"), ("kikaku", "企画課"), ("shoko", "商工観光課"), ("joho", "総務課 情報化担当")),
+        (("somu", "総務課"), ("kikaku", "企画課"), ("shoko", "商工観光課"), ("joho", "情報化担当", "somu")),
         (
             Person("ashibetsu-kouhou", "石田 美穂", "企画課長（広報担当）", "kikaku", ("account_manager",), admin=True),
             Person("ashibetsu-kacho", "山本 浩二", "商工観光課長", "shoko", ("account_manager",)),

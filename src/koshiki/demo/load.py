@@ -8,6 +8,7 @@ from django.db import transaction
 from koshiki.core.request_id import set_request_id
 from koshiki.orgs import services
 from koshiki.orgs.models import Organization, Staff
+from koshiki.orgs.profiles import profile_for
 
 from .data import BODIES, DEMO_PASSWORD, Body
 
@@ -35,10 +36,11 @@ def _load_body(admin: object, body: Body) -> Organization:
     if not organization.public_entries:
         services.set_public_entries(actor=admin, organization=organization, entries=list(body.public))
     departments = {d.code: d for d in organization.departments.all()}
-    for code, name in body.departments:
+    for code, name, *parent in body.departments:
         if code not in departments:
             departments[code] = services.create_department(
-                actor=admin, organization=organization, code=code, name=name
+                actor=admin, organization=organization, code=code, name=name,
+                parent=departments[parent[0]] if parent else None,
             )
     for person in body.people:
         if Staff.objects.filter(user__username=person.username).exists():
@@ -60,12 +62,42 @@ def _load_body(admin: object, body: Body) -> Organization:
     return organization
 
 
+def _demo_accounts(organization: Organization) -> None:
+    """One live account and one waiting for approval, through the real chain."""
+    from koshiki.registry import services as registry
+    from koshiki.registry.models import OfficialAccount
+    from koshiki.registry.services.requests import pending_step
+
+    if OfficialAccount.objects.filter(organization=organization).exists():
+        return
+    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    if operator is None or operator.department is None:
+        return
+    items = profile_for(organization).operating_policy.items
+    profile_items = {item.id: f"{item.label}について定めます（デモ）。" for item in items}
+    live = registry.request_account(actor=operator.user, department=operator.department, platform="x",
+                                    account_name=f"{organization.name}公式", handle=f"demo_{organization.code}",
+                                    purpose=f"{organization.name}の暮らしと防災の情報をお届けします。")
+    registry.save_policy(actor=operator.user, account=live, items=profile_items)
+    while (step := pending_step(live)) is not None and step.waiting_for:
+        registry.decide(actor=step.waiting_for[0].user, account=live, approve=True)
+    live.refresh_from_db()
+    if live.manager is not None and live.state == "approved":
+        registry.activate(actor=live.manager.user, account=live, url=f"https://x.com/demo_{organization.code}")
+    waiting = registry.request_account(actor=operator.user, department=operator.department, platform="instagram",
+                                       account_name=f"{organization.name}観光", purpose="観光とイベントの写真を紹介します。")
+    registry.save_policy(actor=operator.user, account=waiting, items=profile_items)
+
+
 def load_demo() -> list[Organization]:
     """Create the four demo bodies; running it again adds only what is missing."""
     set_request_id("demo-load")
     with transaction.atomic():
         admin = _system_admin()
-        return [_load_body(admin, body) for body in BODIES]
+        organizations = [_load_body(admin, body) for body in BODIES]
+        for organization in organizations:
+            _demo_accounts(organization)
+        return organizations
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -5,3 +5,6 @@ class RegistryConfig(AppConfig):
     name = "koshiki.registry"
     label = "registry"
     verbose_name = "Registry"
+
+    def ready(self) -> None:
+        from . import attention  # noqa: F401  (registers the dashboard providers)
