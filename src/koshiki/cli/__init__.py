@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import audit, check, guideline, manage, org
+from . import audit, check, guideline, manage, org, registry
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(commands)
     audit.register(commands)
     org.register(commands)
+    registry.register(commands)
     manage.register(commands)
     return parser
 

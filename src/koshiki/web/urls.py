@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, checking, dashboard, people, profile, registry, settings
+from .views import audit, checking, dashboard, disclosure, people, profile, registry, registry_io, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -23,6 +23,10 @@ urlpatterns = [
     path("guideline/", profile.guideline_overview, name="guideline"),
     path("accounts/", registry.registry_list, name="registry"),
     path("accounts/request/", registry.account_request, name="account-request"),
+    path("accounts/disclosure/", disclosure.disclosure_page, name="disclosure"),
+    path("accounts/export/", registry_io.registry_export, name="registry-export"),
+    path("accounts/import/", registry_io.registry_import, name="registry-import"),
+    path("accounts/<int:account_id>/profile-text/", disclosure.account_profile_text, name="account-profile-text"),
     path("accounts/<int:account_id>/", registry.account_detail, name="account-detail"),
     path("accounts/<int:account_id>/policy/", registry.account_policy, name="account-policy"),
     path("accounts/<int:account_id>/decide/", registry.account_decide, name="account-decide"),

@@ -1,0 +1,163 @@
+"""The 台帳 as a spreadsheet: export to .xlsx or .csv, and import with every row checked first.
+
+Import is all or nothing: one bad row and nothing is imported, with every row's errors listed by
+row number, because municipalities keep their 台帳 in Excel and fix it there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koshiki.audit.services import log_action
+from koshiki.core.errors import InvalidInput
+from koshiki.orgs.models import Department, Organization
+from koshiki.orgs.permissions import require_manage_org
+from koshiki.orgs.profiles import profile_for
+
+from .lifecycle import AccountState
+from .models import OfficialAccount, Platform
+from .roles import holders
+
+COLUMNS = ["所属コード", "所属", "サービス", "アカウント名", "ID", "URL", "目的", "対象者", "運用時間", "返信の方針", "状態"]
+_PLATFORMS = {**{p.value: p.value for p in Platform}, **{str(p.label).lower(): p.value for p in Platform},
+              "twitter": "x", "ツイッター": "x", "フェイスブック": "facebook", "インスタグラム": "instagram",
+              "ユーチューブ": "youtube", "ライン": "line", "ブルースカイ": "bluesky", "ブログ": "blog", "その他": "other"}
+_IMPORT_STATES = {"運用中": AccountState.ACTIVE, "停止": AccountState.SUSPENDED, "active": AccountState.ACTIVE,
+                  "suspended": AccountState.SUSPENDED, "": AccountState.ACTIVE}
+MAX_ROWS = 20_000
+
+
+def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
+    yield COLUMNS
+    for a in accounts:
+        yield [a.department.code, a.department.name, a.get_platform_display(), a.account_name, a.handle, a.url,
+               a.purpose, a.audience, a.operating_hours, a.reply_policy, str(a.get_state_display())]
+
+
+def export_csv(accounts: Iterable[OfficialAccount]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(export_rows(accounts))
+    return out.getvalue().encode("utf-8-sig")  # with BOM, so Excel opens it as UTF-8
+
+
+def export_xlsx(accounts: Iterable[OfficialAccount]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("公式アカウント台帳")
+    for row in export_rows(accounts):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_rows(data: BinaryIO, filename: str) -> list[dict[str, str]]:
+    """Rows keyed by the header, from .xlsx or .csv (UTF-8 with or without BOM, or Shift_JIS)."""
+    raw = data.read()
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise InvalidInput(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
+        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InvalidInput(_("The CSV file must be UTF-8 or Shift_JIS."))
+        values = list(csv.reader(io.StringIO(text)))
+    if not values:
+        raise InvalidInput(_("The file is empty."))
+    header = [h.strip() for h in values[0]]
+    missing = [c for c in ("所属コード", "サービス", "アカウント名", "目的") if c not in header]
+    if missing:
+        raise InvalidInput(_("Missing columns: %(cols)s") % {"cols": "、".join(missing)})
+    if len(values) - 1 > MAX_ROWS:
+        raise InvalidInput(_("At most %(n)d rows at a time.") % {"n": MAX_ROWS})
+    return [dict(zip(header, (c.strip() for c in row), strict=False)) for row in values[1:] if any(c.strip() for c in row)]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[list[OfficialAccount], list[tuple[int, str]]]:
+    departments = {d.code: d for d in Department.objects.filter(organization=organization)}
+    taken = set(OfficialAccount.objects.filter(organization=organization).exclude(handle="").values_list("platform", "handle"))
+    seen: set[tuple[str, str]] = set()
+    accounts: list[OfficialAccount] = []
+    errors: list[tuple[int, str]] = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        problems = []
+        department = departments.get(row.get("所属コード", ""))
+        if department is None:
+            problems.append(_("unknown department code “%(code)s”") % {"code": row.get("所属コード", "")})
+        platform = _PLATFORMS.get(row.get("サービス", "").lower())
+        if platform is None:
+            problems.append(_("unknown service “%(name)s”") % {"name": row.get("サービス", "")})
+        if not row.get("アカウント名"):
+            problems.append(_("no account name"))
+        if not row.get("目的"):
+            problems.append(_("no purpose"))
+        url = row.get("URL", "")
+        if url and not url.startswith("https://"):
+            problems.append(_("the URL must be a full https:// address"))
+        state = _IMPORT_STATES.get(row.get("状態", ""))
+        if state is None:
+            problems.append(_("state must be 運用中 or 停止"))
+        handle = row.get("ID", "").lstrip("@")
+        if handle and platform and ((platform, handle) in taken or (platform, handle) in seen):
+            problems.append(_("ID @%(handle)s is already registered") % {"handle": handle})
+        if problems:
+            errors.append((number, "、".join(problems)))
+            continue
+        seen.add((platform or "", handle))
+        assert department is not None and platform is not None and state is not None
+        accounts.append(OfficialAccount(
+            organization=organization, department=department, platform=platform, account_name=row["アカウント名"],
+            handle=handle, url=url, purpose=row["目的"], audience=row.get("対象者", ""),
+            operating_hours=row.get("運用時間", ""), reply_policy=row.get("返信の方針", ""), state=state,
+            state_changed_at=timezone.now(),
+        ))
+    return accounts, errors
+
+
+def import_rows(*, actor: Any, organization: Organization, rows: list[dict[str, str]], source: str) -> ImportReport:
+    """Existing accounts from the body's own 台帳: live already, so they enter as 運用中 (or 停止).
+
+    ``actor`` None is the system itself (the CLI, run by whoever operates the server)."""
+    if actor is not None:
+        require_manage_org(actor, organization)
+    accounts, errors = _validate(rows, organization)
+    if errors:
+        return ImportReport(0, errors)
+    managers: dict[int, Any] = {}
+    for account in accounts:
+        if account.department_id not in managers:
+            found = holders(account, profile_for(organization).account.manager_role)
+            managers[account.department_id] = found[0] if found else None
+        account.manager = managers[account.department_id]
+    with transaction.atomic():
+        created = OfficialAccount.objects.bulk_create(accounts, batch_size=500)
+        for account in created:
+            log_action("registry.account.imported", actor=actor, obj=account,
+                       after={"source": source, "state": account.state, "platform": account.platform,
+                              "account_name": account.account_name, "handle": account.handle})
+    return ImportReport(len(created), [])
