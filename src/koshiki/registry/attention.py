@@ -64,6 +64,15 @@ def reviews_due(user: Any, staff: Staff) -> Iterator[Attention]:
             yield Attention(_("Review the operating policy of %(account)s") % {"account": account},
                             _("Last revised on %(date)s.") % {"date": policy.created_at.date()},
                             reverse("account-detail", args=[account.pk]), clause=clause)
+        last_review = account.reviews.order_by("-reviewed_at").first()
+        reviewed = last_review.reviewed_at if last_review else account.state_changed_at
+        if profile.closure.criteria and account.state == AccountState.ACTIVE and reviewed \
+                and reviewed < now - dt.timedelta(days=review.interval_days):
+            criteria_clause = profile.closure.criteria[0].clause
+            yield Attention(_("Review whether %(account)s should continue") % {"account": account},
+                            _("Check it against the guideline's closure criteria."),
+                            reverse("account-detail", args=[account.pk]),
+                            clause=profile.cite(criteria_clause) if criteria_clause else "")
         dormant = dt.timedelta(days=profile.closure.dormant_after_days)
         last = account.last_post_at or account.state_changed_at
         if account.state == AccountState.ACTIVE and last and last < now - dormant:

@@ -134,3 +134,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.kind} {self.effective_on}"
+
+
+class ContinuationReview(models.Model):
+    """継続の検討: the account checked against the profile's closure criteria (守谷市議会 7(1) ア–エ)."""
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", _("Continue")
+        CLOSE = "close", _("Close")
+
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="reviews")
+    answers = models.JSONField(default=dict, help_text="criterion id → whether it applies")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "-reviewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.decision}"

@@ -62,3 +62,17 @@ class AnnounceForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    """One checkbox per closure criterion of the profile, and the decision."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("continue", _("Continue")), ("close", _("Close"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in profile.closure.criteria:
+            citation = profile.cite(criterion.clause) if criterion.clause else ""
+            self.fields[f"c_{criterion.id}"] = forms.BooleanField(label=f"{criterion.label} {citation}".strip(), required=False)
+        self.order_fields([*(f"c_{c.id}" for c in profile.closure.criteria), "decision", "note"])

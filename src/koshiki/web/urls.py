@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/announce/", registry.account_announce, name="account-announce"),
     path("accounts/<int:account_id>/complete/", registry.account_complete, name="account-complete"),
     path("accounts/<int:account_id>/stop/", registry.account_stop, name="account-stop"),
+    path("accounts/<int:account_id>/review/", registry.account_review, name="account-review"),
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),

@@ -3,6 +3,7 @@
 from .lifecycle_ops import activate, announce, cancel_notice, complete_notice, emergency_stop, resume
 from .policy import policy_completeness, save_policy
 from .requests import decide, pending_step, request_account
+from .review import record_review
 
 __all__ = [
     "activate",
@@ -12,6 +13,7 @@ __all__ = [
     "decide",
     "emergency_stop",
     "pending_step",
+    "record_review",
     "policy_completeness",
     "request_account",
     "resume",

@@ -31,6 +31,7 @@ from ..registry_forms import (
     DecisionForm,
     PolicyForm,
     ReasonForm,
+    ReviewForm,
 )
 from .common import get_scoped, report_error, require_staff
 
@@ -105,6 +106,8 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "activate_form": forms.get("activate_form") or ActivateForm(initial={"url": account.url, "handle": account.handle}),
         "announce_form": forms.get("announce_form") or AnnounceForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
+        "review_form": forms.get("review_form") or ReviewForm(profile=profile),
+        "reviews": account.reviews.select_related("reviewer")[:5],
         "states": AccountState,
     }
 
@@ -188,3 +191,17 @@ def account_stop(request: HttpRequest, account_id: int) -> HttpResponse:
     return _act(request, account_id, ReasonForm, "reason_form",
                 lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
                 _("The account has been stopped."))
+
+
+@login_required
+@require_POST
+def account_review(request: HttpRequest, account_id: int) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.select_related("organization"), request.user, account_id)
+
+    def record(a: OfficialAccount, data: dict[str, Any]) -> object:
+        answers = {key[2:]: bool(value) for key, value in data.items() if key.startswith("c_")}
+        return services.record_review(actor=request.user, account=a, answers=answers, decision=data["decision"], note=data["note"])
+
+    return _act(request, account_id, ReviewForm, "review_form", record, _("The review has been recorded."),
+                profile=profile_for(account.organization))
