@@ -105,3 +105,29 @@ def test_cancelled_notice_returns_to_active(iwaki: Any, iwaki_officers: Any) -> 
     account.refresh_from_db()
     assert account.state == AccountState.ACTIVE
     assert account.notices.get().state == Notice.State.CANCELLED
+
+
+def test_daily_reminder_mails_the_manager_and_queues_the_next_run(iwaki: Any, iwaki_officers: Any, mailoutbox: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from koshiki.registry.tasks import daily_reminders_task, ensure_daily_reminders, send_due_reminders
+
+    account = _live_account(iwaki)
+    notice = services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
+                               effective_on=TODAY() + dt.timedelta(days=31), description="終了")
+    assert send_due_reminders(TODAY()) == 0
+    assert send_due_reminders(notice.effective_on - dt.timedelta(days=3)) == 1
+    assert mailoutbox[-1].to == [iwaki.shozokucho.email] and "公式" in mailoutbox[-1].subject
+    assert ensure_daily_reminders() is True
+    assert ensure_daily_reminders() is False  # already queued: not twice
+    assert DBTaskResult.objects.filter(task_path=daily_reminders_task.module_path).count() == 1
+
+
+def test_login_email_off_the_own_domain_is_flagged_with_the_clause(shinshiro: Any) -> None:
+    from koshiki.registry.checks import login_email_warning
+
+    account = services.request_account(actor=shinshiro.tanto.user, department=shinshiro.departments["kiki"],
+                                       platform="x", account_name="新城", purpose="広報", login_email="sns@gmail.com")
+    assert "gmail.com" in login_email_warning(account) and "「新城市 3(5)」" in login_email_warning(account)
+    account.login_email = "sns@city.shinshiro.lg.jp"
+    assert login_email_warning(account) == ""

@@ -19,6 +19,7 @@ from koshiki.guidelines.workflows import citation, effective_steps
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped, staff_of
 from koshiki.registry import services
+from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
 from koshiki.registry.models import OfficialAccount, Platform
 from koshiki.registry.roles import can_edit, is_manager
@@ -109,6 +110,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "review_form": forms.get("review_form") or ReviewForm(profile=profile),
         "reviews": account.reviews.select_related("reviewer")[:5],
         "states": AccountState,
+        "login_email_warning": login_email_warning(account),
     }
 
 
