@@ -40,6 +40,7 @@ eval: install
 bench: install
 	benchmarks/setup-baseline.sh
 	$(PY) benchmarks/bench_checks.py
+	$(PY) benchmarks/bench_registry.py
 
 clean:
 	rm -rf .venv .venv-bench var

@@ -21,8 +21,19 @@ def test_clause_carried_by_a_built_component_is_enforced() -> None:
 
 
 def test_clause_carried_by_an_unbuilt_component_is_planned() -> None:
-    assert not COMPONENTS["operating_policy"].available
-    assert _status("1(2)") == "planned"
+    from koshiki.guidelines import load_profile as load
+    from koshiki.guidelines.coverage import build_coverage as build
+
+    assert not COMPONENTS["posting"].available
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "account:\n", 'posting:\n  approval:\n    clause: "3"\n    quote: 見直す。\naccount:\n')
+    path = FIXTURES.parent / "_tmp_posting.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        report = build(load(path))
+    finally:
+        path.unlink()
+    assert next(c.status for c in report.clauses if c.clause == "3") == "planned"
 
 
 def test_content_rules_are_enforced_by_the_checker() -> None:

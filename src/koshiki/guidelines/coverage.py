@@ -28,18 +28,18 @@ class Component:
 #: Which part of Koshiki carries out each top-level section of a profile.
 COMPONENTS: dict[str, Component] = {
     "roles": Component("koshiki.orgs", "組織・役割", True),
-    "account": Component("koshiki.registry", "アカウント台帳", False),
-    "approvals": Component("koshiki.registry", "アカウント台帳", False),
-    "operating_policy": Component("koshiki.registry", "アカウント台帳", False),
-    "disclosure": Component("koshiki.registry", "アカウント台帳", False),
-    "closure": Component("koshiki.registry", "アカウント台帳", False),
+    "account": Component("koshiki.registry", "アカウント台帳", True),
+    "approvals": Component("koshiki.registry", "アカウント台帳", True),
+    "operating_policy": Component("koshiki.registry", "アカウント台帳", True),
+    "disclosure": Component("koshiki.registry", "アカウント台帳", True),
+    "closure": Component("koshiki.registry", "アカウント台帳", True),
     "credentials": Component("koshiki.security", "アカウントの安全管理", False),
     "posting": Component("koshiki.posts", "投稿ワークフロー", False),
     "content": Component("koshiki.checks", "投稿前チェック", True),
     "moderation": Component("koshiki.moderation", "返信の管理", False),
     "incidents": Component("koshiki.incidents", "問題発生時の対応", False),
     "reviews": Component("koshiki.reminders", "見直しの通知", False),
-    "workflow": Component("koshiki.workflows", "手続き", False),
+    "workflow": Component("koshiki.registry", "手続き", True),
     "reminder": Component("koshiki.reminders", "通知", False),
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,8 +49,9 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         accounts = accounts.filter(platform=platform)
     if query:
         accounts = accounts.filter(Q(account_name__icontains=query) | Q(handle__icontains=query) | Q(department__name__icontains=query))
+    page = Paginator(accounts.order_by("department__code", "platform", "account_name"), 100).get_page(request.GET.get("page"))
     return render(request, "koshiki/registry_list.html", {
-        "accounts": accounts[:500], "states": AccountState.choices, "platforms": Platform.choices,
+        "accounts": page, "page": page, "states": AccountState.choices, "platforms": Platform.choices,
         "state": state, "platform": platform, "q": query, "organization": staff.organization,
     })
 
