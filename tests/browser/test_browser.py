@@ -77,6 +77,7 @@ def test_outsider_cannot_open_another_bodys_staff(page: Any, live_server: Any, i
 def test_live_check_highlights_a_phone_number_with_its_clause(page: Any, live_server: Any, iwaki: Any) -> None:
     _login(page, live_server, iwaki.tanto.user.username)
     page.get_by_role("link", name="投稿チェック").click()
+    page.locator("#post-text[data-ready='1']").wait_for()
     page.get_by_label("投稿本文").fill("落とし物の連絡は山田花子さん（090-1234-5678）まで")
     mark = page.locator("#post-preview mark.sev-block").first
     mark.wait_for()

@@ -81,4 +81,6 @@
   function schedule() { clearTimeout(timer); timer = setTimeout(run, 200); }
   text.addEventListener("input", schedule);
   platform.addEventListener("change", schedule);
+  if (text.value.trim()) schedule(); // typed before this script loaded
+  text.dataset.ready = "1";
 })();
