@@ -36,6 +36,13 @@ def label_span(post: dict, label: dict) -> tuple[int, int]:
     return position, position + len(span)
 
 
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Spans share a character; an empty span (missing alt text, at the end) matches its own position."""
+    if a_start == a_end or b_start == b_end:
+        return a_start <= b_start <= a_end if a_start != a_end else b_start <= a_start <= b_end
+    return a_start < b_end and b_start < a_end
+
+
 def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", context_file: str = "context.json") -> int:
     """Print the table; return the number of targets missed."""
     context_spec = json.loads((CORPUS / context_file).read_text(encoding="utf-8"))
@@ -73,7 +80,7 @@ def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", co
         for label in post["labels"]:
             start, end = label_span(post, label)
             span_total[label["category"]] += 1
-            if any(f.category == label["category"] and f.start <= max(start, end - 1) and start <= max(f.start, f.end - 1) + (1 if f.end == f.start else 0) for f in findings):
+            if any(f.category == label["category"] and _overlaps(f.start, f.end, start, end) for f in findings):
                 span_hit[label["category"]] += 1
         if not post["labels"]:
             clean += 1

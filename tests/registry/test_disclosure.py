@@ -6,7 +6,6 @@ from typing import Any
 
 from django.test import Client
 
-from koshiki.registry import services
 from koshiki.registry.disclosure import profile_text, website_html
 from koshiki.registry.models import OfficialAccount
 
@@ -24,7 +23,7 @@ def _live(body: Any, url: str = "https://x.com/iwaki_bousai") -> OfficialAccount
 
 def test_homepage_table_is_escaped_and_lists_the_full_url(iwaki: Any) -> None:
     account = _live(iwaki)
-    result = website_html(iwaki.organization, [account])
+    result = website_html(iwaki.organization, (a for a in [account]))  # any iterable, even a generator
     assert "<script>" not in result.text and "&lt;script&gt;" in result.text
     assert '<a href="https://x.com/iwaki_bousai">' in result.text
 
@@ -48,4 +47,9 @@ def test_disclosure_page_shows_the_html(iwaki: Any) -> None:
     client.login(username=iwaki.tanto.user.username, password=PASSWORD)
     body = client.get("/accounts/disclosure/").content.decode()
     assert "id=\"disclosure-html\"" in body and "https://x.com/iwaki_bousai" in body
-    assert services  # the page reads only; changes go through services elsewhere
+
+
+def test_homepage_listing_flags_a_shortened_account_url(iwaki: Any) -> None:
+    account = _live(iwaki, url="https://bit.ly/iwaki-x")
+    (finding,) = website_html(iwaki.organization, (a for a in [account])).findings
+    assert finding.category == "url_shortener"

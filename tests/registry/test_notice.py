@@ -84,10 +84,14 @@ def test_shinshiro_announces_closure_after_the_fact(shinshiro: Any) -> None:
 
 def test_emergency_stop_skips_the_notice(iwaki: Any, iwaki_officers: Any) -> None:
     account = _live_account(iwaki)
+    notice = services.announce(actor=iwaki.shozokucho.user, account=account, kind="change",
+                               effective_on=TODAY() + dt.timedelta(days=40), description="名称変更")
     services.emergency_stop(actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い")
     account.refresh_from_db()
-    assert account.state == AccountState.SUSPENDED
-    assert AuditEntry.objects.filter(action="registry.account.emergency_stopped").exists()
+    notice.refresh_from_db()
+    assert account.state == AccountState.SUSPENDED and notice.state == Notice.State.CANCELLED
+    entry = AuditEntry.objects.get(action="registry.account.emergency_stopped")
+    assert entry.after["cancelled_notices"] == [notice.pk]
 
 
 def test_tanto_cannot_announce_a_closure(iwaki: Any, iwaki_officers: Any) -> None:

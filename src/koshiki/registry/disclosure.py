@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from koshiki.checks import Finding, check
+from koshiki.checks import PLATFORMS, Finding, check
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.models import Organization
-from koshiki.orgs.profiles import profile_for
 
 from .models import OfficialAccount
 from .services.policy import current_policy
@@ -33,12 +32,13 @@ def default_homepage(organization: Organization) -> str:
     return f"https://{organization.web_domains[0]}/" if organization.web_domains else ""
 
 
-def _link_findings(text: str, organization: Organization, platform: str = "facebook") -> list[Finding]:
-    return [f for f in check(text, context=context_for(organization), platform=platform) if f.category in LINK_CATEGORIES]
+def _link_findings(text: str, organization: Organization) -> list[Finding]:
+    return [f for f in check(text, context=context_for(organization), platform="facebook") if f.category in LINK_CATEGORIES]
 
 
 def website_html(organization: Organization, accounts: Iterable[OfficialAccount]) -> Disclosure:
     """A plain table (no scripts, no styles) of the live accounts, with their policies."""
+    accounts = list(accounts)  # read twice: the rows, then the links to check
     head = [_("Service"), _("Account name"), _("URL"), _("Purpose"), _("Run by"), _("Operating policy")]
     rows = []
     for account in accounts:
@@ -65,7 +65,6 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
 
 def profile_text(account: OfficialAccount, homepage_url: str) -> Disclosure:
     """The account's self-description: official, what it posts, who runs it, replies, the homepage in full."""
-    profile = profile_for(account.organization)
     parts = [
         _("%(body)s official account.") % {"body": account.organization.name},
         account.purpose,
@@ -76,13 +75,8 @@ def profile_text(account: OfficialAccount, homepage_url: str) -> Disclosure:
     if homepage_url:
         parts.append(_("Policy and details: %(url)s") % {"url": homepage_url})
     text = " ".join(p.strip() for p in parts if p.strip())
-    return Disclosure(text, _link_findings(text, account.organization, account.platform if account.platform in
-                                              ("x", "bluesky", "instagram", "facebook", "line") else "facebook")
-                      + _limit_findings(text, account) if profile else [])
-
-
-def _limit_findings(text: str, account: OfficialAccount) -> list[Finding]:
-    if account.platform not in ("x", "bluesky", "instagram"):
-        return []
-    return [f for f in check(text, context=context_for(account.organization), platform=account.platform)
-            if f.category == "platform_limit"]
+    # Platforms the checker knows get their length limit checked too; others only the links.
+    platform = account.platform if account.platform in PLATFORMS else "facebook"
+    wanted = LINK_CATEGORIES | ({"platform_limit"} if platform == account.platform else set())
+    findings = check(text, context=context_for(account.organization), platform=platform)
+    return Disclosure(text, [f for f in findings if f.category in wanted])

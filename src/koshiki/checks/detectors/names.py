@@ -90,24 +90,24 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
 _KANA_CHILD = re.compile(r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)")
 
 
-def _kana_child_names(text: str) -> Iterator[tuple[int, int, int]]:
-    """たなか ゆうと くん: names in kana (children, lost-child notices), encoded as negative offsets."""
-    for match in _KANA_CHILD.finditer(text):
-        yield -(match.start(1) + 1), -(match.end(1) + 1), 0
+def _name_hit(normalized: Normalized, start: int, end: int) -> Hit:
+    o_start, o_end = normalized.norm.original_span(start, end)
+    return Hit(
+        "personal_info", o_start, o_end,
+        "個人の氏名の可能性があります。", "This looks like a private person's name.",
+        "本人の同意と必要性を確認し、不要なら削除してください。",
+        "Check consent and need; remove the name if it is not needed.",
+        detector="names",
+    )
 
 
 def find_names(normalized: Normalized, tokens: list[Token], context: CheckContext) -> Iterator[Hit]:
     text = normalized.norm.text
-    for i, j, count in [*_group_names(tokens, text), *_proper_noun_before_honorific(tokens), *_kana_child_names(text)]:
-        if i < 0:  # a kana name found without tokens: (-start, -end) encoded by _kana_child_names
-            start, span_end = -i - 1, -j - 1
-            if not context.is_public_text(text[start:span_end]):
-                o_start, o_end = normalized.norm.original_span(start, span_end)
-                yield Hit("personal_info", o_start, o_end, "個人の氏名の可能性があります。",
-                          "This looks like a private person's name.",
-                          "本人の同意と必要性を確認し、不要なら削除してください。",
-                          "Check consent and need; remove the name if it is not needed.", detector="names")
-            continue
+    # たなか ゆうと くん: names in kana (children, lost-child notices), which Sudachi does not tag.
+    for match in _KANA_CHILD.finditer(text):
+        if not context.is_public_text(match.group(1)):
+            yield _name_hit(normalized, match.start(1), match.end(1))
+    for i, j, count in [*_group_names(tokens, text), *_proper_noun_before_honorific(tokens)]:
         if _surname_before(tokens, i):
             i, count = i - 1, count + 1
         run = tokens[i:j]
@@ -129,12 +129,4 @@ def find_names(normalized: Normalized, tokens: list[Token], context: CheckContex
             continue
         if honorific and nxt is not None and nxt.surface == "先生":
             continue  # teachers and doctors named in their role
-        span_end = nxt.end if honorific and nxt is not None else end
-        o_start, o_end = normalized.norm.original_span(start, span_end)
-        yield Hit(
-            "personal_info", o_start, o_end,
-            "個人の氏名の可能性があります。", "This looks like a private person's name.",
-            "本人の同意と必要性を確認し、不要なら削除してください。",
-            "Check consent and need; remove the name if it is not needed.",
-            detector="names",
-        )
+        yield _name_hit(normalized, start, nxt.end if honorific and nxt is not None else end)

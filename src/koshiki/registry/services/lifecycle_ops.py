@@ -136,9 +136,12 @@ def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> Offi
     if not reason.strip():
         raise InvalidInput(_("Write the reason for the emergency stop."), field="reason")
     rule = profile.closure.emergency_stop
-    account.notices.filter(state=Notice.State.SCHEDULED).update(state=Notice.State.CANCELLED)
+    scheduled = account.notices.filter(state=Notice.State.SCHEDULED)
+    cancelled = list(scheduled.values_list("pk", flat=True))
+    scheduled.update(state=Notice.State.CANCELLED)
     move(account, AccountState.SUSPENDED, actor=actor, action="registry.account.emergency_stopped",
-         clause=profile.cite(rule.clause) if rule.clause else "", extra={"reason": reason.strip()})
+         clause=profile.cite(rule.clause) if rule.clause else "",
+         extra={"reason": reason.strip(), "cancelled_notices": cancelled})
     chain = workflow(profile, "close_account")
     notify_after_commit(account, [*chain.notify_before, *chain.notify_after], "emergency_stop",
                         {"account": str(account), "reason": reason.strip()})
