@@ -144,3 +144,27 @@ def _org_services() -> Any:
     from koshiki.orgs import services
 
     return services
+
+
+def totp_code(user: Any) -> str:
+    """The code the user's authenticator shows (the next unused step, so two sign-ins in 30 s both work)."""
+    from koshiki.core.crypto import unseal_text
+    from koshiki.twostep import totp
+    from koshiki.twostep.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    return totp.code_at(unseal_text(device.sealed_secret), max(totp.current_step(), device.last_step + 1))
+
+
+def signed_in_client(user: Any, client: Any = None) -> Any:
+    """A test client past both steps; the two-step pages themselves are tested in tests/web/test_two_step.py."""
+    from django.test import Client
+
+    from koshiki.twostep.session import mark_verified
+
+    client = client or Client()
+    assert client.login(username=user.get_username(), password=PASSWORD)
+    session = client.session
+    mark_verified(session, user)
+    session.save()
+    return client

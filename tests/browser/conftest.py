@@ -48,3 +48,26 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Any, live_server: Any, username: str, password: str | None = None) -> None:
+    """Password, then the second step when the page asks for it: set-up (reading the key shown) or a code."""
+    import pyotp
+    from django.contrib.auth import get_user_model
+
+    from ..conftest import PASSWORD, totp_code
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("ログイン名").fill(username)
+    page.get_by_label("パスワード").fill(password or PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()
+    if "/two-step/setup/" in page.url:
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        page.get_by_label("コード").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="確認").click()
+        page.wait_for_load_state()
+    elif "/two-step/" in page.url:
+        page.get_by_label("コード").fill(totp_code(get_user_model().objects.get(username=username)))
+        page.get_by_role("button", name="確認").click()
+        page.wait_for_load_state()

@@ -8,16 +8,13 @@ import pytest
 from django.utils import timezone
 
 from ..conftest import PASSWORD
-from .conftest import screenshot
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("ログイン名").fill(username)
-    page.get_by_label("パスワード").fill(password)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, live_server, username, password)
 
 
 def test_login_shows_the_dashboard_in_japanese(page: Any, live_server: Any, iwaki: Any) -> None:

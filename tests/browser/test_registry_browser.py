@@ -12,17 +12,14 @@ from django.utils import timezone
 from koshiki.registry.models import OfficialAccount
 
 from ..conftest import PASSWORD
-from .conftest import screenshot
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _login(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("ログイン名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, live_server, username)
     page.get_by_role("heading", name="ダッシュボード").wait_for()
 
 

@@ -10,13 +10,11 @@ from django.test import Client
 from koshiki.audit.models import AuditEntry
 from koshiki.orgs import services
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, signed_in_client
 
 
 def _client(staff: Any) -> Client:
-    client = Client()
-    assert client.login(username=staff.user.username, password=PASSWORD)
-    return client
+    return signed_in_client(staff.user)
 
 
 def _check(client: Client, text: str, platform: str = "x") -> Any:

@@ -10,13 +10,11 @@ from koshiki.audit.models import AuditEntry
 from koshiki.registry import services
 from koshiki.registry.models import OfficialAccount
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, signed_in_client
 
 
 def _client(staff: Any) -> Client:
-    client = Client()
-    assert client.login(username=staff.user.username, password=PASSWORD)
-    return client
+    return signed_in_client(staff.user)
 
 
 def _account(body: Any) -> Any:

@@ -12,13 +12,11 @@ from django.utils import timezone
 from koshiki.audit.models import AuditEntry
 from koshiki.orgs.models import PersonnelChange
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, signed_in_client
 
 
 def _client(staff: Any) -> Client:
-    client = Client()
-    assert client.login(username=staff.user.username, password=PASSWORD)
-    return client
+    return signed_in_client(staff.user)
 
 
 def test_login_page_is_japanese_by_default(db: Any) -> None:

@@ -35,6 +35,7 @@ def _role_refs(profile: Profile) -> Iterator[tuple[Path, str]]:
     optional = {
         ("posting", "approval", "approver_role"): profile.posting.approval.approver_role,
         ("credentials", "devices", "approver_role"): profile.credentials.devices.approver_role,
+        ("credentials", "escalate_to"): profile.credentials.escalate_to,
         ("reviews", "guideline_review", "owner_role"): profile.reviews.guideline_review.owner_role,
         ("operating_policy", "review", "owner_role"): profile.operating_policy.review.owner_role,
     }

@@ -263,14 +263,33 @@ class DevicesRule(Cited):
     approver_role: Identifier | None = None
 
 
+class DeviceHygieneRule(RequiredRule):
+    attestation_max_age_days: int = Field(
+        default=31,
+        ge=1,
+        description="A device's patch and anti-virus attestation goes stale after this many days."
+        " Default: 31 (monthly patch cycle).",
+    )
+    patch_max_age_days: int = Field(
+        default=62,
+        ge=1,
+        description="Flag an OS patch date older than this. Default: 62 days (two patch cycles).",
+    )
+
+
 class Credentials(_Strict):
+    escalate_to: Identifier | None = Field(
+        default=None,
+        description="Role that also sees overdue 'rotate now' tasks, besides the account manager."
+        " Default: the account manager only.",
+    )
     rotation: RotationRule = Field(default_factory=lambda: _silent(RotationRule))
     rotate_on_transfer: Cited = Field(default_factory=lambda: _silent(Cited))
     holders: HoldersRule = Field(default_factory=lambda: _silent(HoldersRule))
     strong_passwords: Cited = Field(default_factory=lambda: _silent(Cited))
     no_reuse: Cited = Field(default_factory=lambda: _silent(Cited))
     two_step_login: RequiredRule = Field(default_factory=lambda: _silent(RequiredRule))
-    device_hygiene: RequiredRule = Field(default_factory=lambda: _silent(RequiredRule))
+    device_hygiene: DeviceHygieneRule = Field(default_factory=lambda: _silent(DeviceHygieneRule))
     devices: DevicesRule = Field(default_factory=lambda: _silent(DevicesRule))
     fallback_policy: Cited = Field(
         default_factory=lambda: _silent(Cited),

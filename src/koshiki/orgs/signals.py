@@ -2,5 +2,5 @@
 
 from django.dispatch import Signal
 
-#: Sent inside the transaction once a personnel change takes effect; kwargs: change.
+#: Sent inside the transaction once a personnel change takes effect; kwargs: change, actor (None for the worker).
 personnel_change_applied = Signal()

@@ -26,6 +26,25 @@ if not SECRET_KEY:
         key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = key_file.read_text().strip()
 
+
+
+def _encryption_keys() -> list[str]:
+    """Fernet keys from KOSHIKI_ENCRYPTION_KEY; a local run without one keeps a per-checkout key under var/."""
+    configured = os.environ.get("KOSHIKI_ENCRYPTION_KEY", "").strip()
+    if configured:
+        return [key.strip() for key in configured.split(",") if key.strip()]
+    from cryptography.fernet import Fernet
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "encryption_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode("ascii"))
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+KOSHIKI_ENCRYPTION_KEYS = _encryption_keys()
+
 ALLOWED_HOSTS = os.environ.get("KOSHIKI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -40,6 +59,8 @@ INSTALLED_APPS = [
     "koshiki.audit",
     "koshiki.orgs",
     "koshiki.registry",
+    "koshiki.security",
+    "koshiki.twostep",
     "koshiki.web",
     "koshiki.demo",
 ]
@@ -52,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "koshiki.twostep.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

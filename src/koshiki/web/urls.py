@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, checking, dashboard, disclosure, people, profile, registry, registry_io, settings
+from .views import (
+    audit,
+    checking,
+    dashboard,
+    disclosure,
+    people,
+    profile,
+    registry,
+    registry_io,
+    security,
+    settings,
+    twostep,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -11,6 +23,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step/", twostep.verify, name="two-step-verify"),
+    path("two-step/setup/", twostep.setup, name="two-step-setup"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
     path("people/", people.staff_list, name="staff-list"),
@@ -35,6 +49,19 @@ urlpatterns = [
     path("accounts/<int:account_id>/complete/", registry.account_complete, name="account-complete"),
     path("accounts/<int:account_id>/stop/", registry.account_stop, name="account-stop"),
     path("accounts/<int:account_id>/review/", registry.account_review, name="account-review"),
+    path("accounts/<int:account_id>/security/", security.account_security, name="account-security"),
+    path("accounts/<int:account_id>/security/holders/add/", security.holder_add, name="holder-add"),
+    path("accounts/<int:account_id>/security/holders/remove/", security.holder_remove, name="holder-remove"),
+    path("accounts/<int:account_id>/security/rotations/", security.rotation_record, name="rotation-record"),
+    path("accounts/<int:account_id>/security/two-step/", security.two_step_set, name="account-two-step"),
+    path("device-access/<int:access_id>/decide/", security.access_decide, name="device-access-decide"),
+    path("security/", security.security_board, name="security-board"),
+    path("devices/", security.device_list, name="device-list"),
+    path("devices/<int:device_id>/", security.device_detail, name="device-detail"),
+    path("devices/<int:device_id>/attest/", security.device_attest, name="device-attest"),
+    path("devices/<int:device_id>/access/", security.device_access, name="device-access"),
+    path("devices/<int:device_id>/lost/", security.device_lost, name="device-lost"),
+    path("people/<int:staff_id>/two-step/reset/", people.two_step_reset, name="two-step-reset"),
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),

@@ -4,7 +4,13 @@ Each checks (permission, state, profile rule), executes, and writes its audit en
 one transaction, in the manner of Zulip's actions.
 """
 
-from .organizations import create_department, create_organization, set_public_entries, set_web_domains
+from .organizations import (
+    create_department,
+    create_organization,
+    set_public_entries,
+    set_require_two_step,
+    set_web_domains,
+)
 from .people import add_staff
 from .personnel import (
     apply_due_personnel_changes,
@@ -25,5 +31,6 @@ __all__ = [
     "end_role",
     "record_personnel_change",
     "set_public_entries",
+    "set_require_two_step",
     "set_web_domains",
 ]

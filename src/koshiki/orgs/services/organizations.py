@@ -143,3 +143,15 @@ def create_department(
         after=snapshot(department, ("organization", "code", "name", "parent")),
     )
     return department
+
+
+@transaction.atomic
+def set_require_two_step(*, actor: Any, organization: Organization, required: bool) -> Organization:
+    """Whether approvers and credential holders must sign in with a one-time code (on by default)."""
+    require_manage_org(actor, organization)
+    before = snapshot(organization, ("require_two_step",))
+    organization.require_two_step = bool(required)
+    organization.save(update_fields=["require_two_step"])
+    log_action("orgs.organization.two_step_changed", actor=actor, obj=organization, before=before,
+               after=snapshot(organization, ("require_two_step",)))
+    return organization

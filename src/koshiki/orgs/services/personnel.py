@@ -118,7 +118,7 @@ def apply_personnel_change(change: PersonnelChange, *, actor: Any = None) -> Per
     compare_and_set(change, "state", State.SCHEDULED, State.APPLIED, applied_at=timezone.now())
     _apply_effects(change, actor)
     log_action("orgs.personnel.applied", actor=actor, obj=change, after=snapshot(change, CHANGE_FIELDS))
-    personnel_change_applied.send(sender=PersonnelChange, change=change)
+    personnel_change_applied.send(sender=PersonnelChange, change=change, actor=actor)
     return change
 
 

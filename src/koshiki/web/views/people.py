@@ -16,6 +16,8 @@ from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 
+from koshiki.twostep import services as two_step_services
+
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
 from .common import get_scoped, report_error, require_staff
 
@@ -114,6 +116,8 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
         "can_manage": can_manage_org(request.user, person.organization),
         "change_form": PersonnelChangeForm(organization=person.organization),
         "role_form": RoleAssignForm(organization=person.organization, profile=profile),
+        "has_two_step": two_step_services.has_device(person.user),
+        "held_credentials": person.held_credentials.filter(removed_at__isnull=True).select_related("account"),
     }
 
 
@@ -193,3 +197,19 @@ def personnel_change_cancel(request: HttpRequest, change_id: int) -> HttpRespons
     else:
         messages.success(request, _("The personnel change has been cancelled."))
     return redirect("staff-detail", staff_id=change.staff_id)
+
+
+@login_required
+@require_POST
+def two_step_reset(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """An administrator clears a lost authenticator; the person sets up a new one at next sign-in."""
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
+    try:
+        two_step_services.reset(actor=request.user, staff=person, reason=request.POST.get("reason", ""))
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("Two-step login has been reset. %(name)s sets it up again at next sign-in.")
+                         % {"name": person.display_name})
+    return redirect("staff-detail", staff_id=person.pk)

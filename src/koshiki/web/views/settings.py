@@ -27,6 +27,9 @@ class OrganizationSettingsForm(forms.Form):
         help_text=gettext_lazy("The mayor and officials in their public role, public facilities' addresses and phone numbers."),
         widget=forms.Textarea(attrs={"rows": 8}), required=False,
     )
+    require_two_step = forms.BooleanField(
+        label=gettext_lazy("Require two-step login for staff who approve or hold account logins"), required=False,
+    )
 
 
 def _lines(value: str) -> list[str]:
@@ -38,7 +41,8 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     organization = staff.organization
     can_manage = can_manage_org(request.user, organization)
-    initial = {"web_domains": "\n".join(organization.web_domains), "public_entries": "\n".join(organization.public_entries)}
+    initial = {"web_domains": "\n".join(organization.web_domains), "public_entries": "\n".join(organization.public_entries),
+               "require_two_step": organization.require_two_step}
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and can_manage and form.is_valid():
         try:
@@ -47,6 +51,9 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
                 services.set_public_entries(
                     actor=request.user, organization=organization, entries=_lines(form.cleaned_data["public_entries"])
                 )
+                if form.cleaned_data["require_two_step"] != organization.require_two_step:
+                    services.set_require_two_step(actor=request.user, organization=organization,
+                                                  required=form.cleaned_data["require_two_step"])
         except ServiceError as error:
             report_error(request, error, form)
         else:

@@ -3,11 +3,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from koshiki.registry.tasks import ensure_daily_reminders
+from koshiki.security.tasks import ensure_security_reminders
 
 
 class Command(BaseCommand):
-    help = "Queue the recurring background jobs (daily reminders) unless already queued."
+    help = "Queue the recurring background jobs (daily and security reminders) unless already queued."
 
     def handle(self, *args: Any, **options: Any) -> None:
         queued = ensure_daily_reminders()
         self.stdout.write("daily reminders queued" if queued else "daily reminders already queued")
+        queued = ensure_security_reminders()
+        self.stdout.write("security reminders queued" if queued else "security reminders already queued")

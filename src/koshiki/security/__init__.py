@@ -1,0 +1,1 @@
+"""Credential hygiene of official accounts (issue #5): holders, rotations, devices, the security board."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "koshiki.security"
+    label = "security"
+    verbose_name = "Account security"
+
+    def ready(self) -> None:
+        from . import attention, receivers  # noqa: F401  (dashboard providers; personnel-change listener)

@@ -1,0 +1,37 @@
+"""Who hears about each board line: holders and the manager; the profile's escalation role once overdue;
+device owners for their own devices; the responsible person for personal-device requests."""
+
+from __future__ import annotations
+
+from koshiki.orgs.models import Staff
+from koshiki.registry.roles import holders as role_holders
+
+from .status import BoardLine, OrganizationSecurity
+
+
+def line_key(line: BoardLine) -> tuple[str, int | None, int | None]:
+    return (line.kind, line.account_id, line.device_id)
+
+
+def recipients(state: OrganizationSecurity, line: BoardLine) -> set[Staff]:
+    people: set[Staff] = set()
+    status = next((s for s in state.accounts if s.account.pk == line.account_id), None)
+    if line.kind == "personal_device" and status is not None:
+        people.update(role_holders(status.account, state.rules.device_approver_role))
+        if status.account.manager is not None:
+            people.add(status.account.manager)
+        return people
+    if status is not None:
+        account = status.account
+        if account.manager is not None:
+            people.add(account.manager)
+        people.update(role_holders(account, state.organization_manager_role))
+        people.update(h.staff for h in status.holders)
+        overdue = line.level == "danger"
+        if overdue and state.rules.escalate_to:
+            people.update(role_holders(account, state.rules.escalate_to))
+    elif line.device_id is not None:
+        device = next((d for d in state.devices if d.pk == line.device_id), None)
+        if device is not None:
+            people.add(device.owner)
+    return {p for p in people if p.status == Staff.Status.ACTIVE}

@@ -1,0 +1,83 @@
+"""Daily security reminders by e-mail, each rendered in the recipient's language; the job requeues itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from koshiki.core.request_id import set_request_id
+from koshiki.orgs.models import Organization, Staff
+from koshiki.registry.tasks import next_run
+
+from .recipients import line_key, recipients
+from .status import board_lines, organization_security
+
+REMIND_DAYS_AHEAD = 7
+
+
+def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, set[tuple[str, int | None, int | None]]]:
+    state = organization_security(organization, today=today)
+    wanted: dict[Staff, set[tuple[str, int | None, int | None]]] = defaultdict(set)
+    for line in board_lines(state):
+        for person in recipients(state, line):
+            wanted[person].add(line_key(line))
+    # Coming due within a week: a heads-up to holders and the manager before it is overdue.
+    for status in state.accounts:
+        if status.due_on and today <= status.due_on <= today + dt.timedelta(days=REMIND_DAYS_AHEAD) and not status.open_tasks:
+            for person in {h.staff for h in status.holders} | ({status.account.manager} if status.account.manager else set()):
+                wanted[person].add(("due_soon", status.account.pk, None))
+    return wanted
+
+
+def send_security_reminders(today: dt.date | None = None) -> int:
+    day = today or timezone.localdate()
+    sent = 0
+    for organization in Organization.objects.all():
+        wanted = _reminder_lines(organization, day)
+        by_language: dict[str, dict[tuple[str, int | None, int | None], str]] = {}
+        for person, keys in wanted.items():
+            if not person.email:
+                continue
+            language = person.language or "ja"
+            with translation.override(language):
+                if language not in by_language:
+                    state = organization_security(organization, today=day)
+                    rendered = {line_key(line): f"- {line.title}: {line.detail} {line.clause}".rstrip() for line in board_lines(state)}
+                    for status in state.accounts:
+                        if status.due_on:
+                            rendered[("due_soon", status.account.pk, None)] = "- " + _(
+                                "Password of %(account)s is due to change by %(date)s.") % {
+                                "account": status.account, "date": status.due_on.isoformat()}
+                    by_language[language] = rendered
+                lines = sorted(by_language[language][k] for k in keys if k in by_language[language])
+                if not lines:
+                    continue
+                subject = _("Koshiki: %(count)d account security item(s) need you") % {"count": len(lines)}
+                body = "\n".join([_("Security items for %(name)s:") % {"name": person.display_name}, "", *lines])
+            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    return sent
+
+
+@task()
+def daily_security_reminders_task() -> int:
+    set_request_id("job-security-reminders")
+    sent = send_security_reminders()
+    daily_security_reminders_task.using(run_after=next_run()).enqueue()
+    return sent
+
+
+def ensure_security_reminders() -> bool:
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    path = daily_security_reminders_task.module_path
+    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
+        return False
+    daily_security_reminders_task.using(run_after=next_run()).enqueue()
+    return True

@@ -1,0 +1,18 @@
+"""A staff member's authenticator (TOTP) seed, sealed with the environment's key."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class TOTPDevice(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="totp_device")
+    sealed_secret = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, help_text="Time step of the last accepted code: no replays.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,94 @@
+"""Enrol, confirm, verify and reset a staff member's authenticator; each step audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koshiki.audit.services import log_action
+from koshiki.core.crypto import seal_text, unseal_text
+from koshiki.core.errors import InvalidInput, NotPermitted
+from koshiki.orgs.permissions import can_manage_org
+from koshiki.orgs.scoping import staff_of
+
+from . import totp
+from .models import TOTPDevice
+
+
+def _organization(user: Any) -> Any:
+    staff = staff_of(user)
+    return staff.organization if staff else None
+
+
+@transaction.atomic
+def start_enrolment(*, user: Any) -> tuple[str, str]:
+    """A new unconfirmed seed for this user (replacing an unconfirmed one); returns (secret, otpauth URI)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device is not None and device.confirmed:
+        raise InvalidInput(_("Two-step login is already set up for you."))
+    secret = totp.new_secret()
+    if device is None:
+        TOTPDevice.objects.create(user=user, sealed_secret=seal_text(secret))
+    else:
+        device.sealed_secret = seal_text(secret)
+        device.save(update_fields=["sealed_secret"])
+    log_action("twostep.enrolment_started", actor=user, obj=user, organization=_organization(user))
+    return secret, totp.provisioning_uri(secret, user.get_username())
+
+
+def pending_secret(user: Any) -> str | None:
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return unseal_text(device.sealed_secret) if device else None
+
+
+def _accept(device: TOTPDevice, code: str) -> bool:
+    """Check the code and use up its time step (compare-and-set), so a code works once."""
+    step = totp.matching_step(unseal_text(device.sealed_secret), code, after_step=device.last_step)
+    if step is None:
+        return False
+    return TOTPDevice.objects.filter(pk=device.pk, last_step=device.last_step).update(last_step=step) == 1
+
+
+@transaction.atomic
+def confirm_enrolment(*, user: Any, code: str) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+    if device is None:
+        raise InvalidInput(_("Start the set-up again."))
+    if not _accept(device, code):
+        raise InvalidInput(_("The code is not correct. Check the time on your phone and enter the current code."),
+                           field="code")
+    device.confirmed_at = timezone.now()
+    device.save(update_fields=["confirmed_at"])
+    log_action("twostep.enrolled", actor=user, obj=user, organization=_organization(user))
+    return device
+
+
+def verify(*, user: Any, code: str) -> bool:
+    """The second step at sign-in. A failure is audited in its own transaction, so it stays recorded."""
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    with transaction.atomic():
+        if device is not None and _accept(device, code):
+            log_action("twostep.verified", actor=user, obj=user, organization=_organization(user))
+            return True
+        log_action("twostep.failed", actor=user, obj=user, organization=_organization(user))
+        return False
+
+
+def has_device(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+@transaction.atomic
+def reset(*, actor: Any, staff: Any, reason: str) -> None:
+    """An administrator removes a lost authenticator; the person sets up a new one at next sign-in."""
+    if not can_manage_org(actor, staff.organization):
+        raise NotPermitted(_("Only this organization's administrators can do this."))
+    if not reason.strip():
+        raise InvalidInput(_("Give a reason."), field="reason")
+    deleted, _rows = TOTPDevice.objects.filter(user=staff.user).delete()
+    if not deleted:
+        raise InvalidInput(_("%(name)s has no two-step login to reset.") % {"name": staff})
+    log_action("twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip()})
