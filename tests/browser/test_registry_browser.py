@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from koshiki.registry.models import OfficialAccount
 
-from ..conftest import PASSWORD
 from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser

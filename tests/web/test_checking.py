@@ -10,7 +10,7 @@ from django.test import Client
 from koshiki.audit.models import AuditEntry
 from koshiki.orgs import services
 
-from ..conftest import PASSWORD, signed_in_client
+from ..conftest import signed_in_client
 
 
 def _client(staff: Any) -> Client:

@@ -10,7 +10,7 @@ from koshiki.audit.models import AuditEntry
 from koshiki.registry import services
 from koshiki.registry.models import OfficialAccount
 
-from ..conftest import PASSWORD, signed_in_client
+from ..conftest import signed_in_client
 
 
 def _client(staff: Any) -> Client:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from koshiki.audit.models import AuditEntry
 from koshiki.orgs.models import PersonnelChange
 
-from ..conftest import PASSWORD, signed_in_client
+from ..conftest import signed_in_client
 
 
 def _client(staff: Any) -> Client:

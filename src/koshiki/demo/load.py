@@ -89,6 +89,41 @@ def _demo_accounts(organization: Organization) -> None:
     registry.save_policy(actor=operator.user, account=waiting, items=profile_items)
 
 
+def _demo_security(organization: Organization) -> None:
+    """Holders and a recorded change on the live account; a personal phone waiting for approval."""
+    from django.utils import timezone
+
+    from koshiki.registry.models import OfficialAccount
+    from koshiki.security import services as security
+    from koshiki.security.models import CredentialHolder
+
+    live = OfficialAccount.objects.filter(organization=organization, state="active").first()
+    if live is None or live.manager is None or CredentialHolder.objects.filter(account=live).exists():
+        return
+    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    if operator is None:
+        return
+    manager = live.manager.user
+    security.add_holder(actor=manager, account=live, staff=operator, reason="主担当（デモ）")
+    security.record_rotation(actor=manager, account=live, rotated_on=timezone.localdate(), reason="scheduled",
+                             note="デモ: 運用開始時の変更")
+    phone = security.register_device(actor=operator.user, label="私物スマートフォン（デモ）", kind="personal",
+                                     os_name="iOS 18", os_patched_on=timezone.localdate(), antivirus="active")
+    security.request_device_access(actor=operator.user, device=phone, account=live, reason="災害時に庁外から投稿するため")
+
+
+def _demo_two_step() -> None:
+    """Demo staff who must use two steps get an authenticator now; `koshiki manage demo_code USER` shows codes."""
+    from koshiki.twostep import services as two_step
+    from koshiki.twostep import totp
+    from koshiki.twostep.policy import two_step_required
+
+    for staff in Staff.objects.select_related("user", "organization"):
+        if two_step_required(staff.user) and not two_step.has_device(staff.user):
+            secret, _uri = two_step.start_enrolment(user=staff.user)
+            two_step.confirm_enrolment(user=staff.user, code=totp.code_at(secret, totp.current_step()))
+
+
 def load_demo() -> list[Organization]:
     """Create the four demo bodies; running it again adds only what is missing."""
     set_request_id("demo-load")
@@ -97,6 +132,8 @@ def load_demo() -> list[Organization]:
         organizations = [_load_body(admin, body) for body in BODIES]
         for organization in organizations:
             _demo_accounts(organization)
+            _demo_security(organization)
+        _demo_two_step()
         return organizations
 
 

@@ -33,7 +33,7 @@ COMPONENTS: dict[str, Component] = {
     "operating_policy": Component("koshiki.registry", "アカウント台帳", True),
     "disclosure": Component("koshiki.registry", "アカウント台帳", True),
     "closure": Component("koshiki.registry", "アカウント台帳", True),
-    "credentials": Component("koshiki.security", "アカウントの安全管理", False),
+    "credentials": Component("koshiki.security", "アカウントの安全管理", True),
     "posting": Component("koshiki.posts", "投稿ワークフロー", False),
     "content": Component("koshiki.checks", "投稿前チェック", True),
     "moderation": Component("koshiki.moderation", "返信の管理", False),

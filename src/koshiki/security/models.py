@@ -26,6 +26,10 @@ class OrganizationKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "purpose"], name="security_one_key_per_purpose")]
 
+    def __str__(self) -> str:
+        return f"{self.organization_id}:{self.purpose}"
+
+
 
 class TwoStepMethod(models.TextChoices):
     NONE = "none", _("Not enabled")
@@ -46,9 +50,13 @@ class AccountSecurity(models.Model):
     recovery_contact = models.EmailField(_("recovery contact"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.two_step_method}"
+
     @property
     def two_step_enabled(self) -> bool:
         return self.two_step_method not in (TwoStepMethod.NONE, TwoStepMethod.UNSUPPORTED)
+
 
 
 class CredentialHolder(models.Model):
@@ -68,6 +76,10 @@ class CredentialHolder(models.Model):
                 fields=["account", "staff"], condition=models.Q(removed_at__isnull=True), name="security_one_current_holding"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}@{self.account_id}"
+
 
 
 class Rotation(models.Model):
@@ -92,6 +104,10 @@ class Rotation(models.Model):
 
     class Meta:
         ordering = ["account", "-rotated_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.rotated_on}"
+
 
 
 class RotationTask(models.Model):
@@ -120,6 +136,10 @@ class RotationTask(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["account", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.cause} {self.state}"
+
 
 
 class Device(models.Model):
@@ -178,6 +198,10 @@ class DeviceAccess(models.Model):
         ordering = ["device", "account"]
         constraints = [models.UniqueConstraint(fields=["device", "account"], name="security_one_access_per_account")]
 
+    def __str__(self) -> str:
+        return f"{self.device_id}@{self.account_id} {self.state}"
+
+
 
 class DeviceLossReport(models.Model):
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="loss_reports")
@@ -185,3 +209,6 @@ class DeviceLossReport(models.Model):
     happened_on = models.DateField(_("lost on"))
     circumstances = models.TextField(_("what happened"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.happened_on}"

@@ -13,6 +13,9 @@ class TOTPDevice(models.Model):
     last_step = models.BigIntegerField(default=0, help_text="Time step of the last accepted code: no replays.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"TOTP for user {self.user_id}"
+
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None

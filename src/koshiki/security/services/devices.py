@@ -17,9 +17,9 @@ from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import can_edit, is_manager
+from koshiki.registry.roles import can_edit, holds, is_manager
 
-from ..models import Device, DeviceAccess, DeviceLossReport, RotationTask
+from ..models import CredentialHolder, Device, DeviceAccess, DeviceLossReport, RotationTask
 from ..permissions import can_approve_devices
 from ..rules import credential_rules
 from .holders import CLOSED_STATES
@@ -98,7 +98,9 @@ def request_device_access(*, actor: Any, device: Device, account: OfficialAccoun
     _own_device(actor, device)
     if account.organization_id != device.organization_id or account.state in CLOSED_STATES:
         raise InvalidInput(_("Choose a live account of your organization."), field="account")
-    if not can_edit(device.owner.user, account):
+    holds_login = CredentialHolder.objects.filter(account=account, staff=device.owner, removed_at__isnull=True).exists()
+    operates = holds(device.owner.user, account, "operator")
+    if not (holds_login or operates or can_edit(device.owner.user, account)):
         raise InvalidInput(_("The device's owner does not work on this account."), field="account")
     if device.state != Device.State.IN_USE:
         raise InvalidInput(_("This device is no longer in use."))

@@ -55,4 +55,20 @@ def rotate_for_personnel_change(change: PersonnelChange, *, actor: Any = None) -
                 holding.account, cause=RotationTask.Cause.PERSONNEL, detail=reason, actor=actor,
                 clause=rules.staff_change_citation, personnel_change=change,
             ))
+    _revoke_devices(change, actor)
     return tasks
+
+
+def _revoke_devices(change: PersonnelChange, actor: Any) -> None:
+    """The person's devices stop logging in to the accounts they no longer work on; on leaving, all of them."""
+    from ..models import Device, DeviceAccess
+
+    live = DeviceAccess.objects.filter(device__owner=change.staff,
+                                       state__in=[DeviceAccess.State.PENDING, DeviceAccess.State.APPROVED])
+    revoked = list(live.values_list("pk", flat=True))
+    if revoked:
+        live.update(state=DeviceAccess.State.REVOKED)
+        log_action("security.device.access_revoked", actor=actor, obj=change.staff,
+                   after={"accesses": revoked, "personnel_change": change.pk})
+    if change.kind == PersonnelChange.Kind.LEAVE:
+        Device.objects.filter(owner=change.staff, state=Device.State.IN_USE).update(state=Device.State.RETIRED)

@@ -15,7 +15,6 @@ from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
 from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
-
 from koshiki.twostep import services as two_step_services
 
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm

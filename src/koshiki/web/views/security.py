@@ -58,8 +58,8 @@ def _account_context(request: HttpRequest, account: OfficialAccount, **forms: An
         "past_holders": account.credential_holders.filter(removed_at__isnull=False).select_related("staff")[:20],
         "tasks": account.rotation_tasks.order_by("-created_at")[:20],
         "accesses": account.device_accesses.select_related("device", "device__owner", "decided_by"),
-        "holder_form": forms.get("holder_form") or HolderForm(organization=organization),
-        "remove_form": forms.get("remove_form") or HolderForm(organization=organization),
+        "holder_form": forms.get("holder_form") or HolderForm(organization=organization, auto_id="add_%s"),
+        "remove_form": forms.get("remove_form") or HolderForm(organization=organization, auto_id="remove_%s"),
         "rotation_form": forms.get("rotation_form") or RotationForm(),
         "two_step_form": forms.get("two_step_form") or TwoStepForm(initial={
             "two_step_method": getattr(status.security, "two_step_method", "none") if status else "none",
@@ -82,8 +82,9 @@ def account_security(request: HttpRequest, account_id: int) -> HttpResponse:
 def _account_act(request: HttpRequest, account_id: int, form_class: Any, form_key: str,
                  action: Callable[[OfficialAccount, dict[str, Any]], object], success: str, **form_kwargs: Any) -> HttpResponse:
     account = _account(request, account_id)
-    if form_class in (HolderForm,):
+    if form_class is HolderForm:
         form_kwargs["organization"] = account.organization
+        form_kwargs["auto_id"] = "add_%s" if form_key == "holder_form" else "remove_%s"
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
