@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages Koshiki's tests and demo need, only those missing:
-# gettext (msgfmt), PostgreSQL (the production database, tested too), Chromium (browser tests).
-# Usage: scripts/ensure-system-packages.sh [gettext] [postgresql] [chromium]
+# gettext (msgfmt), PostgreSQL (the production database, tested too), Chromium (browser tests),
+# Node.js (the local AT Protocol network of the Bluesky connector tests, scripts/bsky-network.sh).
+# Usage: scripts/ensure-system-packages.sh [gettext] [postgresql] [chromium] [nodejs]
 set -euo pipefail
 
 need=()
@@ -10,6 +11,7 @@ for what in "$@"; do
     gettext) command -v msgfmt >/dev/null || need+=(gettext) ;;
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-cjk) ;;
+    nodejs) command -v node >/dev/null || need+=(nodejs npm) ;;
     *) echo "unknown package group: $what" >&2; exit 2 ;;
   esac
 done

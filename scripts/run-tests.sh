@@ -8,13 +8,19 @@ status=0
 echo "== Lint (ruff) and types (mypy, strict for the Django-free core)"
 .venv/bin/ruff check src tests || status=1
 .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks || status=1
+.venv/bin/mypy --strict src/koshiki/connectors || status=1
+
+echo "== Local AT Protocol network (Bluesky connector tests), one for both passes"
+bskydir=$(mktemp -d /tmp/koshiki-bsky.XXXXXX); pgdir=""
+trap 'scripts/bsky-network.sh stop "$bskydir"; [ -z "$pgdir" ] || scripts/pg-test-cluster.sh stop "$pgdir"' EXIT
+KOSHIKI_BSKY_PDS_URL=$(scripts/bsky-network.sh start "$bskydir")
+export KOSHIKI_BSKY_PDS_URL
 
 echo "== Test suite on SQLite"
 KOSHIKI_VAR_DIR="$PWD/var/test-sqlite" $PY -m pytest "$@" || status=1
 
 echo "== Test suite on PostgreSQL"
 pgdir=$(mktemp -d /tmp/koshiki-pg.XXXXXX)
-trap 'scripts/pg-test-cluster.sh stop "$pgdir"' EXIT
 url=$(scripts/pg-test-cluster.sh start "$pgdir" "${KOSHIKI_PG_PORT:-54329}")
 KOSHIKI_VAR_DIR="$PWD/var/test-pg" DATABASE_URL="$url" $PY -m pytest "$@" || status=1
 
