@@ -303,6 +303,11 @@ class Credentials(_Strict):
 class PostApproval(Cited):
     required: bool = Field(default=True, description="Default when silent: every post is approved.")
     approver_role: Identifier | None = None
+    steps: list[ApprovalStep] = Field(
+        default_factory=list,
+        description="A chain of several steps, when the guideline sets one."
+        " Default: one step, approver_role (or the account manager).",
+    )
     form: Literal["起案", "口頭または起案", "unspecified"] = "unspecified"
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "koshiki.registry",
     "koshiki.security",
     "koshiki.twostep",
+    "koshiki.posts",
     "koshiki.web",
     "koshiki.demo",
 ]

@@ -45,7 +45,8 @@ def check_api(request: HttpRequest) -> JsonResponse:
         platform = payload.get("platform", "x")
         if not isinstance(text, str) or not isinstance(platform, str):
             raise CheckInputError(_("Send the text and the platform."))
-        findings = check(text, context=context_for(staff.organization), platform=platform)
+        findings = check(text, context=context_for(staff.organization), platform=platform,
+                         is_correction=payload.get("is_correction") is True)
     except (json.JSONDecodeError, CheckInputError, UnicodeDecodeError) as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     japanese = (get_language() or "ja").startswith("ja")

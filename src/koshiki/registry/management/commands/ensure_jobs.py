@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from koshiki.posts.tasks import ensure_publish_sweeper
 from koshiki.registry.tasks import ensure_daily_reminders
 from koshiki.security.tasks import ensure_security_reminders
 
@@ -14,3 +15,5 @@ class Command(BaseCommand):
         self.stdout.write("daily reminders queued" if queued else "daily reminders already queued")
         queued = ensure_security_reminders()
         self.stdout.write("security reminders queued" if queued else "security reminders already queued")
+        queued = ensure_publish_sweeper()
+        self.stdout.write("publish sweeper queued" if queued else "publish sweeper already queued")

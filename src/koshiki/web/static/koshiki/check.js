@@ -70,7 +70,7 @@
     const response = await fetch(text.dataset.api, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ text: value, platform: platform.value }),
+      body: JSON.stringify({ text: value, platform: platform.value, is_correction: text.dataset.correction === "1" }),
     });
     const data = await response.json();
     if (mine !== sequence) return; // a newer request is on its way

@@ -1,0 +1,39 @@
+"""Dashboard items: posts waiting for my approval, after-the-fact reports to acknowledge, failed publications,
+and manual posts due to go out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koshiki.orgs.models import Staff
+from koshiki.orgs.scoping import scoped
+from koshiki.web.attention import Attention, provider
+
+from .lifecycle import PostState
+from .models import AfterReport, Post
+from .roles import approvers, can_write
+from .services.approval import pending_step
+
+
+@provider
+def posts_for_me(user: Any, staff: Staff) -> Iterator[Attention]:
+    posts = scoped(Post.objects, user).select_related("account", "author")
+    for post in posts.filter(state=PostState.SUBMITTED):
+        step = pending_step(post)
+        if step is not None and staff in step.waiting_for:
+            yield Attention(_("Post waiting for your approval: %(account)s") % {"account": post.account},
+                            post.text[:60], reverse("post-detail", args=[post.pk]), level="warn")
+    for report in AfterReport.objects.filter(post__organization=staff.organization, acknowledged_at__isnull=True).select_related("post__account"):
+        if staff in approvers(report.post.account):
+            yield Attention(_("After-the-fact report: %(account)s") % {"account": report.post.account},
+                            report.post.text[:60], reverse("after-reports"), due=report.due_on,
+                            level="danger" if report.due_on < timezone.localdate() else "warn")
+    for post in posts.filter(state=PostState.FAILED):
+        if can_write(user, post.account):
+            yield Attention(_("Publishing failed: %(account)s") % {"account": post.account}, post.last_error[:120],
+                            reverse("post-detail", args=[post.pk]), level="danger")

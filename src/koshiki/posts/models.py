@@ -1,0 +1,169 @@
+"""Posts, their approvals, standing approvals, after-the-fact reports, publish attempts and channel credentials.
+
+Models hold data only; every change goes through koshiki.posts.services.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from koshiki.orgs.models import Organization, Staff
+from koshiki.registry.models import OfficialAccount
+
+from .lifecycle import PostState
+
+
+class Category(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    EVENT = "event", _("Event")
+    EMERGENCY = "emergency", _("Disaster and emergency")
+    TOURISM = "tourism", _("Tourism")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    OTHER = "other", _("Other")
+
+
+class ChannelCredential(models.Model):
+    """How Koshiki publishes for an account. Secrets are sealed (KOSHIKI_ENCRYPTION_KEY) and never logged."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("Manual (staff post by hand and record the URL)")
+        BLUESKY = "bluesky", _("Bluesky (AT Protocol)")
+
+    account = models.OneToOneField(OfficialAccount, on_delete=models.PROTECT, related_name="channel")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service_url = models.URLField(blank=True)
+    identifier = models.CharField(max_length=200, blank=True)
+    sealed_secret = models.TextField(blank=True)
+    sealed_session = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.kind}"
+
+
+class StandingApproval(models.Model):
+    """包括許可 (いわき市 第5 1(4) ただし書): posts within this scope need no per-post approval."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="standing_approvals")
+    categories = models.JSONField(default=list)
+    description = models.CharField(_("scope"), max_length=300)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    granted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Post(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
+    text = models.TextField(_("text"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NOTICE)
+    state = models.CharField(max_length=20, choices=PostState.choices, default=PostState.DRAFT)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit: approvals are for one version.")
+    scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    exemption = models.CharField(_("after-the-fact exemption"), max_length=60, blank=True)
+    hours_exception = models.CharField(max_length=60, blank=True)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    correction_action = models.CharField(max_length=20, blank=True, help_text="'delete' or 'annotate' the original.")
+    findings = models.JSONField(default=list, blank=True)
+    acknowledged = models.JSONField(default=list, blank=True, help_text="Keys of warnings the author acknowledged.")
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approval_round = models.PositiveIntegerField(default=0)
+    standing_approval = models.ForeignKey(StandingApproval, on_delete=models.PROTECT, null=True, blank=True, related_name="posts")
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    remote_id = models.CharField(max_length=300, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    deletion_reason = models.CharField(max_length=300, blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "scheduled_at"]), models.Index(fields=["account", "state"])]
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    data = models.BinaryField()
+    mime_type = models.CharField(max_length=40)
+    alt = models.CharField(_("alt text"), max_length=1000)
+
+    def __str__(self) -> str:
+        return self.alt[:30]
+
+
+class PostApproval(models.Model):
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="approvals")
+    round = models.PositiveIntegerField()
+    step = models.PositiveSmallIntegerField()
+    role_id = models.CharField(max_length=60)
+    approver = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "round", "step", "decided_at"]
+        constraints = [models.UniqueConstraint(fields=["post", "round", "step", "approver"], name="posts_one_decision_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.step} {self.decision}"
+
+
+class AfterReport(models.Model):
+    """事後報告: a post that went out without per-post approval, until the approver acknowledges it."""
+
+    post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="after_report")
+    reason = models.CharField(max_length=60, help_text="exemption id, or 'standing'")
+    due_on = models.DateField()
+    acknowledged_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.reason}"
+
+
+class PublishAttempt(models.Model):
+    """The intent, recorded and committed before the platform is called; settled afterwards."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("In progress")
+        PUBLISHED = "published", _("Published")
+        RECONCILED = "reconciled", _("Found published after a crash")
+        RETRY = "retry", _("Will retry")
+        FAILED = "failed", _("Failed")
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publish_attempts")
+    idempotency_key = models.CharField(max_length=80)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["post", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.outcome}"

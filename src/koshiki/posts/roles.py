@@ -1,0 +1,44 @@
+"""Who may write, approve and oversee posts for an account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from koshiki.orgs.models import Staff
+from koshiki.orgs.profiles import profile_for
+from koshiki.orgs.scoping import staff_of
+from koshiki.registry.models import OfficialAccount
+from koshiki.registry.roles import can_edit, holders
+
+from .rules import posting_rules
+
+
+def can_write(user: Any, account: OfficialAccount) -> bool:
+    """The account's manager and operators, and holders of the operator role for its department."""
+    staff = staff_of(user)
+    if staff is None or staff.organization_id != account.organization_id:
+        return False
+    return can_edit(user, account) or staff in holders(account, "operator")
+
+
+def approvers(account: OfficialAccount) -> list[Staff]:
+    """Everyone who holds a role of the post approval chain for this account."""
+    rules = posting_rules(profile_for(account.organization))
+    people: dict[int, Staff] = {}
+    for step in rules.steps:
+        for staff in step_holders(account, step.role):
+            people[staff.pk] = staff
+    return list(people.values())
+
+
+def step_holders(account: OfficialAccount, role_id: str) -> list[Staff]:
+    found = holders(account, role_id)
+    manager_role = profile_for(account.organization).account.manager_role
+    if role_id == manager_role and account.manager is not None and account.manager not in found:
+        found.append(account.manager)
+    return found
+
+
+def can_approve(user: Any, account: OfficialAccount) -> bool:
+    staff = staff_of(user)
+    return staff is not None and staff in approvers(account)

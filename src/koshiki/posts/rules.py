@@ -1,0 +1,90 @@
+"""Posting rules of an organization's profile, with citations; and the operating-hours test for an account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from koshiki.guidelines import Profile
+from koshiki.guidelines.posting import (
+    after_the_fact,
+    hours_exceptions,
+    next_allowed,
+    parse_hours,
+    post_steps,
+    within,
+)
+from koshiki.guidelines.schema import ApprovalStep, Exemption
+from koshiki.registry.models import OfficialAccount
+
+CHECK_PLATFORMS = {"x": "x", "bluesky": "bluesky", "instagram": "instagram", "facebook": "facebook", "line": "line"}
+
+
+def check_platform(account: OfficialAccount) -> str:
+    return CHECK_PLATFORMS.get(account.platform, "x")
+
+
+def cite(profile: Profile, clause: str | None, silent: bool = False) -> str:
+    return profile.cite(clause) if clause and not silent else ""
+
+
+@dataclass(frozen=True)
+class PostingRules:
+    steps: list[ApprovalStep]
+    approval_citation: str
+    standing_allowed: bool
+    standing_citation: str
+    exemptions: list[Exemption]
+    hours_exceptions: list[Exemption]
+    hours_restricted: bool
+    hours_citation: str
+    weekdays_only: bool
+    default_hours: str
+    correction_citation: str
+
+    def exemption(self, exemption_id: str) -> Exemption | None:
+        return next((e for e in self.exemptions if e.id == exemption_id), None)
+
+    def hours_exception(self, exception_id: str) -> Exemption | None:
+        return next((e for e in self.hours_exceptions if e.id == exception_id), None)
+
+
+def posting_rules(profile: Profile) -> PostingRules:
+    posting = profile.posting
+    hours = posting.operating_hours
+    correction = profile.content.corrections
+    return PostingRules(
+        steps=post_steps(profile),
+        approval_citation=cite(profile, posting.approval.clause, posting.approval.silent),
+        standing_allowed=posting.standing_approvals.required,
+        standing_citation=cite(profile, posting.standing_approvals.clause, posting.standing_approvals.silent),
+        exemptions=after_the_fact(profile),
+        hours_exceptions=hours_exceptions(profile),
+        hours_restricted=hours.restricted,
+        hours_citation=cite(profile, hours.clause, hours.silent),
+        weekdays_only=hours.weekdays_only,
+        default_hours=hours.default_hours,
+        correction_citation=cite(profile, correction.clause, correction.silent),
+    )
+
+
+def account_hours(account: OfficialAccount, rules: PostingRules) -> tuple[dt.time, dt.time] | None:
+    """The account's operating hours: its policy's, else the profile's default when the profile restricts posting."""
+    own = parse_hours(account.operating_hours)
+    if own is not None:
+        return own
+    return parse_hours(rules.default_hours) if rules.hours_restricted else None
+
+
+def outside_hours(account: OfficialAccount, rules: PostingRules, moment: dt.datetime) -> dt.datetime | None:
+    """None when ``moment`` is allowed; else the next allowed moment (the schedule suggestion)."""
+    hours = account_hours(account, rules)
+    if hours is None:
+        return None
+    local = timezone.localtime(moment)
+    weekdays_only = rules.weekdays_only and rules.hours_restricted  # 新城市: 勤務時間内; else the policy's hours, every day
+    if within(local, hours, weekdays_only):
+        return None
+    return next_allowed(local, hours, weekdays_only)

@@ -1,0 +1,26 @@
+"""Service functions: the only code that changes posts. Check, execute, audit, one transaction."""
+
+from .approval import decide, pending_step, schedule, submit, withdraw
+from .compose import acknowledge_warning, correction_template, create_post, edit_post, override_blocks
+from .publishing import publish_due, reconcile_stuck, record_manual_publication, retry_failed
+from .standing import acknowledge_after_report, grant_standing_approval, revoke_standing_approval
+
+__all__ = [
+    "acknowledge_after_report",
+    "acknowledge_warning",
+    "correction_template",
+    "create_post",
+    "decide",
+    "edit_post",
+    "grant_standing_approval",
+    "override_blocks",
+    "pending_step",
+    "publish_due",
+    "reconcile_stuck",
+    "record_manual_publication",
+    "retry_failed",
+    "revoke_standing_approval",
+    "schedule",
+    "submit",
+    "withdraw",
+]

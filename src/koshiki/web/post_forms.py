@@ -1,0 +1,86 @@
+"""Post forms: parse and label only; koshiki.posts.services decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koshiki.guidelines import Profile
+from koshiki.posts.models import Category, ChannelCredential
+from koshiki.posts.rules import posting_rules
+from koshiki.registry.lifecycle import LIVE_STATES
+from koshiki.registry.models import OfficialAccount
+
+LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _label(profile: Profile, item: Any) -> str:
+    citation = profile.cite(item.clause) if item.clause and not item.silent else ""
+    return f"{item.label} {citation}".strip()
+
+
+class ComposeForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Account"), queryset=OfficialAccount.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    text = forms.CharField(label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000)
+    image = forms.FileField(label=_("Image (optional)"), required=False)
+    alt = forms.CharField(label=_("Alternative text for the image"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, accounts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["account"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = accounts.filter(state__in=LIVE_STATES)
+
+
+class EditForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    text = forms.CharField(label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SubmitForm(forms.Form):
+    scheduled_at = forms.DateTimeField(label=_("Publish at (empty: as soon as approved)"), required=False, widget=LOCAL_DT,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    exemption = forms.ChoiceField(label=_("After-the-fact report instead of approval"), required=False)
+    hours_exception = forms.ChoiceField(label=_("Outside operating hours because"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = posting_rules(profile)
+        exemption = self.fields["exemption"]
+        assert isinstance(exemption, forms.ChoiceField)
+        exemption.choices = [("", _("No: ask for approval"))] + [(e.id, _label(profile, e)) for e in rules.exemptions]
+        hours = self.fields["hours_exception"]
+        assert isinstance(hours, forms.ChoiceField)
+        hours.choices = [("", "—")] + [(e.id, _label(profile, e)) for e in rules.hours_exceptions]
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UrlForm(forms.Form):
+    url = forms.URLField(label=_("Live URL of the post"), max_length=500)
+
+
+class StandingForm(forms.Form):
+    categories = forms.MultipleChoiceField(label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(label=_("Scope"), max_length=300)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Publishing"), choices=ChannelCredential.Kind.choices)
+    service_url = forms.CharField(label=_("PDS address"), required=False, max_length=200)
+    identifier = forms.CharField(label=_("Handle"), required=False, max_length=200)
+    secret = forms.CharField(label=_("App password (stored encrypted; leave empty to keep)"), required=False,
+                             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
