@@ -8,12 +8,16 @@ outsider: 新城市's 広報 head, who must see nothing of いわき市.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from koshiki.connectors.devnet import DevAccount, create_test_account
 
 SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 PASSWORD = "correct-horse-battery-9"
@@ -168,3 +172,39 @@ def signed_in_client(user: Any, client: Any = None) -> Any:
     mark_verified(session, user)
     session.save()
     return client
+
+
+# --- the local AT Protocol network (tests/connectors, tests/posts, browser tests) ---------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "bsky-network.sh"
+
+
+@pytest.fixture(scope="session")
+def bsky_pds_url() -> Iterator[str]:
+    url = os.environ.get("KOSHIKI_BSKY_PDS_URL")
+    if url:
+        yield url.rstrip("/")
+        return
+    directory = tempfile.mkdtemp(prefix="koshiki-bsky.")
+    try:
+        started = subprocess.run(
+            [str(SCRIPT), "start", directory], capture_output=True, text=True, timeout=400, check=False
+        )
+        if started.returncode != 0:
+            pytest.fail(f"could not start the AT Protocol network:\n{started.stderr}", pytrace=False)
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(SCRIPT), "stop", directory], capture_output=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def make_account(bsky_pds_url: str) -> Callable[[str], DevAccount]:
+    """Creates further accounts (e.g. someone who replies)."""
+
+    def make(prefix: str = "other") -> DevAccount:
+        return create_test_account(bsky_pds_url, prefix)
+
+    return make
+
+

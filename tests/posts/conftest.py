@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ..connectors.conftest import bsky_pds_url, make_account  # noqa: F401  (fixtures)
 from ..security.conftest import SEEDS, SeedBody, build_seed_body
 
 PHONE_POST = "避難所の受付は田中さん（090-1234-5678）が担当します。"

@@ -68,7 +68,7 @@ class ReasonForm(forms.Form):
 
 
 class UrlForm(forms.Form):
-    url = forms.URLField(label=_("Live URL of the post"), max_length=500)
+    url = forms.URLField(label=_("Live URL of the post"), max_length=500, assume_scheme="https")
 
 
 class StandingForm(forms.Form):
