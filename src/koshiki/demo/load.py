@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from koshiki.core.errors import ServiceError
 from koshiki.core.request_id import set_request_id
 from koshiki.orgs import services
 from koshiki.orgs.models import Organization, Staff
@@ -112,6 +113,25 @@ def _demo_security(organization: Organization) -> None:
     security.request_device_access(actor=operator.user, device=phone, account=live, reason="災害時に庁外から投稿するため")
 
 
+def _demo_posts(organization: Organization) -> None:
+    """On the live account: a post waiting for approval and a draft the checker blocks (a phone number)."""
+    from koshiki.posts import services as posts
+    from koshiki.posts.models import Post
+    from koshiki.registry.models import OfficialAccount
+
+    live = OfficialAccount.objects.filter(organization=organization, state="active").first()
+    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    if live is None or operator is None or Post.objects.filter(account=live).exists():
+        return
+    waiting = posts.create_post(actor=operator.user, account=live, category="event",
+                                text=f"今週土曜日10時から、{organization.name}の防災訓練を行います。ご参加ください。")
+    try:
+        posts.submit(actor=operator.user, post=waiting)
+    except ServiceError:  # e.g. 新城市 on a weekend: outside hours, so it stays a checked draft
+        pass
+    posts.create_post(actor=operator.user, account=live, text="避難所の受付は田中さん（090-1234-5678）が担当します。")
+
+
 def _demo_two_step() -> None:
     """Demo staff who must use two steps get an authenticator now; `koshiki manage demo_code USER` shows codes."""
     from koshiki.twostep import services as two_step
@@ -133,6 +153,7 @@ def load_demo() -> list[Organization]:
         for organization in organizations:
             _demo_accounts(organization)
             _demo_security(organization)
+            _demo_posts(organization)
         _demo_two_step()
         return organizations
 

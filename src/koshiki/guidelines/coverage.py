@@ -34,7 +34,7 @@ COMPONENTS: dict[str, Component] = {
     "disclosure": Component("koshiki.registry", "アカウント台帳", True),
     "closure": Component("koshiki.registry", "アカウント台帳", True),
     "credentials": Component("koshiki.security", "アカウントの安全管理", True),
-    "posting": Component("koshiki.posts", "投稿ワークフロー", False),
+    "posting": Component("koshiki.posts", "投稿ワークフロー", True),
     "content": Component("koshiki.checks", "投稿前チェック", True),
     "moderation": Component("koshiki.moderation", "返信の管理", False),
     "incidents": Component("koshiki.incidents", "問題発生時の対応", False),
