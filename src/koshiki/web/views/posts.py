@@ -235,7 +235,20 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 def after_reports(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     reports = AfterReport.objects.filter(post__organization=staff.organization).select_related("post__account", "post__author", "acknowledged_by")
-    rows = [{"report": r, "mine": staff in approvers(r.post.account)} for r in reports.order_by("acknowledged_at", "-due_on")]
+    profile = profile_for(staff.organization)
+    rules = posting_rules(profile)
+
+    def reason_label(reason: str) -> str:
+        if reason == "standing":
+            return _("Standing approval") + (f" {rules.standing_citation}" if rules.standing_citation else "")
+        item = rules.exemption(reason)
+        if item is None:
+            return reason
+        label = item.label_en if (request.LANGUAGE_CODE or "ja").startswith("en") else item.label
+        return f"{label} {profile.cite(item.clause)}" if item.clause and not item.silent else label
+
+    rows = [{"report": r, "mine": staff in approvers(r.post.account), "reason": reason_label(r.reason)}
+            for r in reports.order_by("acknowledged_at", "-due_on")]
     return render(request, "koshiki/after_reports.html", {"rows": rows})
 
 
