@@ -21,7 +21,7 @@ demo: messages
 	scripts/demo.sh
 
 test: messages
-	scripts/ensure-system-packages.sh postgresql chromium
+	scripts/ensure-system-packages.sh postgresql chromium nodejs
 	scripts/run-tests.sh
 
 lint: install
@@ -41,6 +41,7 @@ bench: install
 	benchmarks/setup-baseline.sh
 	$(PY) benchmarks/bench_checks.py
 	$(PY) benchmarks/bench_registry.py
+	$(PY) benchmarks/bench_publish.py
 
 clean:
 	rm -rf .venv .venv-bench var
