@@ -24,9 +24,9 @@ def test_clause_carried_by_an_unbuilt_component_is_planned() -> None:
     from koshiki.guidelines import load_profile as load
     from koshiki.guidelines.coverage import build_coverage as build
 
-    assert not COMPONENTS["posting"].available
+    assert not COMPONENTS["reviews"].available
     text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace(
-        "account:\n", 'posting:\n  approval:\n    clause: "3"\n    quote: 見直す。\naccount:\n')
+        "account:\n", 'reviews:\n  guideline_review:\n    clause: "3"\n    quote: 見直す。\naccount:\n')
     path = FIXTURES.parent / "_tmp_posting.yaml"
     path.write_text(text, encoding="utf-8")
     try:

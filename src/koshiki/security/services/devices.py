@@ -109,7 +109,7 @@ def request_device_access(*, actor: Any, device: Device, account: OfficialAccoun
     if personal and rules.personal_devices == "prior_approval" and not reason.strip():
         raise InvalidInput(_("Explain why a personal device is needed; the responsible person decides in advance."),
                            field="reason")
-    existing = DeviceAccess.objects.select_for_update().filter(device=device, account=account).first()
+    existing = DeviceAccess.objects.select_for_update().filter(device=device, account=account).order_by("pk").first()
     if existing is not None and existing.state in (DeviceAccess.State.PENDING, DeviceAccess.State.APPROVED):
         raise InvalidInput(_("This device is already registered for that account."), field="account")
     needs_approval = personal and rules.personal_devices == "prior_approval"
