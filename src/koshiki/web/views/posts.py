@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +42,7 @@ from ..post_forms import (
     SubmitForm,
     UrlForm,
 )
-from .common import get_scoped, report_error, require_staff
+from .common import attempt, get_scoped, report_error, require_staff, submit_form
 
 IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
@@ -128,17 +129,12 @@ def _act(request: HttpRequest, post_id: int, form_class: Any, key: str, action: 
     post = _post(request, post_id)
     if form_class is SubmitForm:
         form_kwargs["profile"] = profile_for(post.organization)
-    form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            action(post, form.cleaned_data)
-        except ServiceError as error:
-            report_error(request, error, form)
-        else:
-            messages.success(request, success)
-            return redirect("post-detail", post_id=post.pk)
-    post.refresh_from_db()
-    return render(request, "koshiki/post_detail.html", _context(request, post, **{key: form}), status=400)
+    def again(form: Any) -> HttpResponse:
+        post.refresh_from_db()
+        return render(request, "koshiki/post_detail.html", _context(request, post, **{key: form}))
+
+    return submit_form(request, form_class(request.POST, **form_kwargs), lambda data: action(post, data), success,
+                       reverse("post-detail", args=[post.pk]), again)
 
 
 @login_required
@@ -179,10 +175,7 @@ def post_override(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_acknowledge(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    try:
-        services.acknowledge_warning(actor=request.user, post=post, key=request.POST.get("key", ""))
-    except ServiceError as error:
-        report_error(request, error)
+    attempt(request, lambda: services.acknowledge_warning(actor=request.user, post=post, key=request.POST.get("key", "")))
     return redirect("post-detail", post_id=post.pk)
 
 
@@ -190,12 +183,8 @@ def post_acknowledge(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_withdraw(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    try:
-        services.withdraw(actor=request.user, post=post, reason=request.POST.get("reason", ""))
-    except ServiceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Withdrawn."))
+    attempt(request, lambda: services.withdraw(actor=request.user, post=post, reason=request.POST.get("reason", "")),
+            _("Withdrawn."))
     return redirect("post-detail", post_id=post.pk)
 
 
@@ -211,12 +200,7 @@ def post_manual(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    try:
-        services.retry_failed(actor=request.user, post=post)
-    except ServiceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Queued again."))
+    attempt(request, lambda: services.retry_failed(actor=request.user, post=post), _("Queued again."))
     return redirect("post-detail", post_id=post.pk)
 
 
@@ -257,12 +241,8 @@ def after_reports(request: HttpRequest) -> HttpResponse:
 def after_report_ack(request: HttpRequest, report_id: int) -> HttpResponse:
     require_staff(request)
     report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id, path="post__organization")
-    try:
-        services.acknowledge_after_report(actor=request.user, report=report, comment=request.POST.get("comment", ""))
-    except ServiceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Acknowledged."))
+    attempt(request, lambda: services.acknowledge_after_report(actor=request.user, report=report,
+                                                               comment=request.POST.get("comment", "")), _("Acknowledged."))
     return redirect("after-reports")
 
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +36,7 @@ from ..registry_forms import (
     ReasonForm,
     ReviewForm,
 )
-from .common import get_scoped, report_error, require_staff
+from .common import attempt, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
@@ -127,17 +128,12 @@ def _act(request: HttpRequest, account_id: int, form_class: Any, form_key: str,
          action: Callable[[OfficialAccount, dict[str, Any]], object], success: str, **form_kwargs: Any) -> HttpResponse:
     require_staff(request)
     account = get_scoped(OfficialAccount.objects.select_related("organization", "department"), request.user, account_id)
-    form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            action(account, form.cleaned_data)
-        except ServiceError as error:
-            report_error(request, error, form)
-        else:
-            messages.success(request, success)
-            return redirect("account-detail", account_id=account.pk)
-    account.refresh_from_db()
-    return render(request, "koshiki/account_detail.html", _context(request, account, **{form_key: form}), status=400)
+    def again(form: Any) -> HttpResponse:
+        account.refresh_from_db()
+        return render(request, "koshiki/account_detail.html", _context(request, account, **{form_key: form}))
+
+    return submit_form(request, form_class(request.POST, **form_kwargs), lambda data: action(account, data), success,
+                       reverse("account-detail", args=[account.pk]), again)
 
 
 @login_required
@@ -180,12 +176,7 @@ def account_announce(request: HttpRequest, account_id: int) -> HttpResponse:
 def account_complete(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
     account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
-    try:
-        services.complete_notice(actor=request.user, account=account)
-    except ServiceError as error:
-        report_error(request, error)
-    else:
-        messages.success(request, _("Done."))
+    attempt(request, lambda: services.complete_notice(actor=request.user, account=account), _("Done."))
     return redirect("account-detail", account_id=account.pk)
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +33,7 @@ from ..security_forms import (
     RotationForm,
     TwoStepForm,
 )
-from .common import get_scoped, report_error, require_staff
+from .common import attempt, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
@@ -85,16 +86,10 @@ def _account_act(request: HttpRequest, account_id: int, form_class: Any, form_ke
     if form_class is HolderForm:
         form_kwargs["organization"] = account.organization
         form_kwargs["auto_id"] = "add_%s" if form_key == "holder_form" else "remove_%s"
-    form = form_class(request.POST, **form_kwargs)
-    if form.is_valid():
-        try:
-            action(account, form.cleaned_data)
-        except ServiceError as error:
-            report_error(request, error, form)
-        else:
-            messages.success(request, success)
-            return redirect("account-security", account_id=account.pk)
-    return render(request, "koshiki/account_security.html", _account_context(request, account, **{form_key: form}), status=400)
+    return submit_form(request, form_class(request.POST, **form_kwargs), lambda data: action(account, data), success,
+                       reverse("account-security", args=[account.pk]),
+                       lambda form: render(request, "koshiki/account_security.html",
+                                           _account_context(request, account, **{form_key: form})))
 
 
 @login_required
@@ -137,13 +132,9 @@ def access_decide(request: HttpRequest, access_id: int) -> HttpResponse:
     access = get_scoped(DeviceAccess.objects.select_related("account"), request.user, access_id, path="account__organization")
     form = AccessDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.decide_device_access(actor=request.user, access=access, approve=form.cleaned_data["decision"] == "approve",
-                                          comment=form.cleaned_data["comment"])
-        except ServiceError as error:
-            report_error(request, error)
-        else:
-            messages.success(request, _("Your decision has been recorded."))
+        data = form.cleaned_data
+        attempt(request, lambda: services.decide_device_access(actor=request.user, access=access, approve=data["decision"] == "approve",
+                                                               comment=data["comment"]), _("Your decision has been recorded."))
     return redirect("account-security", account_id=access.account_id)
 
 
@@ -196,16 +187,9 @@ def _device_act(request: HttpRequest, device_id: int, form_class: Any, form_key:
                 action: Callable[[Device, dict[str, Any]], object], success: str) -> HttpResponse:
     device = get_scoped(_devices(request), request.user, device_id)
     kwargs = {"organization": device.organization} if form_class is AccessForm else {}
-    form = form_class(request.POST, **kwargs)
-    if form.is_valid():
-        try:
-            action(device, form.cleaned_data)
-        except ServiceError as error:
-            report_error(request, error, form)
-        else:
-            messages.success(request, success)
-            return redirect("device-detail", device_id=device.pk)
-    return render(request, "koshiki/device_detail.html", _device_context(request, device, **{form_key: form}), status=400)
+    return submit_form(request, form_class(request.POST, **kwargs), lambda data: action(device, data), success,
+                       reverse("device-detail", args=[device.pk]),
+                       lambda form: render(request, "koshiki/device_detail.html", _device_context(request, device, **{form_key: form})))
 
 
 @login_required
