@@ -162,12 +162,13 @@ def totp_code(user: Any) -> str:
 
 def signed_in_client(user: Any, client: Any = None) -> Any:
     """A test client past both steps; the two-step pages themselves are tested in tests/web/test_two_step.py."""
+    from django.http import HttpRequest
     from django.test import Client
 
     from koshiki.twostep.session import mark_verified
 
     client = client or Client()
-    assert client.login(username=user.get_username(), password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=user.get_username(), password=PASSWORD)
     session = client.session
     mark_verified(session, user)
     session.save()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.test import Client
 
 from koshiki.registry.disclosure import profile_text, website_html
@@ -44,7 +45,7 @@ def test_profile_text_with_a_shortened_homepage_link_is_flagged(iwaki: Any) -> N
 def test_disclosure_page_shows_the_html(iwaki: Any) -> None:
     _live(iwaki)
     client = Client()
-    client.login(username=iwaki.tanto.user.username, password=PASSWORD)
+    client.login(request=HttpRequest(), username=iwaki.tanto.user.username, password=PASSWORD)
     body = client.get("/accounts/disclosure/").content.decode()
     assert "id=\"disclosure-html\"" in body and "https://x.com/iwaki_bousai" in body
 

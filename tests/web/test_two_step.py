@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyotp
+from django.http import HttpRequest
 from django.test import Client
 
 from koshiki.audit.models import AuditEntry
@@ -18,7 +19,7 @@ from ..conftest import PASSWORD, totp_code
 
 def _password_only(staff: Any) -> Client:
     client = Client()
-    assert client.login(username=staff.user.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=staff.user.username, password=PASSWORD)
     return client
 
 
@@ -116,3 +117,24 @@ def test_a_credential_holder_must_use_two_steps(iwaki: Any) -> None:
         "目的": "防災", "状態": "運用中"}])
     add_holder(actor=iwaki.shozokucho.user, account=OfficialAccount.objects.get(handle="bousai"), staff=iwaki.tanto, reason="担当")
     assert _password_only(iwaki.tanto).get("/").status_code == 302
+
+
+def test_get_with_restart_changes_nothing_and_writes_no_audit_entry(iwaki: Any) -> None:
+    client = _password_only(iwaki.shozokucho)
+    client.get("/two-step/setup/")
+    sealed = TOTPDevice.objects.get(user=iwaki.shozokucho.user).sealed_secret
+    entries = AuditEntry.objects.count()
+    response = client.get("/two-step/setup/?restart=1")
+    assert response.status_code == 200
+    assert TOTPDevice.objects.get(user=iwaki.shozokucho.user).sealed_secret == sealed
+    assert AuditEntry.objects.count() == entries
+
+
+def test_restart_is_a_post_that_writes_a_new_seed(iwaki: Any) -> None:
+    client = _password_only(iwaki.shozokucho)
+    client.get("/two-step/setup/")
+    before = services.pending_secret(iwaki.shozokucho.user)
+    response = client.post("/two-step/setup/", {"restart": "1"})
+    assert response.status_code == 302
+    assert services.pending_secret(iwaki.shozokucho.user) != before
+    assert AuditEntry.objects.filter(action="twostep.enrolment_started").count() == 2

@@ -170,3 +170,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOSHIKI_LOG_LEVEL", "INFO")},
 }
+
+# --- issue #10 §3 (helper C): sign-in throttling, session index ---------------------------------------
+# django-axes counts failed password logins per login name and per client address; either reaching the
+# limit locks further tries (even with the right password) until the cool-off passes or an administrator
+# unlocks the person from the staff page (koshiki.logins.services.unlock_sign_in). Behind a reverse proxy
+# REMOTE_ADDR is the proxy: set AXES_IPWARE_META_PRECEDENCE_ORDER / a client-IP callable for production.
+import datetime as _dt  # noqa: E402
+
+INSTALLED_APPS += ["axes", "koshiki.logins"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("KOSHIKI_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("KOSHIKI_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_CALLABLE = "koshiki.web.views.account.locked_out"  # Japanese page: wait, or ask an administrator
+AXES_RESET_ON_SUCCESS = False  # a success does not wipe the address's count (one known password ≠ a free reset)
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# --- end issue #10 §3 ---------------------------------------------------------------------------------

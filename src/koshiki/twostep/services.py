@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,15 @@ from koshiki.orgs.scoping import staff_of
 
 from . import totp
 from .models import TOTPDevice
+
+MAX_FAILURES = 5  # wrong codes per person, across all sessions, within FAILURE_WINDOW
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+LOCK_DURATION = dt.timedelta(minutes=30)
+
+
+def _now() -> dt.datetime:
+    """The clock (tests replace it)."""
+    return timezone.now()
 
 
 def _organization(user: Any) -> Any:
@@ -67,14 +78,53 @@ def confirm_enrolment(*, user: Any, code: str) -> TOTPDevice:
 
 
 def verify(*, user: Any, code: str) -> bool:
-    """The second step at sign-in. A failure is audited in its own transaction, so it stays recorded."""
+    """The second step at sign-in. A failure is counted for the person (every session adds to the same count)
+    and audited; MAX_FAILURES within FAILURE_WINDOW lock two-step login for LOCK_DURATION."""
     device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    now = _now()
     with transaction.atomic():
+        if device is not None and is_locked(user, now=now):
+            log_action("twostep.failed", actor=user, obj=user, organization=_organization(user),
+                       after={"locked": True})
+            return False
         if device is not None and _accept(device, code):
+            TOTPDevice.objects.filter(pk=device.pk).update(failed_attempts=0, failure_window_start=None)
             log_action("twostep.verified", actor=user, obj=user, organization=_organization(user))
             return True
         log_action("twostep.failed", actor=user, obj=user, organization=_organization(user))
+        if device is not None:
+            _count_failure(device, now)
         return False
+
+
+def _count_failure(device: TOTPDevice, now: dt.datetime) -> None:
+    """One atomic UPDATE adds the failure (or starts a new window); the lock is set by compare-and-set."""
+    in_window = Q(failure_window_start__gt=now - FAILURE_WINDOW)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        failed_attempts=Case(When(in_window, then=F("failed_attempts") + 1), default=Value(1)),
+        failure_window_start=Case(When(in_window, then=F("failure_window_start")), default=Value(now)),
+    )
+    failures = TOTPDevice.objects.filter(pk=device.pk).values_list("failed_attempts", flat=True).get()
+    if failures < MAX_FAILURES:
+        return
+    locked = TOTPDevice.objects.filter(pk=device.pk).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    ).update(locked_until=now + LOCK_DURATION, failed_attempts=0, failure_window_start=None)
+    if locked:
+        log_action("twostep.locked", actor=device.user, obj=device.user, organization=_organization(device.user),
+                   after={"failures": failures, "until": (now + LOCK_DURATION).isoformat()})
+
+
+def is_locked(user: Any, *, now: dt.datetime | None = None) -> bool:
+    """Too many wrong codes lately: no code is accepted until the cool-off passes or an administrator unlocks."""
+    return TOTPDevice.objects.filter(user=user, locked_until__gt=now or _now()).exists()
+
+
+def clear_lock(user: Any) -> bool:
+    """Forget the person's wrong codes and lift a lock (the caller checks permission and audits)."""
+    was_locked = is_locked(user)
+    TOTPDevice.objects.filter(user=user).update(failed_attempts=0, failure_window_start=None, locked_until=None)
+    return was_locked
 
 
 def has_device(user: Any) -> bool:
@@ -82,8 +132,9 @@ def has_device(user: Any) -> bool:
 
 
 @transaction.atomic
-def reset(*, actor: Any, staff: Any, reason: str) -> None:
-    """An administrator removes a lost authenticator; the person sets up a new one at next sign-in."""
+def reset(*, actor: Any, staff: Any, reason: str, keep_session: str | None = None) -> None:
+    """An administrator removes a lost authenticator; the person sets up a new one at next sign-in.
+    Every session of theirs ends (except ``keep_session``: the administrator's own, resetting themselves)."""
     if not can_manage_org(actor, staff.organization):
         raise NotPermitted(_("Only this organization's administrators can do this."))
     if not reason.strip():
@@ -91,4 +142,7 @@ def reset(*, actor: Any, staff: Any, reason: str) -> None:
     deleted, _rows = TOTPDevice.objects.filter(user=staff.user).delete()
     if not deleted:
         raise InvalidInput(_("%(name)s has no two-step login to reset.") % {"name": staff})
-    log_action("twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip()})
+    from koshiki.logins.sessions import end_sessions
+
+    ended = end_sessions(staff.user, keep=keep_session)
+    log_action("twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip(), "sessions_ended": ended})

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import (
+    account,
     audit,
     checking,
     dashboard,
@@ -63,6 +64,9 @@ urlpatterns = [
     path("devices/<int:device_id>/access/", security.device_access, name="device-access"),
     path("devices/<int:device_id>/lost/", security.device_lost, name="device-lost"),
     path("people/<int:staff_id>/two-step/reset/", people.two_step_reset, name="two-step-reset"),
+    path("people/<int:staff_id>/unlock/", people.sign_in_unlock, name="sign-in-unlock"),
+    path("people/<int:staff_id>/password/", people.password_set, name="password-set"),
+    path("account/password/", account.password_change, name="password-change"),
     path("posts/", posts.post_list, name="post-list"),
     path("posts/new/", posts.compose, name="post-compose"),
     path("posts/approvals/", posts.approval_queue, name="post-queue"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koshiki.core.errors import ServiceError
+from koshiki.logins import services as login_services
 from koshiki.orgs import services
 from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
 from koshiki.orgs.permissions import can_manage_org
@@ -116,6 +117,7 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
         "change_form": PersonnelChangeForm(organization=person.organization),
         "role_form": RoleAssignForm(organization=person.organization, profile=profile),
         "has_two_step": two_step_services.has_device(person.user),
+        "sign_in_locked": login_services.sign_in_locked(person),
         "held_credentials": person.held_credentials.filter(removed_at__isnull=True).select_related("account"),
     }
 
@@ -205,10 +207,45 @@ def two_step_reset(request: HttpRequest, staff_id: int) -> HttpResponse:
     require_staff(request)
     person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
     try:
-        two_step_services.reset(actor=request.user, staff=person, reason=request.POST.get("reason", ""))
+        two_step_services.reset(actor=request.user, staff=person, reason=request.POST.get("reason", ""),
+                                keep_session=request.session.session_key if person.user_id == request.user.pk else None)
     except ServiceError as error:
         report_error(request, error)
     else:
         messages.success(request, _("Two-step login has been reset. %(name)s sets it up again at next sign-in.")
+                         % {"name": person.display_name})
+    return redirect("staff-detail", staff_id=person.pk)
+
+
+@login_required
+@require_POST
+def sign_in_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """An administrator lifts a password or two-step lock for staff of their own organization."""
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
+    try:
+        login_services.unlock_sign_in(actor=request.user, staff=person, reason=request.POST.get("reason", ""))
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": person.display_name})
+    return redirect("staff-detail", staff_id=person.pk)
+
+
+@login_required
+@require_POST
+def password_set(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """An administrator sets a new password for a person of their organization; all the person's sessions end."""
+    require_staff(request)
+    person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
+    if person.user_id == request.user.pk:
+        return redirect("password-change")
+    try:
+        login_services.change_password(actor=request.user, staff=person,
+                                       new_password=request.POST.get("new_password", ""))
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("A new password has been set for %(name)s. Their sessions have been signed out.")
                          % {"name": person.display_name})
     return redirect("staff-detail", staff_id=person.pk)

@@ -8,15 +8,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from koshiki.core.errors import ServiceError
+from koshiki.logins.sessions import remember
 from koshiki.twostep import services
 from koshiki.twostep.session import mark_verified
-
-MAX_FAILURES = 5
-FAILURES_KEY = "koshiki_two_step_failures"
 
 
 def _next(request: HttpRequest) -> str:
@@ -31,6 +30,13 @@ def setup(request: HttpRequest) -> HttpResponse:
     if services.has_device(request.user):
         return redirect("two-step-verify")
     error = ""
+    if request.method == "POST" and request.POST.get("restart"):
+        # A new seed is a state change: only on POST (CSRF-checked), never on a GET link.
+        try:
+            services.start_enrolment(user=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('two-step-setup')}?{urlencode({'next': _next(request)})}")
     if request.method == "POST":
         try:
             services.confirm_enrolment(user=request.user, code=request.POST.get("code", ""))
@@ -41,7 +47,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-step login is set up. From now on, enter a code after your password."))
             return redirect(_next(request))
     secret = services.pending_secret(request.user)
-    if secret is None or request.GET.get("restart"):
+    if secret is None:  # the first visit creates the pending seed once; later GETs only show it
         secret, uri = services.start_enrolment(user=request.user)
     else:
         from koshiki.twostep.totp import provisioning_uri
@@ -61,16 +67,21 @@ def verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if services.verify(user=request.user, code=request.POST.get("code", "")):
-            request.session.pop(FAILURES_KEY, None)
+            old_key = request.session.session_key
             request.session.cycle_key()
+            remember(request.session, request.user, replaces=old_key)
             mark_verified(request.session, request.user)
             return redirect(_next(request))
-        failures = request.session.get(FAILURES_KEY, 0) + 1
-        request.session[FAILURES_KEY] = failures
-        if failures >= MAX_FAILURES:
+        if services.is_locked(request.user):
             logout(request)
-            messages.error(request, _("Too many wrong codes. Log in again."))
+            messages.error(request, _("Two-step login is locked after too many wrong codes. Try again in "
+                                      "%(minutes)d minutes, or ask your organization's administrator to unlock it.")
+                           % {"minutes": services.LOCK_DURATION.seconds // 60})
             return redirect("login")
         error = _("The code is not correct. Enter the current 6-digit code from your authenticator app.")
+    elif services.is_locked(request.user):
+        error = _("Two-step login is locked after too many wrong codes. Try again in "
+                  "%(minutes)d minutes, or ask your organization's administrator to unlock it.") \
+            % {"minutes": services.LOCK_DURATION.seconds // 60}
     return render(request, "koshiki/two_step_verify.html", {"error": error, "next": _next(request)},
                   status=400 if error else 200)
