@@ -90,3 +90,29 @@ def test_the_password_page_is_japanese(iwaki: Any) -> None:
 
 def test_anonymous_users_are_sent_to_log_in(db: Any) -> None:
     assert Client().get("/account/password/").status_code == 302
+
+
+def test_an_administrator_sets_a_password_from_the_staff_page(iwaki: Any) -> None:
+    theirs = signed_in_client(iwaki.tanto.user)
+    key = theirs.session.session_key
+    admin = signed_in_client(iwaki.kacho.user)
+    response = admin.post(f"/people/{iwaki.tanto.pk}/password/", {"new_password": NEW})
+    assert response.status_code == 302
+    iwaki.tanto.user.refresh_from_db()
+    assert iwaki.tanto.user.check_password(NEW)
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_weak_password_from_the_staff_page_changes_nothing(iwaki: Any) -> None:
+    admin = signed_in_client(iwaki.kacho.user)
+    admin.post(f"/people/{iwaki.tanto.pk}/password/", {"new_password": "aaaaaaaaaaaa"})
+    iwaki.tanto.user.refresh_from_db()
+    assert iwaki.tanto.user.check_password(PASSWORD)
+    assert not AuditEntry.objects.filter(action="logins.password_changed").exists()
+
+
+def test_staff_cannot_use_the_administrators_password_form(iwaki: Any) -> None:
+    client = signed_in_client(iwaki.tanto.user)
+    client.post(f"/people/{iwaki.shozokucho.pk}/password/", {"new_password": NEW})
+    iwaki.shozokucho.user.refresh_from_db()
+    assert iwaki.shozokucho.user.check_password(PASSWORD)

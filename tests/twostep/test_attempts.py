@@ -99,3 +99,11 @@ def test_a_right_code_resets_the_count(iwaki: Any) -> None:
     assert services.verify(user=user, code=totp_code(user))
     services.verify(user=user, code="000000")
     assert not services.is_locked(user)
+
+
+def test_the_code_page_says_the_person_is_locked(iwaki: Any) -> None:
+    _enrol(iwaki.shozokucho)
+    for _attempt in range(services.MAX_FAILURES):
+        services.verify(user=iwaki.shozokucho.user, code="000000")
+    body = _password_only(iwaki.shozokucho).get("/two-step/").content.decode()
+    assert "ロック" in body and "管理者" in body
