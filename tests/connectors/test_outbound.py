@@ -254,3 +254,54 @@ def test_guard_with_fake_resolver_dns_failure_at_connect_time_is_a_network_error
     client = httpx.Client(transport=OutboundGuard(resolver=FakeResolver({})).transport(connect=connect))
     with pytest.raises(httpx.ConnectError):  # worth a retry, unlike a refused address
         client.get("https://pds.example.jp/")
+
+
+# -- the Bluesky connector sends every request through the guard ----------------------------------
+
+
+class RecordingGuard(OutboundGuard):
+    def __init__(self, answers: dict[str, Any], network: Any, allow: tuple[str, ...] = ()) -> None:
+        super().__init__(allow=allow, resolver=FakeResolver(answers))
+        self.network = network
+
+    def transport(self, **kwargs: Any) -> Any:
+        return super().transport(connect=self.network, **kwargs)
+
+
+def test_bluesky_connector_by_default_refuses_a_private_pds_before_sending_the_password() -> None:
+    from koshiki.connectors.bluesky import BlueskyConnector
+    from koshiki.connectors.base import OutgoingPost
+
+    for url in ("https://10.0.0.1", "http://127.0.0.1.evil.example", "https://[::1]"):
+        connector = BlueskyConnector(url, "koho.example.jp", "app-pass-word-1234")
+        with pytest.raises(OutboundRefused) as raised:
+            connector.publish(OutgoingPost("出ません", "k-1"))
+        assert "app-pass-word-1234" not in str(raised.value)
+
+
+def test_bluesky_connector_with_fake_resolver_logs_in_through_the_pinned_transport() -> None:
+    from koshiki.connectors.base import AuthenticationError, OutgoingPost
+    from koshiki.connectors.bluesky import BlueskyConnector
+
+    refused = (b'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 70\r\n\r\n'
+               b'{"error":"AuthenticationRequired","message":"Invalid identifier or pw"}')
+    log, connect = fake_network([refused])
+    guard_ = RecordingGuard({"pds.example.jp": [[PUBLIC], ["10.0.0.1"]]}, connect)
+    connector = BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_)
+    with pytest.raises(AuthenticationError):
+        connector.publish(OutgoingPost("本文", "k-2"))
+    sent = b"".join(log["sent"])
+    assert log["connect"] == [(PUBLIC, 443)] and log["tls"] == ["pds.example.jp"]
+    assert b"POST /xrpc/com.atproto.server.createSession" in sent and b"Host: pds.example.jp" in sent
+
+
+def test_bluesky_connector_with_fake_resolver_refuses_a_pds_that_now_resolves_private() -> None:
+    from koshiki.connectors.base import OutgoingPost
+    from koshiki.connectors.bluesky import BlueskyConnector
+
+    log, connect = fake_network([OK])
+    guard_ = RecordingGuard({"pds.example.jp": ["192.168.0.9"]}, connect)
+    with pytest.raises(OutboundRefused, match="192.168.0.9"):
+        BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_).publish(
+            OutgoingPost("本文", "k-3"))
+    assert log["connect"] == []
