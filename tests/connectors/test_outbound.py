@@ -269,8 +269,8 @@ class RecordingGuard(OutboundGuard):
 
 
 def test_bluesky_connector_by_default_refuses_a_private_pds_before_sending_the_password() -> None:
-    from koshiki.connectors.bluesky import BlueskyConnector
     from koshiki.connectors.base import OutgoingPost
+    from koshiki.connectors.bluesky import BlueskyConnector
 
     for url in ("https://10.0.0.1", "http://127.0.0.1.evil.example", "https://[::1]"):
         connector = BlueskyConnector(url, "koho.example.jp", "app-pass-word-1234")
