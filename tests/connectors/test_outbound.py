@@ -305,3 +305,73 @@ def test_bluesky_connector_with_fake_resolver_refuses_a_pds_that_now_resolves_pr
         BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_).publish(
             OutgoingPost("本文", "k-3"))
     assert log["connect"] == []
+
+
+def test_an_allowed_local_origin_is_reached_over_a_real_socket_and_others_are_not() -> None:
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            body = self.headers.get("Host", "").encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_port}"
+        with OutboundGuard(allow=[origin]).client() as client:
+            assert client.get(f"{origin}/xrpc/_health").text == f"127.0.0.1:{server.server_port}"
+        with OutboundGuard().client() as client, pytest.raises(OutboundRefused):
+            client.get(f"{origin}/xrpc/_health")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _jwt() -> str:
+    import base64
+    import json
+    import time
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    now = int(time.time())
+    return f"{part({'alg': 'ES256K', 'typ': 'at+jwt'})}.{part({'sub': 'did:plc:abc', 'iat': now, 'exp': now + 3600})}.AAAA"
+
+
+def _json_response(data: dict[str, Any]) -> bytes:
+    import json
+
+    body = json.dumps(data).encode()
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    return head.encode() + body
+
+
+def test_bluesky_connector_with_fake_resolver_stays_on_its_server_whatever_the_did_document_says() -> None:
+    from koshiki.connectors.base import OutgoingPost
+    from koshiki.connectors.bluesky import BlueskyConnector
+    from koshiki.connectors.tid import tid_for_key
+
+    did_doc = {"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:plc:abc", "alsoKnownAs": ["at://koho.example.jp"],
+               "verificationMethod": [], "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
+                                                      "serviceEndpoint": "https://elsewhere.example.jp"}]}
+    session = {"accessJwt": _jwt(), "refreshJwt": _jwt(), "handle": "koho.example.jp", "did": "did:plc:abc",
+               "didDoc": did_doc}
+    created = {"uri": f"at://did:plc:abc/app.bsky.feed.post/{tid_for_key('k-4')}",
+               "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"}
+    log, connect = fake_network([_json_response(session), _json_response(created)])
+    guard_ = RecordingGuard({"pds.example.jp": [PUBLIC], "elsewhere.example.jp": ["93.184.215.99"]}, connect)
+    ref = BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_).publish(
+        OutgoingPost("本文", "k-4"))
+    assert ref.remote_id == created["uri"]
+    assert log["connect"] == [(PUBLIC, 443), (PUBLIC, 443)]
+    assert b"elsewhere" not in b"".join(log["sent"])

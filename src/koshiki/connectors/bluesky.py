@@ -210,6 +210,16 @@ def _is_record_not_found(exc: BaseException) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+class _PinnedClient(Client):  # type: ignore[misc]  # the SDK is untyped
+    """An SDK client that stays on the server it was given. The stock client moves to the PDS that
+    the account's DID document names (after a login or from a stored session); here the tokens go
+    only to the address the secret was entered for and the guard checked, not to one chosen by
+    whoever controls the DID document."""
+
+    def _update_pds_endpoint(self, pds_endpoint: str) -> None:
+        pass
+
+
 class BlueskyConnector:
     """One Bluesky account, logged in with an app password.
 
@@ -260,7 +270,7 @@ class BlueskyConnector:
         # Every request (login, XRPC calls, redirects, the PDS the DID document names) goes through
         # the guard's transport: checked addresses only, pinned per connection, no proxies from env.
         request = Request(timeout=self._timeout, transport=self._guard.transport())
-        client = Client(base_url=self._service_url, request=request)
+        client = _PinnedClient(base_url=self._service_url, request=request)
         client.on_session_change(self._session_changed)
         return client
 
