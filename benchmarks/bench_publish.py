@@ -137,6 +137,10 @@ def main() -> int:
             network_dir = tempfile.mkdtemp(prefix="koshiki-bsky.")
             print("Starting the local AT Protocol network…", flush=True)
             pds_url = start_network(network_dir)
+        from koshiki.connectors.outbound import origin_of
+
+        # The local network's PDS (plain http on 127.0.0.1) and nothing else; the worker inherits it.
+        os.environ["KOSHIKI_OUTBOUND_ALLOW"] = origin_of(pds_url)
         import logging
 
         import django

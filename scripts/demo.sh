@@ -4,6 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 K=.venv/bin/koshiki
 export KOSHIKI_VAR_DIR="${KOSHIKI_VAR_DIR:-$PWD/var}"
+# With a local AT Protocol network (KOSHIKI_BSKY_PDS_URL from scripts/bsky-network.sh), admit exactly
+# its PDS through the outbound guard; otherwise only public https servers can be channels.
+if [ -n "${KOSHIKI_BSKY_PDS_URL:-}" ]; then
+  KOSHIKI_OUTBOUND_ALLOW=$(.venv/bin/python -c 'import sys; from koshiki.connectors.outbound import origin_of; print(origin_of(sys.argv[1]))' "$KOSHIKI_BSKY_PDS_URL")
+  export KOSHIKI_OUTBOUND_ALLOW
+fi
 $K manage migrate --noinput >/dev/null
 $K manage load_demo
 $K manage ensure_jobs

@@ -15,6 +15,9 @@ bskydir=$(mktemp -d /tmp/koshiki-bsky.XXXXXX); pgdir=""
 trap 'scripts/bsky-network.sh stop "$bskydir"; [ -z "$pgdir" ] || scripts/pg-test-cluster.sh stop "$pgdir"' EXIT
 KOSHIKI_BSKY_PDS_URL=$(scripts/bsky-network.sh start "$bskydir")
 export KOSHIKI_BSKY_PDS_URL
+# The outbound guard admits public https servers only; the local PDS (http://127.0.0.1:…) is the one exception.
+KOSHIKI_OUTBOUND_ALLOW=$($PY -c 'import sys; from koshiki.connectors.outbound import origin_of; print(origin_of(sys.argv[1]))' "$KOSHIKI_BSKY_PDS_URL")
+export KOSHIKI_OUTBOUND_ALLOW
 
 echo "== Test suite on SQLite"
 KOSHIKI_VAR_DIR="$PWD/var/test-sqlite" $PY -m pytest "$@" || status=1

@@ -181,11 +181,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "bsky-network.sh"
 
 
+def allow_local_network(pds_url: str) -> str:
+    """Admit exactly the local network's PDS origin through the outbound guard (the Django setting
+    and, for worker subprocesses, the environment); everything else stays refused."""
+    from django.conf import settings
+
+    from koshiki.connectors.outbound import origin_of
+
+    origin = origin_of(pds_url)
+    settings.KOSHIKI_OUTBOUND_ALLOW = [origin]
+    os.environ["KOSHIKI_OUTBOUND_ALLOW"] = origin
+    return pds_url.rstrip("/")
+
+
 @pytest.fixture(scope="session")
 def bsky_pds_url() -> Iterator[str]:
     url = os.environ.get("KOSHIKI_BSKY_PDS_URL")
     if url:
-        yield url.rstrip("/")
+        yield allow_local_network(url)
         return
     directory = tempfile.mkdtemp(prefix="koshiki-bsky.")
     try:
@@ -194,7 +207,7 @@ def bsky_pds_url() -> Iterator[str]:
         )
         if started.returncode != 0:
             pytest.fail(f"could not start the AT Protocol network:\n{started.stderr}", pytrace=False)
-        yield started.stdout.strip().splitlines()[-1]
+        yield allow_local_network(started.stdout.strip().splitlines()[-1])
     finally:
         subprocess.run([str(SCRIPT), "stop", directory], capture_output=True, timeout=60, check=False)
 

@@ -28,14 +28,15 @@ from koshiki.connectors import (
     TransientPlatformError,
 )
 from koshiki.connectors.bluesky import POST, PROFILE, BlueskyConnector, detect_facets, map_error
-from koshiki.connectors.devnet import DevAccount, wait_until
+from koshiki.connectors.devnet import DevAccount, guard_for, wait_until
 from koshiki.connectors.tid import tid_for_key
 
 bluesky = pytest.mark.bluesky
 
 
 def connector_for(account: DevAccount, **kwargs: Any) -> BlueskyConnector:
-    return BlueskyConnector(account.pds_url, account.handle, account.app_password, **kwargs)
+    return BlueskyConnector(account.pds_url, account.handle, account.app_password, guard=guard_for(account.pds_url),
+                            **kwargs)
 
 
 def reader(account: DevAccount) -> Any:
@@ -171,7 +172,8 @@ def test_same_idempotency_key_publishes_once(bsky_account: DevAccount, caplog: p
     first = connector_for(bsky_account, on_session_change=sessions.append).publish(OutgoingPost("一度だけ", "post-3"))
     # Another worker retries after a crash: same key, its own connector, the stored session (its
     # password is not even needed), a text edited in between. The PDS keeps the first post.
-    retry = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, "not-needed", session_string=sessions[0])
+    retry = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, "not-needed", session_string=sessions[0],
+                             guard=guard_for(bsky_account.pds_url))
     with caplog.at_level(logging.INFO, logger="koshiki.connectors.bluesky"):
         again = retry.publish(OutgoingPost("一度だけ（再送）", "post-3"))
 
@@ -291,7 +293,7 @@ def test_replies_from_other_accounts(bsky_account: DevAccount, make_account: Cal
 @bluesky
 def test_wrong_app_password(bsky_account: DevAccount) -> None:
     secret = "wxyz-wxyz-wxyz-wxyz"
-    connector = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, secret)
+    connector = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, secret, guard=guard_for(bsky_account.pds_url))
     with pytest.raises(AuthenticationError) as raised:
         connector.publish(OutgoingPost("出ません", "post-9"))
     assert secret not in str(raised.value) and secret not in repr(raised.value) and secret not in repr(connector)

@@ -181,6 +181,9 @@ def _pds_texts(pds_url: str, did: str) -> list[tuple[str, str]]:
 
 def run(pds_url: str, posts: int, before: int, twice: int, workdir: Path) -> dict[str, Any]:
     started = time.monotonic()
+    from koshiki.connectors.outbound import origin_of
+
+    os.environ["KOSHIKI_OUTBOUND_ALLOW"] = origin_of(pds_url)  # the local network's PDS and nothing else
     _setup_django(workdir)
     from django.db import connection
     from django.utils import timezone

@@ -28,6 +28,12 @@ class FailingPlatform:
         raise self.error
 
 
+@pytest.fixture(autouse=True)
+def _fake_server_allowed(settings: Any) -> None:
+    """The channel points at a closed local port (never contacted: a fake platform stands in)."""
+    settings.KOSHIKI_OUTBOUND_ALLOW = ["http://127.0.0.1:9"]
+
+
 def _scheduled(body: PostingBody, monkeypatch: pytest.MonkeyPatch, error: Exception) -> Any:
     from koshiki.posts.channels import set_channel
 

@@ -42,6 +42,8 @@ from .base import (
     Reply,
     TransientPlatformError,
 )
+from .outbound import OutboundGuard
+from .sanitize import scrub
 from .tid import tid_for_key
 
 log = logging.getLogger(__name__)
@@ -160,9 +162,14 @@ def _xrpc_error(response: Any) -> tuple[str, str]:
     return str(error or ""), str(message or "")
 
 
-def map_error(exc: BaseException, action: str) -> ConnectorError:
+def map_error(exc: BaseException, action: str, secrets: tuple[str, ...] = ()) -> ConnectorError:
     """The connector error for an SDK or transport exception. Messages hold only the action, the
-    status and the server's error name and message: never a request body, so never a password."""
+    status and the server's error name and message (never a request body), cleaned by
+    ``sanitize.clean_error``: the server's text may echo tokens, headers or ``secrets``."""
+    return scrub(_map_error(exc, action), secrets)
+
+
+def _map_error(exc: BaseException, action: str) -> ConnectorError:
     if isinstance(exc, ConnectorError):
         return exc
     response = getattr(exc, "response", None)
@@ -203,6 +210,16 @@ def _is_record_not_found(exc: BaseException) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+class _PinnedClient(Client):  # type: ignore[misc]  # the SDK is untyped
+    """An SDK client that stays on the server it was given. The stock client moves to the PDS that
+    the account's DID document names (after a login or from a stored session); here the tokens go
+    only to the address the secret was entered for and the guard checked, not to one chosen by
+    whoever controls the DID document."""
+
+    def _update_pds_endpoint(self, pds_endpoint: str) -> None:
+        pass
+
+
 class BlueskyConnector:
     """One Bluesky account, logged in with an app password.
 
@@ -210,6 +227,10 @@ class BlueskyConnector:
     used instead of logging in again (createSession is rate limited and slow); each new session
     string, after a login or a token refresh, goes to ``on_session_change`` so the caller can
     store it, encrypted. A stored session that no longer works is replaced by one password login.
+
+    ``guard`` (``outbound.OutboundGuard``) decides which addresses may be contacted; the default
+    admits public https servers only. A refused address raises ``OutboundRefused`` (permanent)
+    before anything, password included, is sent.
     """
 
     def __init__(
@@ -221,6 +242,7 @@ class BlueskyConnector:
         on_session_change: Callable[[str], None] | None = None,
         *,
         timeout: float = 30.0,
+        guard: OutboundGuard | None = None,
     ) -> None:
         self._service_url = service_url.rstrip("/")
         self._identifier = identifier
@@ -228,6 +250,7 @@ class BlueskyConnector:
         self._session_string = session_string
         self._on_session_change = on_session_change
         self._timeout = timeout
+        self._guard = guard or OutboundGuard()  # no allow-list: public https only
         self._client: Any = None
         self._from_stored_session = False
         self._did = ""
@@ -244,7 +267,10 @@ class BlueskyConnector:
             self._on_session_change(str(session.export()))
 
     def _new_client(self) -> Any:
-        client = Client(base_url=self._service_url, request=Request(timeout=self._timeout))
+        # Every request (login, XRPC calls, redirects, the PDS the DID document names) goes through
+        # the guard's transport: checked addresses only, pinned per connection, no proxies from env.
+        request = Request(timeout=self._timeout, transport=self._guard.transport())
+        client = _PinnedClient(base_url=self._service_url, request=request)
         client.on_session_change(self._session_changed)
         return client
 
@@ -265,7 +291,7 @@ class BlueskyConnector:
         try:
             client.login(self._identifier, self._password.value, fetch_bsky_profile=False)
         except _SDK_ERRORS as exc:
-            raise map_error(exc, f"login as {self._identifier}") from None  # no frames holding the password
+            raise map_error(exc, f"login as {self._identifier}", self._secrets()) from None  # no frames holding the password
         self._client, self._from_stored_session = client, False
         return client
 
@@ -276,16 +302,20 @@ class BlueskyConnector:
         try:
             return operation(client)
         except _SDK_ERRORS as exc:
-            error = map_error(exc, action)
+            error = map_error(exc, action, self._secrets())
             if not (isinstance(error, AuthenticationError) and self._from_stored_session):
-                raise error from exc
+                raise error from None  # the cleaned message only: the SDK's exception holds the raw server text
         log.info("stored Bluesky session for %s was refused; logging in again", self._identifier)
         self._client, self._session_string = None, None
         client = self._login()
         try:
             return operation(client)
         except _SDK_ERRORS as exc:
-            raise map_error(exc, action) from exc
+            raise map_error(exc, action, self._secrets()) from None
+
+    def _secrets(self) -> tuple[str, ...]:
+        """What must never appear in an error: the app password and the stored session's tokens."""
+        return tuple(s for s in (self._password.value, self._session_string) if s)
 
     def close(self) -> None:
         """Close the HTTP connections (the session string stays valid)."""

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from atproto import Client, Session, models
 
+from .outbound import OutboundGuard, origin_of
+
 T = TypeVar("T")
 
 HANDLE_DOMAIN = ".test"  # serviceHandleDomains of @atproto/dev-env's PDS
@@ -57,6 +59,12 @@ def wait_until(
         if time.monotonic() >= deadline:
             raise TimeoutError(f"condition not met within {timeout} s") from last_error
         time.sleep(interval)
+
+
+def guard_for(pds_url: str) -> OutboundGuard:
+    """The outbound guard for the local network: admits exactly the origin of its PDS (plain http on
+    127.0.0.1), and otherwise what the production guard admits."""
+    return OutboundGuard(allow=[origin_of(pds_url)])
 
 
 def _random_label(length: int) -> str:

@@ -45,6 +45,11 @@ def _encryption_keys() -> list[str]:
 
 KOSHIKI_ENCRYPTION_KEYS = _encryption_keys()
 
+# Outbound requests (platform servers) go to public https addresses only; this lists the exact
+# origins (scheme://host:port) allowed besides, for the local test network only, e.g.
+# KOSHIKI_OUTBOUND_ALLOW=http://127.0.0.1:2583 (scripts/run-tests.sh sets it). See connectors/outbound.py.
+KOSHIKI_OUTBOUND_ALLOW = [o.strip() for o in os.environ.get("KOSHIKI_OUTBOUND_ALLOW", "").split(",") if o.strip()]
+
 ALLOWED_HOSTS = os.environ.get("KOSHIKI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

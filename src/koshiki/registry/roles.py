@@ -41,6 +41,15 @@ def is_manager(user: Any, account: OfficialAccount) -> bool:
     return holds(user, account, profile_for(account.organization).account.manager_role)
 
 
+def is_account_manager(user: Any, account: OfficialAccount) -> bool:
+    """The account's manager or a holder of the profile's manager role for it: no administrator bypass
+    (for what only the responsible person should touch, such as the platform credentials)."""
+    staff = staff_of(user)
+    if staff is None or staff.organization_id != account.organization_id:
+        return False
+    return account.manager_id == staff.pk or holds(user, account, profile_for(account.organization).account.manager_role)
+
+
 def can_edit(user: Any, account: OfficialAccount) -> bool:
     staff = staff_of(user)
     return is_manager(user, account) or (staff is not None and account.operators.filter(pk=staff.pk).exists())

@@ -10,7 +10,7 @@ from koshiki.core.errors import NotPermitted
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import holds, is_manager
+from koshiki.registry.roles import holds, is_account_manager, is_manager
 
 from .models import CredentialHolder
 from .rules import credential_rules
@@ -26,6 +26,14 @@ def is_holder(user: Any, account: OfficialAccount) -> bool:
 def require_manager(user: Any, account: OfficialAccount) -> None:
     if not is_manager(user, account):
         raise NotPermitted(_("Only the account's manager can do this."))
+
+
+def require_credential_manager(user: Any, account: OfficialAccount) -> None:
+    """Platform credentials (server address, handle, app password) are the account manager's: the
+    account's named manager or a holder of the profile's manager role for its department. Being an
+    organization administrator (or a system administrator) is not enough."""
+    if not is_account_manager(user, account):
+        raise NotPermitted(_("Only the account's manager (the role that manages this account) can change its credentials."))
 
 
 def require_manager_or_holder(user: Any, account: OfficialAccount) -> None:

@@ -83,4 +83,6 @@ class ChannelForm(forms.Form):
     service_url = forms.CharField(label=_("PDS address"), required=False, max_length=200)
     identifier = forms.CharField(label=_("Handle"), required=False, max_length=200)
     secret = forms.CharField(label=_("App password (stored encrypted; leave empty to keep)"), required=False,
+                             help_text=_("If you change the server address or the handle, enter the app password "
+                                         "again: a stored password is never sent to a new address."),
                              widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

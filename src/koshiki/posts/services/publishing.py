@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koshiki.connectors import ConnectorError, MediaItem, OutgoingPost, PublishedRef, TransientPlatformError
+from koshiki.connectors.sanitize import clean_error
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.registry.models import OfficialAccount
 
@@ -83,7 +84,7 @@ def _delete_original_later(original_id: int, correction_id: int) -> None:
 
 
 def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) -> str:
-    message = str(error)[:500]
+    message = clean_error(error)  # platform text: no tokens, secrets or control characters, bounded
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.state != PostState.PUBLISHING:

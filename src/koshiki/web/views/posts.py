@@ -30,7 +30,7 @@ from koshiki.posts.roles import approvers, can_approve, can_write
 from koshiki.posts.rules import check_platform, posting_rules
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import is_manager
+from koshiki.registry.roles import is_account_manager, is_manager
 
 from ..post_forms import (
     ChannelForm,
@@ -306,5 +306,6 @@ def account_posting(request: HttpRequest, account_id: int) -> HttpResponse:
         "account": account, "channel": channel, "channel_form": channel_form, "standing_form": standing_form,
         "standings": account.standing_approvals.select_related("granted_by"), "rules": rules,
         "is_manager": is_manager(request.user, account), "can_approve": can_approve(request.user, account),
+        "can_manage_channel": is_account_manager(request.user, account),
         "posts": account.posts.order_by("-created_at")[:20],
     }, status=status)
