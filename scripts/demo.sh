@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 K=.venv/bin/koshiki
 export KOSHIKI_VAR_DIR="${KOSHIKI_VAR_DIR:-$PWD/var}"
+# Local mode: keys generated under var/ (0600), plain HTTP. Production is the default otherwise.
+export KOSHIKI_ENV="${KOSHIKI_ENV:-local}"
 $K manage migrate --noinput >/dev/null
 $K manage load_demo
 $K manage ensure_jobs
