@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # issue10 E: first, so an oversized Cookie header is refused before anything parses it.
+    "koshiki.core.cookie_limit.CookieSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "koshiki.core.request_id.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,7 +62,10 @@ MIDDLEWARE = [
     "koshiki.twostep.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # issue10 E: a wrong KOSHIKI_ENCRYPTION_KEY answers 503 with a clear page, never 500.
+    "koshiki.core.seal_guard.SealErrorMiddleware",
 ]
+KOSHIKI_MAX_COOKIE_BYTES = envconfig.integer("KOSHIKI_MAX_COOKIE_BYTES", 8192)  # issue10 E
 
 ROOT_URLCONF = "koshiki.project.urls"
 WSGI_APPLICATION = "koshiki.project.wsgi.application"
