@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-# The suite runs in local mode (koshiki.project.test_settings forces it too); production is the default.
+# The suite runs in local mode (koshiki.project.pytest_settings forces it too); production is the default.
 export KOSHIKI_ENV=local
 status=0
 
