@@ -15,7 +15,7 @@ install: $(STAMP)
 
 messages: install
 	scripts/ensure-system-packages.sh gettext
-	cd src/koshiki && ../../.venv/bin/koshiki manage compilemessages --ignore '.venv' >/dev/null
+	cd src/koshiki && KOSHIKI_ENV=local KOSHIKI_VAR_DIR=$(CURDIR)/var ../../.venv/bin/koshiki manage compilemessages --ignore '.venv' >/dev/null
 
 demo: messages
 	scripts/demo.sh

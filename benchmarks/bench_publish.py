@@ -126,6 +126,7 @@ def wait_published(ids: list[int], timeout: float) -> dict[str, int]:
 def main() -> int:
     workdir = tempfile.mkdtemp(prefix="koshiki-bench-publish-")
     os.environ["KOSHIKI_VAR_DIR"] = workdir
+    os.environ.setdefault("KOSHIKI_ENV", "local")  # keys generated under workdir (the worker inherits it)
     for name in ("DATABASE_URL", "KOSHIKI_SQLITE_PATH"):  # a fresh SQLite database under workdir
         os.environ.pop(name, None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "koshiki.project.settings"

@@ -24,6 +24,7 @@ ACCOUNTS = 2000
 def main() -> int:
     workdir = tempfile.mkdtemp(prefix="koshiki-bench-")
     os.environ["KOSHIKI_VAR_DIR"] = workdir
+    os.environ.setdefault("KOSHIKI_ENV", "local")  # keys generated under workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koshiki.project.settings")
     import django
 

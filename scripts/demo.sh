@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 K=.venv/bin/koshiki
 export KOSHIKI_VAR_DIR="${KOSHIKI_VAR_DIR:-$PWD/var}"
+# Local mode: keys generated under var/ (0600), plain HTTP. Production is the default otherwise.
+export KOSHIKI_ENV="${KOSHIKI_ENV:-local}"
 # With a local AT Protocol network (KOSHIKI_BSKY_PDS_URL from scripts/bsky-network.sh), admit exactly
 # its PDS through the outbound guard; otherwise only public https servers can be channels.
 if [ -n "${KOSHIKI_BSKY_PDS_URL:-}" ]; then

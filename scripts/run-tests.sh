@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# The suite runs in local mode (koshiki.project.pytest_settings forces it too); production is the default.
+export KOSHIKI_ENV=local
 status=0
 
 echo "== Lint (ruff) and types (mypy, strict for the Django-free core)"

@@ -19,12 +19,24 @@ import pytest
 
 from koshiki.connectors.devnet import DevAccount, create_test_account
 
+from .messages import ensure_compiled
+
 SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 PASSWORD = "correct-horse-battery-9"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A bare `pytest` compiles the translations itself when a .mo is missing or stale (tests/messages.py),
+    then drops any catalogue Django cached before, so the Japanese-text tests see the fresh one."""
+    written = ensure_compiled()
+    if written:
+        from django.utils.translation.reloader import translation_file_changed
+
+        translation_file_changed(sender=None, file_path=written[0])
 
 
 @dataclass

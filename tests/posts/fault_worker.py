@@ -62,6 +62,7 @@ def _drop_postgres(url: str, name: str) -> None:
 
 def _setup_django(workdir: Path) -> None:
     os.environ["KOSHIKI_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("KOSHIKI_ENV", "local")
     os.environ["KOSHIKI_SQLITE_PATH"] = str(workdir / "fault.sqlite3")
     os.environ["DJANGO_SETTINGS_MODULE"] = "koshiki.project.settings"
     sys.path.insert(0, str(ROOT))  # the tests package (the body builders)

@@ -11,46 +11,30 @@ from urllib.parse import unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
+from koshiki.project import envconfig
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# --- issue10 E: local or production mode, keys, file permissions -------------------------------
+# Production is the default. Only KOSHIKI_ENV=local (set by scripts/demo.sh, scripts/run-tests.sh,
+# the Makefile, the benchmarks and the tests' settings module) generates keys under var/ and relaxes
+# the HTTPS settings. In production the keys must come from the environment, or Koshiki refuses to
+# start, naming the variable and how to make a value (docs/DEPLOYMENT.md).
+envconfig.restrict_umask()  # every file Koshiki creates (keys, SQLite + -wal/-shm, exports): 0600
+ENVIRONMENT = envconfig.environment()
+LOCAL = ENVIRONMENT == "local"
 VAR_DIR = Path(os.environ.get("KOSHIKI_VAR_DIR", Path.cwd() / "var"))
-
-DEBUG = os.environ.get("KOSHIKI_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("KOSHIKI_SECRET_KEY", "insecure-dev-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    # A local, non-debug run without a key (tests, demo): a stable per-checkout key under var/.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        import secrets
-
-        key_file.write_text(secrets.token_urlsafe(50))
-    SECRET_KEY = key_file.read_text().strip()
-
-
-
-def _encryption_keys() -> list[str]:
-    """Fernet keys from KOSHIKI_ENCRYPTION_KEY; a local run without one keeps a per-checkout key under var/."""
-    configured = os.environ.get("KOSHIKI_ENCRYPTION_KEY", "").strip()
-    if configured:
-        return [key.strip() for key in configured.split(",") if key.strip()]
-    from cryptography.fernet import Fernet
-
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "encryption_key"
-    if not key_file.exists():
-        key_file.write_text(Fernet.generate_key().decode("ascii"))
-        key_file.chmod(0o600)
-    return [key_file.read_text().strip()]
-
-
-KOSHIKI_ENCRYPTION_KEYS = _encryption_keys()
+DEBUG = envconfig.debug(LOCAL)
+SECRET_KEY = envconfig.secret_key(LOCAL, VAR_DIR)
+KOSHIKI_ENCRYPTION_KEYS = envconfig.encryption_keys(LOCAL, VAR_DIR)
+ALLOWED_HOSTS = envconfig.allowed_hosts(LOCAL)
+# --- end issue10 E -------------------------------------------------------------------------------
 
 # Outbound requests (platform servers) go to public https addresses only; this lists the exact
 # origins (scheme://host:port) allowed besides, for the local test network only, e.g.
 # KOSHIKI_OUTBOUND_ALLOW=http://127.0.0.1:2583 (scripts/run-tests.sh sets it). See connectors/outbound.py.
 KOSHIKI_OUTBOUND_ALLOW = [o.strip() for o in os.environ.get("KOSHIKI_OUTBOUND_ALLOW", "").split(",") if o.strip()]
 
-ALLOWED_HOSTS = os.environ.get("KOSHIKI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -72,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # issue10 E: first, so an oversized Cookie header is refused before anything parses it.
+    "koshiki.core.cookie_limit.CookieSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "koshiki.core.request_id.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,7 +68,10 @@ MIDDLEWARE = [
     "koshiki.twostep.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # issue10 E: a wrong KOSHIKI_ENCRYPTION_KEY answers 503 with a clear page, never 500.
+    "koshiki.core.seal_guard.SealErrorMiddleware",
 ]
+KOSHIKI_MAX_COOKIE_BYTES = envconfig.integer("KOSHIKI_MAX_COOKIE_BYTES", 8192)  # issue10 E
 
 ROOT_URLCONF = "koshiki.project.urls"
 WSGI_APPLICATION = "koshiki.project.wsgi.application"
@@ -154,7 +143,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("KOSHIKI_STATIC_ROOT", VAR_DIR / "static"))
+# issue10 E: the umask makes Koshiki's own files 0600; collected static files are public and the web
+# server (another user) serves them, so collectstatic writes them world-readable on purpose.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -163,6 +161,23 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# --- issue10 E: HTTPS in production (`koshiki manage check --deploy --fail-level WARNING` passes) ----
+# On by default in production, off in local mode (the demo runs on http://127.0.0.1).
+SECURE_SSL_REDIRECT = envconfig.flag("KOSHIKI_SSL_REDIRECT", not LOCAL)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL
+SECURE_HSTS_SECONDS = 0 if LOCAL else envconfig.integer("KOSHIKI_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
+# Preloading is a promise about the whole registrable domain (a city's lg.jp domain, not Koshiki's
+# host), so it is the operator's explicit choice; without it Django's preload reminder is silenced.
+SECURE_HSTS_PRELOAD = envconfig.flag("KOSHIKI_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Opt-in: trust X-Forwarded-Proto only when a proxy you run sets it and Koshiki is not reachable
+# directly. gunicorn already honours it from 127.0.0.1 (forwarded_allow_ips), so the documented
+# nginx/Caddy set-up does not need this.
+if envconfig.flag("KOSHIKI_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- end issue10 E -----------------------------------------------------------------------------------
 
 TASKS = {"default": {"BACKEND": os.environ.get("KOSHIKI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
