@@ -8,6 +8,7 @@ from typing import Any
 import pyotp
 import pytest
 from cryptography.fernet import Fernet
+from django.http import HttpRequest
 from django.test import Client
 
 from koshiki.twostep import services
@@ -17,7 +18,7 @@ from ..conftest import PASSWORD
 
 def _password_only(staff: Any) -> Client:
     client = Client()
-    assert client.login(username=staff.user.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=staff.user.username, password=PASSWORD)
     return client
 
 
