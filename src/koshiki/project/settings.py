@@ -45,6 +45,14 @@ def _encryption_keys() -> list[str]:
 
 KOSHIKI_ENCRYPTION_KEYS = _encryption_keys()
 
+# Audit checkpoints are signed with an Ed25519 key kept outside the database. Production names the
+# file (KOSHIKI_AUDIT_SIGNING_KEY_FILE, which must exist); a local run keeps one under var/ (0600).
+KOSHIKI_AUDIT_SIGNING_KEY_FILE = os.environ.get("KOSHIKI_AUDIT_SIGNING_KEY_FILE", "")
+KOSHIKI_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("KOSHIKI_AUDIT_CHECKPOINT_MINUTES", "60"))
+# Free text referred to by the audit log (post texts, comments, reasons) is kept this long, then
+# `koshiki audit shred` deletes it: 5 years, a common 文書の保存期間 for such records.
+KOSHIKI_AUDIT_TEXT_RETENTION_DAYS = int(os.environ.get("KOSHIKI_AUDIT_TEXT_RETENTION_DAYS", str(5 * 365 + 2)))
+
 ALLOWED_HOSTS = os.environ.get("KOSHIKI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
