@@ -108,3 +108,49 @@ def verify_from(after_seq: int, prev: str) -> VerifyResult:
     if (head.seq, head.last_hash) != (last_seq, prev):
         return VerifyResult(False, checked, None, head.seq, "entries missing at the end of the chain")
     return VerifyResult(True, checked)
+
+
+@dataclass(frozen=True)
+class OrganizationVerifyResult:
+    """One body's share of the chain: only its own figures, never national totals or others' data."""
+
+    ok: bool
+    count: int
+    latest_seq: int | None
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_organization(organization_id: int) -> OrganizationVerifyResult:
+    """Check each of the body's entries against its hash and its link to the entry before it.
+
+    The predecessor's hash is read (not shown) so a rewritten entry of this body is found even when
+    its own hash was recomputed; breaks elsewhere in the chain are for ``koshiki audit verify``.
+    """
+    count = 0
+    latest_seq: int | None = None
+    chunk: list[AuditEntry] = []
+    entries = AuditEntry.objects.filter(organization_id=organization_id).order_by("seq").iterator(chunk_size=1000)
+
+    def check(batch: list[AuditEntry]) -> OrganizationVerifyResult | None:
+        wanted = [e.seq - 1 for e in batch if e.seq > 1]
+        before = dict(AuditEntry.objects.filter(seq__in=wanted).values_list("seq", "entry_hash"))
+        for entry in batch:
+            expected_prev = GENESIS if entry.seq == 1 else before.get(entry.seq - 1)
+            if entry.prev_hash != expected_prev:
+                return OrganizationVerifyResult(False, count, latest_seq, entry.seq, "link to the entry before is broken")
+            if entry_hash(entry.prev_hash, _fields_of(entry)) != entry.entry_hash:
+                return OrganizationVerifyResult(False, count, latest_seq, entry.seq, "content does not match its hash")
+        return None
+
+    for entry in entries:
+        chunk.append(entry)
+        count += 1
+        latest_seq = entry.seq
+        if len(chunk) == 1000:
+            failed = check(chunk)
+            if failed is not None:
+                return failed
+            chunk = []
+    failed = check(chunk) if chunk else None
+    return failed or OrganizationVerifyResult(True, count, latest_seq)
