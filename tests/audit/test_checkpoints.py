@@ -167,11 +167,12 @@ def test_the_periodic_job_checkpoints_only_when_the_head_moved(iwaki: Any) -> No
 
 
 def test_the_job_is_queued_once_by_ensure_jobs(iwaki: Any) -> None:
+    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     from koshiki.audit.tasks import audit_checkpoint_task, ensure_audit_checkpoints
 
-    assert ensure_audit_checkpoints() is True
+    call_command("ensure_jobs", verbosity=0)
     assert ensure_audit_checkpoints() is False
     assert DBTaskResult.objects.filter(task_path=audit_checkpoint_task.module_path).count() == 1
 
