@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from koshiki.audit.models import AuditEntry
+from koshiki.audit.retention import reveal
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.posts import services
 from koshiki.posts.lifecycle import PostState
@@ -50,7 +51,7 @@ def test_an_approver_override_in_writing_lets_a_blocked_post_through(iwaki_posti
     post = services.submit(actor=iwaki_posting.operator.user, post=post)
     assert post.state == PostState.SUBMITTED
     entry = AuditEntry.objects.get(action="posts.post.block_overridden")
-    assert entry.after["reason"] == "本人の同意を得た公用携帯の番号" and entry.clause
+    assert reveal(entry.after)["reason"] == "本人の同意を得た公用携帯の番号" and entry.clause
 
 
 def test_warnings_must_be_acknowledged_one_by_one(iwaki_posting: PostingBody, within_hours: None) -> None:

@@ -29,8 +29,7 @@ MASK = "********"
 
 
 def mask_secrets(value: Any) -> Any:
-    """Replace the values of secret-looking keys, at any depth. A boolean (e.g. ``secret_changed``)
-    says whether, never what, so it is kept."""
+    """Replace the values of secret-looking keys, at any depth; flags (``secret_changed: true``) stay."""
     if isinstance(value, dict):
         return {
             key: (MASK if _SECRET_KEY.search(str(key)) and item not in (None, "") and not isinstance(item, bool)

@@ -65,3 +65,56 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("audit checkpoints are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit checkpoints are append-only")
+
+
+class Checkpoint(models.Model):
+    """A signed statement "chain <chain> had entry <seq> with hash <entry_hash> at <signed_at>".
+
+    The signing key lives outside the database, so someone who can rewrite the tables cannot
+    forge one; copies kept elsewhere (by the CISO) survive a deleted table.
+    """
+
+    format = models.PositiveSmallIntegerField(default=1)
+    chain = models.CharField(max_length=40, default="national")
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    signed_at = models.CharField(max_length=40, help_text="ISO 8601 UTC, exactly as signed.")
+    public_key = models.CharField(max_length=80)
+    signature = models.CharField(max_length=120)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["chain", "-seq"])]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.chain} #{self.seq}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit checkpoints are append-only")
+
+
+class RetainedText(models.Model):
+    """Free text an audit entry refers to by id and salted digest; deletable when its retention ends.
+
+    The chain keeps only {"$text": id, "sha256": sha256(salt + text)}: it proves what was written
+    while the text exists, and never holds personal data itself.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32)
+    salt = models.CharField(max_length=32)
+    text = models.TextField()
+    organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"retained text {self.id}"

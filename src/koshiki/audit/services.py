@@ -11,6 +11,7 @@ from koshiki.core.request_id import current_request_id
 from .canonical import mask_secrets
 from .chain import append
 from .models import AuditEntry
+from .retention import retain_free_text
 
 
 def actor_name(user: Any) -> str:
@@ -20,6 +21,14 @@ def actor_name(user: Any) -> str:
     if staff is not None:
         return f"{staff.display_name} ({user.get_username()})"
     return str(user.get_username())
+
+
+def _repr(obj: models.Model | None) -> str:
+    """How the chain names the object: ``audit_repr()`` where ``str()`` would carry free text (a post's text)."""
+    if obj is None:
+        return ""
+    audit_repr = getattr(obj, "audit_repr", None)
+    return str(audit_repr() if callable(audit_repr) else obj)[:300]
 
 
 def log_action(
@@ -32,20 +41,25 @@ def log_action(
     after: dict[str, Any] | None = None,
     clause: str = "",
 ) -> AuditEntry:
-    """Record ``action`` (a dotted event code) inside the caller's transaction."""
+    """Record ``action`` (a dotted event code) inside the caller's transaction.
+
+    Secret values are masked; free text that may hold personal data goes to RetainedText and the
+    chain keeps a salted digest (see retention.py).
+    """
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)
+    organization_id = getattr(organization, "pk", None)
     return append(
         action=action,
-        organization_id=getattr(organization, "pk", None),
+        organization_id=organization_id,
         organization_code=getattr(organization, "code", "") or "",
         actor_id=getattr(actor, "pk", None),
         actor_name=actor_name(actor),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        before=mask_secrets(before),
-        after=mask_secrets(after),
+        object_repr=_repr(obj),
+        before=retain_free_text(mask_secrets(before), organization_id),
+        after=retain_free_text(mask_secrets(after), organization_id),
         clause=clause,
         request_id=current_request_id(),
     )

@@ -1,25 +1,94 @@
-"""``koshiki audit verify|export``: the tamper-evident audit log."""
+"""``koshiki audit verify|checkpoint|shred|export``: the tamper-evident audit log."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from .manage import setup_django
 
 
+def _broken(where: str, result: Any) -> int:
+    at = f"entry seq {result.broken_seq}" if result.broken_seq is not None else "the checkpoint"
+    ident = f" (id {result.broken_id})" if result.broken_id is not None else ""
+    print(f"BROKEN {where}at {at}{ident}: {result.reason}", file=sys.stderr)
+    return 1
+
+
 def _verify(args: argparse.Namespace) -> int:
     setup_django()
+    from koshiki.audit import checkpoints
     from koshiki.audit.chain import verify_chain
 
     result = verify_chain()
-    if result.ok:
-        print(f"OK: {result.checked} entries, chain intact")
-        return 0
-    print(f"BROKEN at entry seq {result.broken_seq} (id {result.broken_id}): {result.reason}", file=sys.stderr)
-    return 1
+    if not result.ok:
+        return _broken("", result)
+    notes = [f"OK: {result.checked} entries, chain intact"]
+    if args.checkpoint:
+        try:
+            doc = json.loads(Path(args.checkpoint).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"BROKEN: cannot read the checkpoint {args.checkpoint}: {exc}", file=sys.stderr)
+            return 1
+        if not isinstance(doc, dict):
+            print(f"BROKEN: {args.checkpoint} is not a checkpoint document", file=sys.stderr)
+            return 1
+        outcome = checkpoints.check_document(doc, args.public_key)
+        if not outcome.ok:
+            return _broken(f"against the checkpoint {args.checkpoint} ", outcome)
+        notes.append(f"extends the checkpoint #{doc['seq']} signed by {doc['public_key']}")
+    pinned = args.public_key or checkpoints.local_public_key()
+    stored, count = checkpoints.check_stored(pinned)
+    if not stored.ok:
+        return _broken("against a stored checkpoint ", stored)
+    notes.append(f"{count} stored checkpoints verified" + ("" if pinned else " (no key to pin them to)"))
+    print("; ".join(notes))
+    return 0
+
+
+def _checkpoint(args: argparse.Namespace) -> int:
+    setup_django()
+    from koshiki.audit import checkpoints
+    from koshiki.audit.chain import ChainBroken
+
+    try:
+        made = checkpoints.make_checkpoint()
+    except (ChainBroken, checkpoints.SigningKeyError) as exc:
+        print(f"no checkpoint: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(checkpoints.document(made), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _signing_key(args: argparse.Namespace) -> int:
+    """Make a new Ed25519 signing key file (0600) for KOSHIKI_AUDIT_SIGNING_KEY_FILE; needs no database."""
+    from koshiki.audit.checkpoints import generate_key_file
+
+    path = Path(args.file)
+    if path.exists():
+        print(f"{path} exists; refusing to overwrite a signing key", file=sys.stderr)
+        return 2
+    generate_key_file(path)
+    print(f"wrote {path} (0600); set KOSHIKI_AUDIT_SIGNING_KEY_FILE={path.resolve()}")
+    return 0
+
+
+def _shred(args: argparse.Namespace) -> int:
+    setup_django()
+    from koshiki.audit.retention import ShredError, shred
+
+    before = dt.date.fromisoformat(args.before) if args.before else None
+    try:
+        count = shred(actor=None, before=before, organization_code=args.org, dry_run=args.dry_run)
+    except ShredError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{'would delete' if args.dry_run else 'deleted'} {count} retained texts")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -34,8 +103,20 @@ def _export(args: argparse.Namespace) -> int:
 def register(commands: Any) -> None:
     parser = commands.add_parser("audit", help="audit log")
     sub = parser.add_subparsers(dest="action", required=True)
-    verify = sub.add_parser("verify", help="check the hash chain")
+    verify = sub.add_parser("verify", help="check the hash chain, the stored checkpoints and optionally a kept one")
+    verify.add_argument("--checkpoint", help="a checkpoint JSON file kept outside the database")
+    verify.add_argument("--public-key", help="pin the signing key (ed25519:BASE64, as printed with each checkpoint)")
     verify.set_defaults(handler=_verify)
+    checkpoint = sub.add_parser("checkpoint", help="sign the current head and print the checkpoint as JSON")
+    checkpoint.set_defaults(handler=_checkpoint)
+    signing_key = sub.add_parser("signing-key", help="write a new Ed25519 checkpoint signing key file (0600)")
+    signing_key.add_argument("file")
+    signing_key.set_defaults(handler=_signing_key)
+    shred = sub.add_parser("shred", help="delete retained texts (post texts, comments, reasons) past retention")
+    shred.add_argument("--before", help="YYYY-MM-DD (default: today minus KOSHIKI_AUDIT_TEXT_RETENTION_DAYS)")
+    shred.add_argument("--org", help="only this organization (団体コード)")
+    shred.add_argument("--dry-run", action="store_true", help="count only")
+    shred.set_defaults(handler=_shred)
     export = sub.add_parser("export", help="export entries")
     export.add_argument("--since", help="YYYY-MM-DD")
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")

@@ -98,6 +98,10 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.text[:30]
 
+    def audit_repr(self) -> str:
+        """The audit chain names a post by number: its text may hold personal data (retained aside)."""
+        return f"post #{self.pk}"
+
 
 class PostImage(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
@@ -107,6 +111,9 @@ class PostImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt[:30]
+
+    def audit_repr(self) -> str:
+        return f"image #{self.pk}"
 
 
 class PostApproval(models.Model):

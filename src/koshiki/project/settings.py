@@ -35,6 +35,14 @@ ALLOWED_HOSTS = envconfig.allowed_hosts(LOCAL)
 # KOSHIKI_OUTBOUND_ALLOW=http://127.0.0.1:2583 (scripts/run-tests.sh sets it). See connectors/outbound.py.
 KOSHIKI_OUTBOUND_ALLOW = [o.strip() for o in os.environ.get("KOSHIKI_OUTBOUND_ALLOW", "").split(",") if o.strip()]
 
+# Audit checkpoints are signed with an Ed25519 key kept outside the database. Production names the
+# file (KOSHIKI_AUDIT_SIGNING_KEY_FILE, which must exist); a local run keeps one under var/ (0600).
+KOSHIKI_AUDIT_SIGNING_KEY_FILE = os.environ.get("KOSHIKI_AUDIT_SIGNING_KEY_FILE", "")
+KOSHIKI_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("KOSHIKI_AUDIT_CHECKPOINT_MINUTES", "60"))
+# Free text referred to by the audit log (post texts, comments, reasons) is kept this long, then
+# `koshiki audit shred` deletes it: 5 years, a common 文書の保存期間 for such records.
+KOSHIKI_AUDIT_TEXT_RETENTION_DAYS = int(os.environ.get("KOSHIKI_AUDIT_TEXT_RETENTION_DAYS", str(5 * 365 + 2)))
+
 
 INSTALLED_APPS = [
     "django.contrib.auth",
