@@ -66,6 +66,7 @@ def _checkpoint(args: argparse.Namespace) -> int:
 
 def _signing_key(args: argparse.Namespace) -> int:
     """Make a new Ed25519 signing key file (0600) for KOSHIKI_AUDIT_SIGNING_KEY_FILE; needs no database."""
+    setup_django()
     from koshiki.audit.checkpoints import generate_key_file
 
     path = Path(args.file)
