@@ -170,3 +170,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOSHIKI_LOG_LEVEL", "INFO")},
 }
+
+# Background work that survives a crash (core/jobs.py): a task RUNNING longer than the lease is taken to
+# belong to a dead worker and is queued again, at most KOSHIKI_TASK_MAX_ATTEMPTS claims in all.
+KOSHIKI_TASK_LEASE_SECONDS = int(os.environ.get("KOSHIKI_TASK_LEASE_SECONDS", "600"))
+KOSHIKI_TASK_MAX_ATTEMPTS = int(os.environ.get("KOSHIKI_TASK_MAX_ATTEMPTS", "3"))
+KOSHIKI_SWEEP_SECONDS = int(os.environ.get("KOSHIKI_SWEEP_SECONDS", "60"))
