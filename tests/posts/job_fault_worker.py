@@ -252,7 +252,7 @@ def scenario_sweeper(kills: int, workdir: Path) -> dict[str, Any]:
     for index in range(kills):
         units["n"], units["target"] = 0, 1 + index % 3
 
-        def child() -> None:
+        def child(index: int = index) -> None:
             publishing.after_platform_call = unit  # before the settle: on the platform, not yet recorded
             personnel_change_applied.connect(lambda **kw: unit(), weak=False)  # inside the change's transaction
 
