@@ -4,7 +4,7 @@ AT Protocol network, through the real worker. Target: p95 ≤ 2 s.
 Builds a body (いわき市's profile) on a throwaway SQLite database, a live Bluesky account on the
 local network (scripts/bsky-network.sh, started here unless KOSHIKI_BSKY_PDS_URL names one) and
 30 posts approved through the chain and scheduled a few seconds ahead, a quarter second apart.
-A real worker process (`koshiki manage db_worker`) publishes them; delay = published_at −
+A real worker process (`koshiki manage worker`) publishes them; delay = published_at −
 scheduled_at as the database records them. The steady state is measured: the account is logged in
 once beforehand (its session is stored, sealed, as a running worker's would be), and the worker's
 first post, which pays for its imports, is published first and reported apart.
@@ -156,7 +156,7 @@ def main() -> int:
         operator, account = build_account(pds_url)
 
         worker = subprocess.Popen(
-            [str(KOSHIKI), "manage", "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload",
+            [str(KOSHIKI), "manage", "worker", "--interval", "0.1", "--no-startup-delay", "--no-reload",
              "--verbosity", "0"],
             env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=open(Path(workdir) / "worker.log", "w"),  # noqa: SIM115
         )

@@ -14,8 +14,8 @@ if [ -n "${KOSHIKI_BSKY_PDS_URL:-}" ]; then
 fi
 $K manage migrate --noinput >/dev/null
 $K manage load_demo
-$K manage ensure_jobs
-$K manage db_worker --interval 1 >"$KOSHIKI_VAR_DIR/worker.log" 2>&1 &
+# The worker ensures the recurring jobs (the sweeper) itself at every start.
+$K manage worker --interval 1 >"$KOSHIKI_VAR_DIR/worker.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo

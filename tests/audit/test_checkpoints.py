@@ -166,15 +166,22 @@ def test_the_periodic_job_checkpoints_only_when_the_head_moved(iwaki: Any) -> No
     assert Checkpoint.objects.count() == 2
 
 
-def test_the_job_is_queued_once_by_ensure_jobs(iwaki: Any) -> None:
-    from django.core.management import call_command
-    from django_tasks_db.models import DBTaskResult
+def test_the_sweeper_signs_when_the_head_moved_and_the_interval_passed(iwaki: Any) -> None:
+    import datetime as dt
 
-    from koshiki.audit.tasks import audit_checkpoint_task, ensure_audit_checkpoints
+    from django.utils import timezone
 
-    call_command("ensure_jobs", verbosity=0)
-    assert ensure_audit_checkpoints() is False
-    assert DBTaskResult.objects.filter(task_path=audit_checkpoint_task.module_path).count() == 1
+    from koshiki.core import jobs
+
+    now = timezone.now()
+    jobs.run_sweeps(now)
+    assert Checkpoint.objects.count() == 1
+    _more_entries(1)
+    jobs.run_sweeps(now + dt.timedelta(minutes=5))  # head moved, but within the interval
+    assert Checkpoint.objects.count() == 1
+    jobs.run_sweeps(now + dt.timedelta(minutes=61))
+    assert Checkpoint.objects.count() == 2
+    assert Checkpoint.objects.latest("seq").seq == ChainHead.objects.get().seq
 
 
 def test_a_missing_local_key_is_generated_owner_only(settings: Any, tmp_path: Path) -> None:

@@ -125,3 +125,17 @@ def test_worker_task_applies_due_changes(iwaki: Any) -> None:
         organization=iwaki.organization, staff=iwaki.tanto, kind="leave", effective_date=TODAY()
     )
     assert apply_due_personnel_changes_task.call() == 1
+
+
+def test_a_due_change_whose_task_was_lost_is_applied_once_by_the_sweeper(iwaki: Any) -> None:
+    from koshiki.core import jobs
+
+    change = PersonnelChange.objects.create(
+        organization=iwaki.organization, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=2)
+    )  # no task queued for it (lost)
+    assert jobs.run_sweeps()["orgs.personnel_changes"] == 0
+    later = timezone.now() + dt.timedelta(days=2)
+    assert jobs.run_sweeps(later)["orgs.personnel_changes"] == 1
+    assert jobs.run_sweeps(later)["orgs.personnel_changes"] == 0  # a second sweeper applies nothing twice
+    change.refresh_from_db()
+    assert change.state == PersonnelChange.State.APPLIED

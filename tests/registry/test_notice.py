@@ -111,10 +111,10 @@ def test_cancelled_notice_returns_to_active(iwaki: Any, iwaki_officers: Any) -> 
     assert account.notices.get().state == Notice.State.CANCELLED
 
 
-def test_daily_reminder_mails_the_manager_and_queues_the_next_run(iwaki: Any, iwaki_officers: Any, mailoutbox: Any) -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    from koshiki.registry.tasks import daily_reminders_task, ensure_daily_reminders, send_due_reminders
+def test_daily_reminders_go_out_once_a_day_from_the_last_run_row(iwaki: Any, iwaki_officers: Any, mailoutbox: Any) -> None:
+    """Due is read from the JobRun row, not from a queued task: a lost task loses no day, two sweeps send once."""
+    from koshiki.core import jobs
+    from koshiki.registry.tasks import REMINDER_HOUR, send_due_reminders
 
     account = _live_account(iwaki)
     notice = services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
@@ -122,9 +122,14 @@ def test_daily_reminder_mails_the_manager_and_queues_the_next_run(iwaki: Any, iw
     assert send_due_reminders(TODAY()) == 0
     assert send_due_reminders(notice.effective_on - dt.timedelta(days=3)) == 1
     assert mailoutbox[-1].to == [iwaki.shozokucho.email] and "公式" in mailoutbox[-1].subject
-    assert ensure_daily_reminders() is True
-    assert ensure_daily_reminders() is False  # already queued: not twice
-    assert DBTaskResult.objects.filter(task_path=daily_reminders_task.module_path).count() == 1
+    before_hour = dt.datetime.combine(notice.effective_on - dt.timedelta(days=3), dt.time(REMINDER_HOUR - 1),
+                                      tzinfo=timezone.get_current_timezone())
+    sent = len(mailoutbox)
+    assert jobs.run_sweeps(before_hour)["registry.daily_reminders"] == 0
+    assert jobs.run_sweeps(before_hour + dt.timedelta(hours=2))["registry.daily_reminders"] == 1
+    assert jobs.run_sweeps(before_hour + dt.timedelta(hours=3))["registry.daily_reminders"] == 0  # done today
+    assert len([m for m in mailoutbox[sent:] if "公式" in m.subject]) == 1
+    assert jobs.run_sweeps(before_hour + dt.timedelta(days=1, hours=2))["registry.daily_reminders"] == 1  # next day
 
 
 def test_login_email_off_the_own_domain_is_flagged_with_the_clause(shinshiro: Any) -> None:

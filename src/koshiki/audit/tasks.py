@@ -1,7 +1,7 @@
-"""Worker job: sign a checkpoint of the audit chain whenever its head has moved.
+"""Worker sweep: sign a checkpoint of the audit chain when its head has moved and the last one is old enough.
 
-The job queues its next run (every KOSHIKI_AUDIT_CHECKPOINT_MINUTES), so one run keeps it going;
-``ensure_audit_checkpoints`` (called by ``ensure_jobs``) starts it.
+It runs on every sweeper pass (core/jobs.py), so it needs no self-queueing task of its own and survives
+a dead worker like every other sweep; it signs at most every KOSHIKI_AUDIT_CHECKPOINT_MINUTES.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import logging
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
 
-from koshiki.core.request_id import set_request_id
+from koshiki.core import jobs
 
 from .models import Checkpoint
 
@@ -36,23 +35,16 @@ def checkpoint_if_moved() -> Checkpoint | None:
     return make_checkpoint()
 
 
-@task()
-def audit_checkpoint_task() -> int:
-    set_request_id("job-audit-checkpoint")
-    audit_checkpoint_task.using(run_after=timezone.now() + checkpoint_every()).enqueue()
+@jobs.sweep("audit.checkpoint")
+def checkpoint_when_due(now: dt.datetime | None = None) -> int:
+    """Sign when the head moved and the latest checkpoint is older than the interval (or there is none)."""
+    from .checkpoints import latest
+
+    moment = now or timezone.now()
+    last = latest()
+    if last is not None and moment - dt.datetime.fromisoformat(last.signed_at) < checkpoint_every():
+        return 0
     made = checkpoint_if_moved()
     if made is not None:
         logger.info("audit checkpoint #%s %s signed by %s", made.seq, made.entry_hash, made.public_key)
     return made.seq if made is not None else 0
-
-
-def ensure_audit_checkpoints() -> bool:
-    """Queue the checkpoint job unless a run is already waiting (safe to call at every start)."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    path = audit_checkpoint_task.module_path
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    audit_checkpoint_task.using(run_after=timezone.now() + checkpoint_every()).enqueue()
-    return True

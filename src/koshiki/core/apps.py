@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "koshiki.core"
     label = "koshiki_core"
+
+    def ready(self) -> None:
+        from . import jobs
+        from .tasks import sweeper_task
+
+        jobs.register_recurring(jobs.SWEEPER, sweeper_task, jobs.sweep_every())

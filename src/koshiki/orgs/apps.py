@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "koshiki.orgs"
     label = "orgs"
     verbose_name = "Organizations"
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  (named job and the personnel-change sweep)

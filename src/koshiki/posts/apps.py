@@ -7,4 +7,4 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self) -> None:
-        from . import attention  # noqa: F401  (dashboard providers)
+        from . import attention, jobs  # noqa: F401  (dashboard providers; named jobs and sweeps)

@@ -1,4 +1,4 @@
-"""Background jobs: publish at the scheduled time, sweep up after crashed workers, delete corrected originals."""
+"""Background jobs: publish at the scheduled time, delete corrected originals. Sweeps: posts/jobs.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from koshiki.core.request_id import set_request_id
-
-SWEEP_EVERY = dt.timedelta(seconds=60)
 
 
 @task()
@@ -43,21 +41,8 @@ def delete_original_task(original_id: int, correction_id: int) -> str:
 
 @task()
 def sweep_publishing_task() -> int:
-    """Every minute: posts left 'publishing' by a crashed worker are reconciled (never posted twice)."""
+    """Kept for runs queued before the core sweeper (core/jobs.py) took over; no longer requeues itself."""
     from .services.publishing import reconcile_stuck
 
     set_request_id("job-publish-sweep")
-    done = len(reconcile_stuck())
-    sweep_publishing_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
-    return done
-
-
-def ensure_publish_sweeper() -> bool:
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    path = sweep_publishing_task.module_path
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    sweep_publishing_task.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
-    return True
+    return len(reconcile_stuck())

@@ -220,3 +220,9 @@ AXES_RESET_ON_SUCCESS = False  # a success does not wipe the address's count (on
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # --- end issue #10 §3 ---------------------------------------------------------------------------------
+
+# Background work that survives a crash (core/jobs.py): a task RUNNING longer than the lease is taken to
+# belong to a dead worker and is queued again, at most KOSHIKI_TASK_MAX_ATTEMPTS claims in all.
+KOSHIKI_TASK_LEASE_SECONDS = int(os.environ.get("KOSHIKI_TASK_LEASE_SECONDS", "600"))
+KOSHIKI_TASK_MAX_ATTEMPTS = int(os.environ.get("KOSHIKI_TASK_MAX_ATTEMPTS", "3"))
+KOSHIKI_SWEEP_SECONDS = int(os.environ.get("KOSHIKI_SWEEP_SECONDS", "60"))

@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
-        from . import attention  # noqa: F401  (registers the dashboard providers)
+        from . import attention, tasks  # noqa: F401  (dashboard providers; the daily reminder sweep)

@@ -1,5 +1,6 @@
 """Daily reminders by e-mail (the dashboard shows the same items): notices coming due and notices that may
-come down. The job queues its next run for the following morning, so one run keeps the chain going."""
+come down. A sweep (core/jobs.py) sends them once a day from REMINDER_HOUR; the JobRun row says which day
+is done, so a dead worker or a lost task costs no day and two sweepers send no day twice."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from koshiki.core import jobs
 from koshiki.core.request_id import set_request_id
 
 REMINDER_HOUR = 8
@@ -43,20 +45,25 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
+def reminders_due(now: dt.datetime) -> str | None:
+    """Today's date once the reminder hour has come (the period to do), else None."""
+    local = timezone.localtime(now)
+    return local.date().isoformat() if local.hour >= REMINDER_HOUR else None
+
+
+@jobs.sweep("registry.daily_reminders")
+def daily_reminders_sweep(now: dt.datetime) -> int:
+    """Once a day from the reminder hour: due is read from the last-run row, so a lost task loses no day."""
+    period = reminders_due(now)
+    if period is None:
+        return 0
+    sent = jobs.run_once_per_period("registry.daily_reminders", period,
+                                    lambda: send_due_reminders(dt.date.fromisoformat(period)), now=now)
+    return int(sent or 0)
+
+
 @task()
 def daily_reminders_task() -> int:
+    """Kept for runs queued before the sweeper took over (core/jobs.py); no longer requeues itself."""
     set_request_id("job-daily-reminders")
-    sent = send_due_reminders()
-    daily_reminders_task.using(run_after=next_run()).enqueue()
-    return sent
-
-
-def ensure_daily_reminders() -> bool:
-    """Queue the daily job unless a run is already waiting (safe to call at every start)."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    if DBTaskResult.objects.filter(task_path=daily_reminders_task.module_path, status=TaskResultStatus.READY).exists():
-        return False
-    daily_reminders_task.using(run_after=next_run()).enqueue()
-    return True
+    return daily_reminders_sweep(timezone.now())

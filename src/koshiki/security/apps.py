@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Account security"
 
     def ready(self) -> None:
-        from . import attention, receivers  # noqa: F401  (dashboard providers; personnel-change listener)
+        from . import attention, receivers, tasks  # noqa: F401  (dashboard providers; listener; reminder sweep)

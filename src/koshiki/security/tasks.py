@@ -1,4 +1,4 @@
-"""Daily security reminders by e-mail, each rendered in the recipient's language; the job requeues itself."""
+"""Daily security reminders by e-mail, each rendered in the recipient's language; sent once a day by a sweep."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from koshiki.core import jobs
 from koshiki.core.request_id import set_request_id
 from koshiki.orgs.models import Organization, Staff
-from koshiki.registry.tasks import next_run
+from koshiki.registry.tasks import reminders_due
 
 from .recipients import line_key, recipients
 from .status import board_lines, organization_security
@@ -64,20 +65,19 @@ def send_security_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
+@jobs.sweep("security.daily_reminders")
+def security_reminders_sweep(now: dt.datetime) -> int:
+    """Once a day from the reminder hour, due from the JobRun row (see registry/tasks.py)."""
+    period = reminders_due(now)
+    if period is None:
+        return 0
+    sent = jobs.run_once_per_period("security.daily_reminders", period,
+                                    lambda: send_security_reminders(dt.date.fromisoformat(period)), now=now)
+    return int(sent or 0)
+
+
 @task()
 def daily_security_reminders_task() -> int:
+    """Kept for runs queued before the sweeper took over (core/jobs.py); no longer requeues itself."""
     set_request_id("job-security-reminders")
-    sent = send_security_reminders()
-    daily_security_reminders_task.using(run_after=next_run()).enqueue()
-    return sent
-
-
-def ensure_security_reminders() -> bool:
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    path = daily_security_reminders_task.module_path
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    daily_security_reminders_task.using(run_after=next_run()).enqueue()
-    return True
+    return security_reminders_sweep(timezone.now())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput
+from koshiki.core.jobs import enqueue_after_commit
 from koshiki.core.statemachine import check_transition, compare_and_set
 
 from ..models import Department, PersonnelChange, RoleAssignment, Staff
@@ -79,10 +80,8 @@ def record_personnel_change(
     if effective_date <= timezone.localdate():
         apply_personnel_change(change, actor=actor)
     else:
-        from ..tasks import apply_due_personnel_changes_task
-
         run_after = dt.datetime.combine(effective_date, dt.time.min, tzinfo=timezone.get_current_timezone())
-        transaction.on_commit(lambda: apply_due_personnel_changes_task.using(run_after=run_after).enqueue())
+        enqueue_after_commit("orgs.apply_due_personnel_changes", run_after=run_after)  # the sweeper is the backstop
     return change
 
 
