@@ -43,7 +43,11 @@ LEASE_PASSED = dt.timedelta(seconds=700)
 def _body_with_fake_platform(platform_file: Path) -> Any:
     from django.contrib.auth import get_user_model
 
+    from django.conf import settings
+
     from koshiki.posts.channels import set_channel
+
+    settings.KOSHIKI_OUTBOUND_ALLOW = ["http://127.0.0.1:9"]  # the fake's address, through the outbound guard
     from koshiki.posts.services import approval, publishing
     from tests.conftest import PASSWORD
     from tests.posts.conftest import build_posting_body

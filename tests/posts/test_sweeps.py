@@ -28,8 +28,10 @@ LATER = dt.timedelta(seconds=601)
 
 
 @pytest.fixture
-def fake(iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch) -> FakePlatform:
+def fake(iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch,
+         settings: Any) -> FakePlatform:
     platform = FakePlatform()
+    settings.KOSHIKI_OUTBOUND_ALLOW = ["http://127.0.0.1:9"]  # the fake's address, through the outbound guard
     set_channel(actor=iwaki_posting.manager.user, account=iwaki_posting.account, kind="bluesky",
                 service_url="http://127.0.0.1:9", identifier="x.test", secret="app-pass")
     monkeypatch.setattr("koshiki.posts.services.publishing.connector_for", lambda account: platform)
