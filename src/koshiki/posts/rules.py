@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from koshiki.core.four_eyes import default_rule
 from koshiki.guidelines import Profile
 from koshiki.guidelines.posting import (
     after_the_fact,
@@ -79,7 +79,7 @@ def posting_rules(profile: Profile) -> PostingRules:
 def four_eyes_citation(profile: Profile) -> str:
     """The profile's clause for separation of duties, else Koshiki's documented default (the guideline is silent)."""
     rule = profile.posting.self_approval
-    return cite(profile, rule.clause, rule.silent) or _("four-eyes principle (Koshiki's default where the guideline is silent)")
+    return cite(profile, rule.clause, rule.silent) or default_rule()
 
 
 def account_hours(account: OfficialAccount, rules: PostingRules) -> tuple[dt.time, dt.time] | None:
