@@ -87,3 +87,20 @@ def test_a_new_body_is_added_by_a_yaml_file_alone(tmp_path: Path, monkeypatch: p
 def test_unknown_profile_id_lists_the_known_ones() -> None:
     with pytest.raises(UnknownProfile, match="iwaki"):
         get_profile("atlantis")
+
+
+def test_a_self_approval_exception_must_name_an_after_the_fact_exemption() -> None:
+    text = MINIMAL.replace(
+        "content:\n", "posting:\n  self_approval:\n    silent: true\n    exceptions: [repost]\ncontent:\n", 1
+    )
+    errors = _errors(text)
+    assert errors == [f"bad.yaml:{_line_of(text, 'exceptions: [repost]')}: posting.self_approval.exceptions[0]: "
+                      "事後報告の例外 'repost' は after_the_fact にありません。あるのは emergency です"
+                      " / unknown after-the-fact exemption"]
+
+
+def test_by_default_only_the_emergency_notice_goes_out_by_its_author_alone() -> None:
+    from koshiki.guidelines.posting import self_publish_exemptions
+
+    profile = parse_profile(MINIMAL, "minimal.yaml")
+    assert profile.posting.self_approval.silent and self_publish_exemptions(profile) == ["emergency"]

@@ -54,7 +54,7 @@ def test_request_form_creates_the_account(iwaki: Any) -> None:
 def test_wrong_approver_gets_a_japanese_error_and_nothing_changes(iwaki: Any) -> None:
     account = _account(iwaki)
     before = AuditEntry.objects.count()
-    response = _client(iwaki.tanto).post(f"/accounts/{account.pk}/decide/", {"decision": "approve", "comment": ""})
+    response = _client(iwaki.shozokucho).post(f"/accounts/{account.pk}/decide/", {"decision": "approve", "comment": ""})
     assert response.status_code == 400
     assert "この段階の承認者は" in response.content.decode()
     assert AuditEntry.objects.count() == before and not account.approvals.exists()

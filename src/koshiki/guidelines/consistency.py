@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .posting import after_the_fact
 from .rules import Path, iter_rules
 from .schema import EXTERNAL_PARTIES, Profile
 
@@ -92,6 +93,17 @@ def find_problems(profile: Profile) -> list[Problem]:
                         f"条項 '{clause}' が clauses の索引にありません / clause not in index",
                     )
                 )
+
+    exemption_ids = {e.id for e in after_the_fact(profile)}
+    for index, exemption_id in enumerate(profile.posting.self_approval.exceptions):
+        if exemption_id not in exemption_ids:
+            problems.append(
+                Problem(
+                    ("posting", "self_approval", "exceptions", index),
+                    f"事後報告の例外 '{exemption_id}' は after_the_fact にありません。あるのは "
+                    f"{', '.join(sorted(exemption_ids))} です / unknown after-the-fact exemption",
+                )
+            )
 
     keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),

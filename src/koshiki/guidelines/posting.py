@@ -40,6 +40,12 @@ def after_the_fact(profile: Profile) -> list[Exemption]:
     return hours or [DEFAULT_EMERGENCY]
 
 
+def self_publish_exemptions(profile: Profile) -> list[str]:
+    """After-the-fact exemptions under which the author may publish alone (four-eyes exceptions)."""
+    known = {e.id for e in after_the_fact(profile)}
+    return [i for i in profile.posting.self_approval.exceptions if i in known]
+
+
 def hours_exceptions(profile: Profile) -> list[Exemption]:
     """Kinds of post allowed outside operating hours (訂正, 被害, 緊急)."""
     return list(profile.posting.operating_hours.exceptions) or list(DEFAULT_HOURS_EXCEPTIONS)

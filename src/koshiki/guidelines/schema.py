@@ -317,6 +317,19 @@ class Exemption(Cited):
     label_en: NonEmpty
 
 
+class SelfApproval(Cited):
+    """Separation of duties (four-eyes) for posts, and the named cases in which an author may act alone."""
+
+    exceptions: list[Identifier] = Field(
+        default_factory=lambda: ["emergency"],
+        description="After-the-fact exemption ids (posting.after_the_fact, or the default 'emergency') under"
+        " which the author may publish a post alone; its after-the-fact report then goes to an approver"
+        " other than the author. Default when silent: the four-eyes principle - nobody approves,"
+        " overrides a block on, or acknowledges the report of a post they wrote or last edited, and only"
+        " the urgent notice ('emergency') may go out by its author alone.",
+    )
+
+
 class OperatingHours(Cited):
     restricted: bool = Field(
         default=False, description="Posting only within hours. Default when silent: not restricted."
@@ -335,6 +348,10 @@ class Posting(_Strict):
         description="'required' here means standing approvals are allowed. Default when silent: no.",
     )
     after_the_fact: list[Exemption] = Field(default_factory=list)
+    self_approval: SelfApproval = Field(
+        default_factory=lambda: _silent(SelfApproval),
+        description="Four-eyes: who may not approve their own post, and the named exceptions.",
+    )
     operating_hours: OperatingHours = Field(default_factory=lambda: _silent(OperatingHours))
     accuracy: Cited = Field(default_factory=lambda: _silent(Cited))
     identify_self: Cited = Field(default_factory=lambda: _silent(Cited))

@@ -105,13 +105,22 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
         from django.utils import timezone
 
         day = on or timezone.localdate()
-        return self.filter(start_date__lte=day).filter(
+        return self.filter(state=RoleAssignment.State.CONFIRMED, start_date__lte=day).filter(
             models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)
         )
 
 
 class RoleAssignment(models.Model):
-    """A staff member holding one of the profile's roles, from start_date until end_date."""
+    """A staff member holding one of the profile's roles, from start_date until end_date.
+
+    A role an administrator grants to themselves is ``pending`` until a second administrator confirms it
+    (four-eyes); only ``confirmed`` assignments count (``current()``).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second administrator")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="role_assignments")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="roles")
@@ -119,6 +128,11 @@ class RoleAssignment(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True, help_text="Exclusive.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CONFIRMED)
+    granted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.CharField(max_length=300, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 

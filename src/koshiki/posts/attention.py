@@ -16,7 +16,7 @@ from koshiki.web.attention import Attention, provider
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
-from .roles import approvers, can_write
+from .roles import can_write, report_reviewers
 from .services.approval import pending_step
 
 
@@ -29,7 +29,7 @@ def posts_for_me(user: Any, staff: Staff) -> Iterator[Attention]:
             yield Attention(_("Post waiting for your approval: %(account)s") % {"account": post.account},
                             post.text[:60], reverse("post-detail", args=[post.pk]), level="warn")
     for report in AfterReport.objects.filter(post__organization=staff.organization, acknowledged_at__isnull=True).select_related("post__account"):
-        if staff in approvers(report.post.account):
+        if staff in report_reviewers(report.post):
             yield Attention(_("After-the-fact report: %(account)s") % {"account": report.post.account},
                             report.post.text[:60], reverse("after-reports"), due=report.due_on,
                             level="danger" if report.due_on < timezone.localdate() else "warn")

@@ -66,6 +66,10 @@ class Post(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
+    edited_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  help_text="Who last changed the text: like the author, they may not approve it (four-eyes).")
+    submitted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     help_text="Who sent it for approval or published it under an exemption.")
     text = models.TextField(_("text"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NOTICE)
     state = models.CharField(max_length=20, choices=PostState.choices, default=PostState.DRAFT)

@@ -39,6 +39,27 @@ def step_holders(account: OfficialAccount, role_id: str) -> list[Staff]:
     return found
 
 
+def own_ids(post: Any) -> set[int]:
+    """Who wrote or last edited the text: they may not approve it, override its blocks or review its report."""
+    return {pk for pk in (post.author_id, post.edited_by_id) if pk is not None}
+
+
+def is_own(user: Any, post: Any) -> bool:
+    staff = staff_of(user)
+    return staff is not None and staff.pk in own_ids(post)
+
+
+def report_reviewers(post: Any) -> list[Staff]:
+    """Who acknowledges an after-the-fact report: the account's approvers other than the post's writers and
+    whoever published it; when there is nobody else, the organization's administrators (never the writers)."""
+    excluded = own_ids(post) | ({post.submitted_by_id} if post.submitted_by_id else set())
+    people = [s for s in approvers(post.account) if s.pk not in excluded]
+    if people:
+        return people
+    return list(Staff.objects.filter(organization_id=post.organization_id, is_org_admin=True,
+                                     status=Staff.Status.ACTIVE).exclude(pk__in=excluded))
+
+
 def can_approve(user: Any, account: OfficialAccount) -> bool:
     staff = staff_of(user)
     return staff is not None and staff in approvers(account)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from koshiki.core.four_eyes import default_rule
 from koshiki.guidelines import Profile
 from koshiki.guidelines.posting import (
     after_the_fact,
@@ -14,6 +15,7 @@ from koshiki.guidelines.posting import (
     next_allowed,
     parse_hours,
     post_steps,
+    self_publish_exemptions,
     within,
 )
 from koshiki.guidelines.schema import ApprovalStep, Exemption
@@ -43,6 +45,8 @@ class PostingRules:
     weekdays_only: bool
     default_hours: str
     correction_citation: str
+    self_publish: tuple[str, ...] = ()
+    four_eyes_citation: str = ""
 
     def exemption(self, exemption_id: str) -> Exemption | None:
         return next((e for e in self.exemptions if e.id == exemption_id), None)
@@ -67,7 +71,15 @@ def posting_rules(profile: Profile) -> PostingRules:
         weekdays_only=hours.weekdays_only,
         default_hours=hours.default_hours,
         correction_citation=cite(profile, correction.clause, correction.silent),
+        self_publish=tuple(self_publish_exemptions(profile)),
+        four_eyes_citation=four_eyes_citation(profile),
     )
+
+
+def four_eyes_citation(profile: Profile) -> str:
+    """The profile's clause for separation of duties, else Koshiki's documented default (the guideline is silent)."""
+    rule = profile.posting.self_approval
+    return cite(profile, rule.clause, rule.silent) or default_rule()
 
 
 def account_hours(account: OfficialAccount, rules: PostingRules) -> tuple[dt.time, dt.time] | None:

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koshiki.orgs.models import PersonnelChange, Staff
+from koshiki.core.four_eyes import default_rule
+from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
 from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
@@ -77,3 +78,22 @@ def profile_version_drift(user: Any, staff: Staff) -> Iterator[Attention]:
 def attention_for(user: Any, staff: Staff) -> list[Attention]:
     items = [item for func in PROVIDERS for item in func(user, staff)]
     return sorted(items, key=lambda a: (a.due or dt.date.max, a.title))
+
+
+@provider
+def self_granted_roles(user: Any, staff: Staff) -> Iterator[Attention]:
+    """Roles other administrators granted to themselves, waiting for a second administrator (four-eyes)."""
+    if not can_manage_org(user, staff.organization):
+        return
+    names = {role.id: role.name for role in profile_for(staff.organization).roles}
+    pending = scoped(RoleAssignment.objects, user).filter(state=RoleAssignment.State.PENDING).exclude(staff=staff)
+    for assignment in pending.select_related("staff"):
+        yield Attention(
+            title=_("A self-granted role is waiting for your confirmation: %(name)s (%(role)s)")
+            % {"name": assignment.staff.display_name, "role": names.get(assignment.role_id, assignment.role_id)},
+            detail=_("Granted on %(date)s; it takes effect once another administrator confirms it.")
+            % {"date": assignment.start_date.isoformat()},
+            url=reverse("staff-detail", args=[assignment.staff_id]),
+            clause=default_rule(),
+            level="warn",
+        )

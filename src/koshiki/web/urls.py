@@ -35,6 +35,7 @@ urlpatterns = [
     path("people/<int:staff_id>/", people.staff_detail, name="staff-detail"),
     path("people/<int:staff_id>/personnel/", people.personnel_change_create, name="personnel-create"),
     path("people/<int:staff_id>/roles/", people.role_assign, name="role-assign"),
+    path("roles/<int:assignment_id>/decide/", people.role_decide, name="role-decide"),
     path("personnel/<int:change_id>/cancel/", people.personnel_change_cancel, name="personnel-cancel"),
     path("guideline/", profile.guideline_overview, name="guideline"),
     path("accounts/", registry.registry_list, name="registry"),

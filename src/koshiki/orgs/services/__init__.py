@@ -18,13 +18,14 @@ from .personnel import (
     cancel_personnel_change,
     record_personnel_change,
 )
-from .roles import assign_role, end_role
+from .roles import assign_role, decide_role, end_role
 
 __all__ = [
     "add_staff",
     "apply_due_personnel_changes",
     "apply_personnel_change",
     "assign_role",
+    "decide_role",
     "cancel_personnel_change",
     "create_department",
     "create_organization",

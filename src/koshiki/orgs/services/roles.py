@@ -1,4 +1,8 @@
-"""Giving and ending the profile's roles (アカウント管理者, 情報統括管理者 ...)."""
+"""Giving and ending the profile's roles (アカウント管理者, 情報統括管理者 ...).
+
+Four-eyes: a role an administrator grants to themselves is pending until a different administrator
+confirms it (pending → confirmed / refused, compare-and-set); until then it gives no rights.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
-from koshiki.core.errors import InvalidInput, InvalidTransition
+from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.core.four_eyes import default_rule
+from koshiki.core.statemachine import check_transition, compare_and_set
 
 from ..models import Department, RoleAssignment, Staff
 from ..permissions import require_manage_org
 from ..profiles import profile_for
+from ..scoping import staff_of
 
-ROLE_FIELDS = ("staff", "role_id", "department", "start_date", "end_date")
+ROLE_FIELDS = ("staff", "role_id", "department", "start_date", "end_date", "state")
+S = RoleAssignment.State
+TRANSITIONS: dict[str, frozenset[str]] = {S.PENDING: frozenset({S.CONFIRMED, S.REFUSED})}
 
 
 @transaction.atomic
@@ -59,17 +68,57 @@ def assign_role(
     )
     if overlapping.exists():
         raise InvalidInput(_("%(name)s already holds this role.") % {"name": staff}, field="role_id")
+    granter = staff_of(actor)
+    self_grant = granter is not None and granter.pk == staff.pk
+    if self_grant and RoleAssignment.objects.filter(
+        staff=staff, role_id=role_id, department=department, state=S.PENDING
+    ).exists():
+        raise InvalidInput(_("This role is already waiting for a second administrator's confirmation."), field="role_id")
     assignment = RoleAssignment.objects.create(
-        organization=organization, staff=staff, role_id=role_id, department=department, start_date=start
+        organization=organization, staff=staff, role_id=role_id, department=department, start_date=start,
+        state=S.PENDING if self_grant else S.CONFIRMED, granted_by=granter,
     )
     log_action(
-        "orgs.role.assigned",
+        "orgs.role.self_grant_requested" if self_grant else "orgs.role.assigned",
         actor=actor,
         obj=assignment,
         after=snapshot(assignment, ROLE_FIELDS),
-        clause=profile.cite(role.clause) if role.clause else "",
+        clause=default_rule() if self_grant else (profile.cite(role.clause) if role.clause else ""),
     )
     return assignment
+
+
+@transaction.atomic
+def decide_role(*, actor: Any, assignment: RoleAssignment, confirm: bool, comment: str = "") -> RoleAssignment:
+    """A second administrator confirms (or refuses) a role someone granted to themselves."""
+    require_manage_org(actor, assignment.organization)
+    decider = staff_of(actor)
+    if decider is not None and decider.pk in {assignment.staff_id, assignment.granted_by_id}:
+        raise NotPermitted(_("You granted this role to yourself, so another administrator must confirm it (%(rule)s).")
+                           % {"rule": default_rule()})
+    if not confirm and not comment.strip():
+        raise InvalidInput(_("Write the reason for the refusal."), field="comment")
+    current = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    target = S.CONFIRMED if confirm else S.REFUSED
+    check_transition(TRANSITIONS, current.state, target, labels=dict(S.choices))
+    also: dict[str, Any] = {"decided_by": decider, "decided_at": timezone.now(), "decision_comment": comment.strip()[:300]}
+    if confirm:
+        if RoleAssignment.objects.current().filter(
+            staff_id=current.staff_id, role_id=current.role_id, department_id=current.department_id
+        ).exists():
+            raise InvalidInput(_("%(name)s already holds this role.") % {"name": current.staff}, field="role_id")
+        also["start_date"] = max(current.start_date, timezone.localdate())  # takes effect once confirmed
+    before = snapshot(current, ROLE_FIELDS)
+    compare_and_set(current, "state", S.PENDING, target, **also)
+    log_action(
+        "orgs.role.confirmed" if confirm else "orgs.role.refused",
+        actor=actor,
+        obj=current,
+        before=before,
+        after={**snapshot(current, ROLE_FIELDS), "comment": comment.strip()},
+        clause=default_rule(),
+    )
+    return current
 
 
 def end_role_unchecked(

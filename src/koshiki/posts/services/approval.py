@@ -21,7 +21,7 @@ from koshiki.orgs.scoping import staff_of
 
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
-from ..roles import can_write, step_holders
+from ..roles import can_write, own_ids, step_holders
 from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
@@ -41,13 +41,25 @@ def pending_step(post: Post) -> PendingStep | None:
         return None
     rules = posting_rules(profile_for(post.organization))
     decisions = list(PostApproval.objects.filter(post=post, round=post.approval_round, decision="approved"))
+    own = own_ids(post)
     for index, step in enumerate(rules.steps):
-        holders = step_holders(post.account, step.role)
+        holders = [h for h in step_holders(post.account, step.role) if h.pk not in own]  # four-eyes
         approved = {d.approver_id for d in decisions if d.step == index}
         done = bool(approved) if step.mode == "any" else bool(holders) and all(h.pk in approved for h in holders)
         if not done:
             return PendingStep(index, step, [h for h in holders if h.pk not in approved])
     return None
+
+
+def _require_other_approvers(post: Post, rules: PostingRules) -> None:
+    """Refuse to send a post for approval when a step has no holder besides its writers: it could never be approved."""
+    own = own_ids(post)
+    for step in rules.steps:
+        if not [h for h in step_holders(post.account, step.role) if h.pk not in own]:
+            role = profile_for(post.organization).role(step.role).name
+            raise InvalidInput(_("Nobody but the writer of this post holds the role that approves it (%(role)s)."
+                                 " Ask an administrator to give the role to a second person (%(rule)s).")
+                               % {"role": role, "rule": rules.four_eyes_citation})
 
 
 def _reason_for_hours(post: Post, exemption: str, hours_exception: str) -> str:
@@ -70,9 +82,10 @@ def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: s
 
 
 def _standing_approval(post: Post, day: dt.date) -> StandingApproval | None:
-    """The standing approval whose scope (account, category, period) covers this post, if any."""
+    """The standing approval whose scope (account, category, period) covers this post, if any. A standing
+    approval is its granter's approval given in advance, so it never covers the granter's own posts (four-eyes)."""
     current = StandingApproval.objects.filter(account=post.account, revoked_at__isnull=True, starts_on__lte=day,
-                                              ends_on__gte=day).order_by("-starts_on")
+                                              ends_on__gte=day).exclude(granted_by__in=own_ids(post)).order_by("-starts_on")
     return next((sa for sa in current if post.category in sa.categories), None)
 
 
@@ -100,11 +113,20 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
         raise InvalidInput(_("Schedule within a year."), field="scheduled_at")
     if exemption and rules.exemption(exemption) is None:
         raise InvalidInput(_("This guideline has no such exemption."), field="exemption")
+    submitter = staff_of(actor)
+    if exemption and exemption not in rules.self_publish and submitter is not None and submitter.pk in own_ids(post):
+        raise InvalidInput(_("Your guideline does not let the writer publish this kind of post alone: ask another"
+                             " member of staff to send it, or submit it for approval (%(rule)s).")
+                           % {"rule": rules.four_eyes_citation}, field="exemption")
     _check_hours(post, rules, moment, _reason_for_hours(post, exemption, hours_exception))
+    standing = None if exemption else _standing_approval(post, timezone.localdate(moment))
+    if not exemption and standing is None:
+        _require_other_approvers(post, rules)
     post.scheduled_at = moment
     post.exemption = exemption
     post.hours_exception = hours_exception
-    post.save(update_fields=["scheduled_at", "exemption", "hours_exception"])
+    post.submitted_by = submitter
+    post.save(update_fields=["scheduled_at", "exemption", "hours_exception", "submitted_by"])
     today = timezone.localdate()
     if exemption:
         item = rules.exemption(exemption)
@@ -115,7 +137,6 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
         post.scheduled_at = now
         post.save(update_fields=["scheduled_at"])
         return schedule(post, actor=actor)
-    standing = _standing_approval(post, timezone.localdate(moment))
     if standing is not None:
         move(post, PostState.APPROVED, actor=actor, action="posts.post.standing_approved", clause=rules.standing_citation,
              extra={"standing_approval": standing.pk}, standing_approval=standing)
@@ -131,6 +152,10 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
     post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post.pk)
     step = pending_step(post)
     staff = staff_of(actor)
+    if step is not None and staff is not None and staff.pk in own_ids(post):
+        rules = posting_rules(profile_for(post.organization))
+        raise NotPermitted(_("You wrote or last edited this post, so another approver must decide on it (%(rule)s).")
+                           % {"rule": rules.four_eyes_citation})
     if step is None or staff is None or staff not in step.waiting_for:
         raise NotPermitted(_("This post is not waiting for your decision."))
     if not approve and not comment.strip():

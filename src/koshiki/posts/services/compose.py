@@ -12,13 +12,15 @@ from koshiki.audit.services import log_action
 from koshiki.checks import CheckInputError, check
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.orgs.check_context import context_for
+from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
 
 from ..lifecycle import EDITABLE, PostState
 from ..models import Category, Post, PostImage
-from ..roles import can_approve, can_write
+from ..roles import can_approve, can_write, is_own
+from ..rules import posting_rules
 from .common import finding_key, move
 
 MAX_IMAGES = 4
@@ -83,7 +85,8 @@ def create_post(*, actor: Any, account: OfficialAccount, text: str, category: st
         raise InvalidInput(_("A correction follows a published post of the same account."), field="corrects")
     if correction_action not in ("", "delete", "annotate"):
         raise InvalidInput(_("Choose what happens to the original."), field="correction_action")
-    post = Post.objects.create(organization=account.organization, account=account, author=staff_of(actor), text=text.strip(),
+    writer = staff_of(actor)
+    post = Post.objects.create(organization=account.organization, account=account, author=writer, edited_by=writer, text=text.strip(),
                                category=category, corrects=corrects, correction_action=correction_action if corrects else "")
     _add_images(post, images or [])
     log_action("posts.post.created", actor=actor, obj=post, organization=post.organization,
@@ -105,7 +108,8 @@ def edit_post(*, actor: Any, post: Post, text: str, category: str, expected_vers
         raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again."))
     before = {"text": post.text, "category": post.category, "version": post.version}
     post.text, post.category, post.version = text.strip(), category, post.version + 1
-    post.save(update_fields=["text", "category", "version"])
+    post.edited_by = staff_of(actor)
+    post.save(update_fields=["text", "category", "version", "edited_by"])
     log_action("posts.post.edited", actor=actor, obj=post, organization=post.organization, before=before,
                after={"text": post.text, "category": category, "version": post.version})
     _check_and_store(post, actor)
@@ -138,6 +142,10 @@ def override_blocks(*, actor: Any, post: Post, reason: str) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not can_approve(actor, post.account):
         raise NotPermitted(_("Only an approver of this account can override a block."))
+    if is_own(actor, post):
+        rules = posting_rules(profile_for(post.organization))
+        raise NotPermitted(_("You wrote or last edited this post, so another approver must decide whether its blocks"
+                             " may be overridden (%(rule)s).") % {"rule": rules.four_eyes_citation})
     if not reason.strip():
         raise InvalidInput(_("Write why the post may go out as it is."), field="reason")
     if post.state not in EDITABLE and post.state != PostState.SUBMITTED:

@@ -16,7 +16,7 @@ from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
 
 from ..models import AfterReport, Category, StandingApproval
-from ..roles import can_approve
+from ..roles import can_approve, own_ids, report_reviewers
 from ..rules import posting_rules
 
 
@@ -58,7 +58,12 @@ def revoke_standing_approval(*, actor: Any, standing: StandingApproval) -> Stand
 @transaction.atomic
 def acknowledge_after_report(*, actor: Any, report: AfterReport, comment: str = "") -> AfterReport:
     report = AfterReport.objects.select_for_update().select_related("post__account").get(pk=report.pk)
-    if not can_approve(actor, report.post.account):
+    staff = staff_of(actor)
+    if staff is None or staff not in report_reviewers(report.post):
+        if staff is not None and (staff.pk in own_ids(report.post) or staff.pk == report.post.submitted_by_id):
+            rules = posting_rules(profile_for(report.post.organization))
+            raise NotPermitted(_("You wrote or published this post, so someone else acknowledges its report (%(rule)s).")
+                               % {"rule": rules.four_eyes_citation})
         raise NotPermitted(_("Only an approver of this account can acknowledge the report."))
     if report.acknowledged_at is not None:
         raise InvalidInput(_("Already acknowledged."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.core.four_eyes import default_rule
 from koshiki.guidelines.schema import ApprovalStep
 from koshiki.guidelines.workflows import WorkflowName, citation, effective_steps, workflow
 from koshiki.orgs.models import Department, Staff
@@ -99,7 +100,7 @@ def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> Pending
     decisions = list(account.approvals.filter(workflow=name, round=current, decision=Approval.Decision.APPROVED))
     for index, step in enumerate(effective_steps(profile, name)):
         approved = [d.approver_id for d in decisions if d.step == index]
-        eligible = holders(account, step.role)
+        eligible = [s for s in holders(account, step.role) if s.pk != account.requested_by_id]  # four-eyes
         if step.mode == "any":
             done = bool(approved)
         else:
@@ -120,6 +121,9 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
     if pending is None:
         raise InvalidTransition(_("Every step is already approved."))
     staff = staff_of(actor)
+    if staff is not None and staff.pk == account.requested_by_id:
+        raise NotPermitted(_("You requested this account, so another approver must decide on it (%(rule)s).")
+                           % {"rule": default_rule()})
     if staff is None or staff not in pending.waiting_for:
         role = profile.role(pending.step.role)
         raise NotPermitted(_("This step is for %(role)s.") % {"role": role.name})

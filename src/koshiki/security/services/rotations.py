@@ -14,10 +14,11 @@ from koshiki.core.errors import InvalidInput
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
+from koshiki.registry.roles import is_manager
 
 from ..fingerprint import fingerprint
 from ..models import Rotation, RotationTask
-from ..permissions import require_manager_or_holder
+from ..permissions import is_holder, require_manager_or_holder
 from ..rules import credential_rules
 from ..strength import score
 from .holders import CLOSED_STATES
@@ -25,6 +26,19 @@ from .holders import CLOSED_STATES
 
 def _with_citation(message: str, citation: str) -> str:
     return _("%(message)s (%(clause)s)") % {"message": message, "clause": citation} if citation else message
+
+
+def _reuse_message(actor: Any, account: OfficialAccount, earlier: Rotation) -> str:
+    """Name the other account (and when) only to someone who manages or holds that account's login too."""
+    other = earlier.account
+    if other.pk == account.pk:
+        where = _("this account")
+    elif is_manager(actor, other) or is_holder(actor, other):
+        where = other.account_name
+    else:
+        return _("This password was already used for another account of this organization. Change it again to one never used.")
+    return (_("This password was used before (%(where)s, %(date)s). Change it again to one never used.")
+            % {"where": where, "date": earlier.rotated_on.isoformat()})
 
 
 @transaction.atomic
@@ -61,10 +75,8 @@ def record_rotation(
         mark = fingerprint(organization, new_password)
         earlier = Rotation.objects.filter(account__organization=organization, fingerprint=mark).select_related("account").first()
         if earlier is not None:
-            where = earlier.account.account_name if earlier.account_id != account.pk else _("this account")
-            raise InvalidInput(_with_citation(
-                _("This password was used before (%(where)s, %(date)s). Change it again to one never used.")
-                % {"where": where, "date": earlier.rotated_on.isoformat()}, rules.no_reuse_citation), field="new_password")
+            raise InvalidInput(_with_citation(_reuse_message(actor, account, earlier), rules.no_reuse_citation),
+                               field="new_password")
         strength_score = strength.score
     rotation = Rotation.objects.create(
         account=account, rotated_on=rotated_on, reason=reason, recorded_by=staff_of(actor),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koshiki.core.errors import ServiceError
+from koshiki.core.four_eyes import default_rule
 from koshiki.logins import services as login_services
 from koshiki.orgs import services
 from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
@@ -19,7 +20,7 @@ from koshiki.orgs.scoping import scoped
 from koshiki.twostep import services as two_step_services
 
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
-from .common import get_scoped, report_error, require_staff
+from .common import attempt, get_scoped, report_error, require_staff
 
 
 @login_required
@@ -37,12 +38,26 @@ def staff_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         "koshiki/staff_list.html",
         {
             "rows": rows,
+            **_pending_roles(request, scoped(RoleAssignment.objects.all(), request.user)),
             "can_manage": can_manage_org(request.user, me.organization),
             "staff_form": kwargs.get("staff_form") or StaffAddForm(organization=me.organization),
             "department_form": kwargs.get("department_form") or DepartmentAddForm(),
         },
         status=kwargs.get("status", 200),
     )
+
+
+def _pending_roles(request: HttpRequest, assignments: Any) -> dict[str, object]:
+    """Self-granted roles waiting for a second administrator (four-eyes), with who may decide."""
+    me = require_staff(request)
+    profile = profile_for(me.organization)
+    names = {role.id: role.name for role in profile.roles}
+    pending = assignments.filter(state=RoleAssignment.State.PENDING).select_related("staff", "department")
+    return {
+        "pending_roles": [{"assignment": a, "label": names.get(a.role_id, a.role_id),
+                           "own": me.pk in (a.staff_id, a.granted_by_id)} for a in pending],
+        "four_eyes_rule": default_rule(),
+    }
 
 
 def _require_manager(request: HttpRequest) -> Staff:
@@ -110,6 +125,7 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
             label, citation = assignment.role_id, ""
         assignments.append({"assignment": assignment, "label": label, "citation": citation})
     return {
+        **_pending_roles(request, person.roles.all()),
         "person": person,
         "assignments": assignments,
         "changes": person.personnel_changes.select_related("from_department", "to_department"),
@@ -169,7 +185,7 @@ def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
     form = RoleAssignForm(request.POST or None, organization=person.organization, profile=profile)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assign_role(
+            assignment = services.assign_role(
                 actor=request.user,
                 staff=person,
                 role_id=form.cleaned_data["role_id"],
@@ -179,11 +195,28 @@ def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error, form)
         else:
-            messages.success(request, _("The role has been assigned."))
+            if assignment.state == RoleAssignment.State.PENDING:
+                messages.success(request, _("You granted this role to yourself: it takes effect once another"
+                                            " administrator confirms it."))
+            else:
+                messages.success(request, _("The role has been assigned."))
             return redirect("staff-detail", staff_id=person.pk)
     context = _detail_context(request, person)
     context["role_form"] = form
     return render(request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def role_decide(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """A second administrator confirms or refuses a self-granted role (the service checks who may)."""
+    require_staff(request)
+    assignment = get_scoped(RoleAssignment.objects.select_related("organization"), request.user, assignment_id)
+    confirm = request.POST.get("decision") == "confirm"
+    attempt(request, lambda: services.decide_role(actor=request.user, assignment=assignment, confirm=confirm,
+                                                  comment=request.POST.get("comment", "")),
+            _("The role has been confirmed.") if confirm else _("The role has been refused."))
+    return redirect("staff-detail", staff_id=assignment.staff_id)
 
 
 @login_required

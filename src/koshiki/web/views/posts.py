@@ -26,7 +26,7 @@ from koshiki.posts import services
 from koshiki.posts.channels import channel_kind, set_channel
 from koshiki.posts.lifecycle import EDITABLE, PostState
 from koshiki.posts.models import AfterReport, ChannelCredential, Post, StandingApproval
-from koshiki.posts.roles import approvers, can_approve, can_write
+from koshiki.posts.roles import can_approve, can_write, is_own, report_reviewers
 from koshiki.posts.rules import check_platform, posting_rules
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
@@ -100,6 +100,8 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
         "post": post, "findings": findings, "rules": rules, "step": step,
         "can_decide": step is not None and staff in step.waiting_for,
         "can_write": can_write(request.user, post.account), "can_approve": can_approve(request.user, post.account),
+        "is_own": is_own(request.user, post),
+        "can_override": can_approve(request.user, post.account) and not is_own(request.user, post),
         "editable": post.state in EDITABLE, "states": PostState, "history": history,
         "pending_warnings": unacknowledged_warnings(post), "channel": channel_kind(post.account),
         "approvals": post.approvals.select_related("approver"),
@@ -231,7 +233,7 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         label = item.label_en if (request.LANGUAGE_CODE or "ja").startswith("en") else item.label
         return f"{label} {profile.cite(item.clause)}" if item.clause and not item.silent else label
 
-    rows = [{"report": r, "mine": staff in approvers(r.post.account), "reason": reason_label(r.reason)}
+    rows = [{"report": r, "mine": staff in report_reviewers(r.post), "reason": reason_label(r.reason)}
             for r in reports.order_by("acknowledged_at", "-due_on")]
     return render(request, "koshiki/after_reports.html", {"rows": rows})
 
