@@ -41,9 +41,8 @@ LEASE_PASSED = dt.timedelta(seconds=700)
 
 
 def _body_with_fake_platform(platform_file: Path) -> Any:
-    from django.contrib.auth import get_user_model
-
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     from koshiki.posts.channels import set_channel
 

@@ -218,6 +218,9 @@ AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("KOSHIKI_LOGIN_COOL
 AXES_LOCKOUT_CALLABLE = "koshiki.web.views.account.locked_out"  # Japanese page: wait, or ask an administrator
 AXES_RESET_ON_SUCCESS = False  # a success does not wipe the address's count (one known password ≠ a free reset)
 AXES_ENABLE_ADMIN = False
+# Behind N trusted reverse proxies (nginx/Caddy appending to X-Forwarded-For), count the client, not the proxy.
+KOSHIKI_PROXY_COUNT = int(os.environ.get("KOSHIKI_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "koshiki.logins.client_ip.client_ip"
 AXES_VERBOSE = False
 # --- end issue #10 §3 ---------------------------------------------------------------------------------
 
