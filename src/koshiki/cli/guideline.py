@@ -23,6 +23,7 @@ STATUS_LABELS = {
     "enforced": "実施中 enforced",
     "planned": "実装予定 planned",
     "human": "職員の判断 human judgment",
+    "recorded": "記録のみ recorded",
     "informative": "規定のみ informative",
     "uncovered": "未対応 uncovered",
 }
@@ -97,6 +98,10 @@ def _print_coverage(report: CoverageReport) -> None:
         for carrier in entry.carriers:
             if carrier.kind == "human":
                 print(f"    - human: {carrier.guidance}")
+            elif carrier.kind == "role":
+                print(f"    - role: {carrier.ref} → assigned by people")
+            elif carrier.kind == "recorded":
+                print(f"    - recorded: {carrier.ref} → no component reads it")
             else:
                 state = "" if carrier.available else " (planned)"
                 print(f"    - {carrier.kind}: {carrier.ref} → {carrier.component}{state}")

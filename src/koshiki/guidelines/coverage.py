@@ -1,9 +1,11 @@
-"""How much of a guideline Koshiki carries out, clause by clause.
+"""How much of a guideline Koshiki carries out, clause by clause, never more than the code does.
 
-A clause is carried by the rules that cite it (rule ids, found automatically), by the
-workflow steps and reminders the profile names, or by human judgment with guidance shown
-to staff. Each rule section belongs to a Koshiki component; a component that is not built
-yet is reported as planned, so the numbers never overstate what is enforced today.
+A clause is *enforced* only when a built component reads a rule that cites it (components.py
+declares what each component reads; tests/guidelines/test_component_reads.py proves it by running
+them), or when its ``handled_by`` names a workflow step a built component carries out. A clause
+cited only by a role is *human*: people assign roles and act in them. A clause cited only by
+fields no component reads is *recorded*: the profile keeps it, nothing acts on it yet. Rules of
+components not built yet are *planned*.
 """
 
 from __future__ import annotations
@@ -12,41 +14,19 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from .components import Component, all_components, readers, workflow_owner
 from .rules import iter_rules
 from .schema import Profile
 
-Status = Literal["enforced", "planned", "human", "informative", "uncovered"]
+Status = Literal["enforced", "planned", "human", "recorded", "informative", "uncovered"]
+CarrierKind = Literal["rule", "role", "recorded", "workflow", "reminder", "human"]
 
-
-@dataclass(frozen=True)
-class Component:
-    name: str
-    label: str
-    available: bool
-
-
-#: Which part of Koshiki carries out each top-level section of a profile.
-COMPONENTS: dict[str, Component] = {
-    "roles": Component("koshiki.orgs", "組織・役割", True),
-    "account": Component("koshiki.registry", "アカウント台帳", True),
-    "approvals": Component("koshiki.registry", "アカウント台帳", True),
-    "operating_policy": Component("koshiki.registry", "アカウント台帳", True),
-    "disclosure": Component("koshiki.registry", "アカウント台帳", True),
-    "closure": Component("koshiki.registry", "アカウント台帳", True),
-    "credentials": Component("koshiki.security", "アカウントの安全管理", True),
-    "posting": Component("koshiki.posts", "投稿ワークフロー", True),
-    "content": Component("koshiki.checks", "投稿前チェック", True),
-    "moderation": Component("koshiki.moderation", "返信の管理", False),
-    "incidents": Component("koshiki.incidents", "問題発生時の対応", False),
-    "reviews": Component("koshiki.reminders", "見直しの通知", False),
-    "workflow": Component("koshiki.registry", "手続き", True),
-    "reminder": Component("koshiki.reminders", "通知", False),
-}
+_ACTING: frozenset[str] = frozenset({"rule", "workflow", "reminder"})
 
 
 @dataclass(frozen=True)
 class Carrier:
-    kind: Literal["rule", "workflow", "reminder", "human"]
+    kind: CarrierKind
     ref: str
     component: str
     available: bool
@@ -83,34 +63,44 @@ class CoverageReport:
 
 
 def _status(carriers: list[Carrier], informative: bool) -> Status:
-    if any(c.kind != "human" and c.available for c in carriers):
+    acting = [c for c in carriers if c.kind in _ACTING and c.component]
+    if any(c.available for c in acting):
         return "enforced"
-    if any(c.kind != "human" for c in carriers):
+    if acting:
         return "planned"
-    if carriers:
+    if any(c.kind in ("role", "human") for c in carriers):
         return "human"
+    if any(c.kind == "recorded" for c in carriers):
+        return "recorded"
     return "informative" if informative else "uncovered"
 
 
+def _rule_carrier(rule_id: str, path0: str, found: list[Component]) -> Carrier:
+    if path0 == "roles":
+        return Carrier("role", rule_id, "staff", True)
+    if not found:
+        return Carrier("recorded", rule_id, "", False)
+    return Carrier("rule", rule_id, found[0].id, found[0].available)
+
+
 def build_coverage(profile: Profile) -> CoverageReport:
+    components = all_components()
     by_clause: dict[str, list[Carrier]] = {entry.clause: [] for entry in profile.clauses}
     for ref in iter_rules(profile):
-        component = COMPONENTS[str(ref.path[0])]
+        carrier = _rule_carrier(ref.rule_id, str(ref.path[0]), readers(ref, components))
         for clause in filter(None, [ref.rule.clause, *ref.rule.also]):
-            by_clause.setdefault(clause, []).append(
-                Carrier("rule", ref.rule_id, component.name, component.available)
-            )
+            by_clause.setdefault(clause, []).append(carrier)
     entries = []
     for entry in profile.clauses:
         carriers = list(by_clause[entry.clause])
         for handling in entry.handled_by:
             if handling.kind == "human":
                 carriers.append(Carrier("human", "human judgment", "staff", True, handling.guidance))
-            else:
-                component = COMPONENTS[handling.kind]
-                carriers.append(
-                    Carrier(handling.kind, handling.ref or "", component.name, component.available)
-                )
+                continue
+            owner = workflow_owner(handling.ref or "", components)
+            carriers.append(
+                Carrier(handling.kind, handling.ref or "", owner.id if owner else "", bool(owner and owner.available))
+            )
         entries.append(
             ClauseCoverage(
                 entry.clause,
