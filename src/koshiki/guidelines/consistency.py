@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .components import all_components, workflow_owner
 from .posting import after_the_fact
 from .rules import Path, iter_rules
 from .schema import EXTERNAL_PARTIES, Profile
@@ -94,6 +95,8 @@ def find_problems(profile: Profile) -> list[Problem]:
                     )
                 )
 
+    problems.extend(_dangling_handlers(profile))
+
     exemption_ids = {e.id for e in after_the_fact(profile)}
     for index, exemption_id in enumerate(profile.posting.self_approval.exceptions):
         if exemption_id not in exemption_ids:
@@ -114,3 +117,18 @@ def find_problems(profile: Profile) -> list[Problem]:
             section = "operating_policy" if field == "items" else "content"
             problems.append(Problem((section, field), f"'{dup}' が重複しています / duplicate"))
     return problems
+
+
+def _dangling_handlers(profile: Profile) -> Iterator[Problem]:
+    """A clause handled by a workflow step or reminder that no component carries out would be counted as done."""
+    components = all_components()
+    known = sorted(ref for c in components for ref in c.workflows)
+    for c_index, entry in enumerate(profile.clauses):
+        for h_index, handling in enumerate(entry.handled_by):
+            if handling.kind == "human" or workflow_owner(handling.ref or "", components) is not None:
+                continue
+            yield Problem(
+                ("clauses", c_index, "handled_by", h_index, "ref"),
+                f"{handling.kind} '{handling.ref}' を実施する機能がありません。あるのは "
+                f"{', '.join(known) or '(なし)'} です / unknown {handling.kind} ref",
+            )
