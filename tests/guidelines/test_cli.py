@@ -58,3 +58,13 @@ def test_coverage_json_counts_match_the_report(capsys: pytest.CaptureFixture[str
 def test_unknown_profile_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["guideline", "coverage", "atlantis"]) == 1
     assert "atlantis" in capsys.readouterr().err
+
+
+def test_profiles_doc_lists_the_fields_as_the_component_registry_says(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/PROFILES.md's table of acted-on and recorded fields is the output of `guideline fields --format md`."""
+    assert main(["guideline", "fields", "--format", "md"]) == 0
+    table = capsys.readouterr().out
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "PROFILES.md").read_text(encoding="utf-8")
+    assert doc.split("<!-- fields:start -->\n")[1].split("<!-- fields:end -->")[0] == table
+    assert "| `posting.accuracy` | recorded | — |" in table
+    assert "| `content.rules` | acted on | koshiki.checks (投稿前チェック) |" in table

@@ -1,4 +1,4 @@
-"""``koshiki guideline validate|show|coverage``: profiles, without Django."""
+"""``koshiki guideline validate|show|coverage|fields``: profiles, without Django."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from koshiki.guidelines import (
     iter_rules,
     load_profile,
 )
+from koshiki.guidelines.components import field_table, rule_fields
 from koshiki.guidelines.coverage import CoverageReport
 
 STATUS_LABELS = {
@@ -122,6 +123,28 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fields(args: argparse.Namespace) -> int:
+    """Which profile fields a built component acts on, which are planned, which are only recorded."""
+    rows = []
+    for path, found in field_table(rule_fields()):
+        built = [c for c in found if c.available]
+        if built:
+            rows.append((path, "acted on", ", ".join(f"{c.id} ({c.label})" for c in built)))
+        elif found:
+            rows.append((path, "planned", ", ".join(f"{c.id} ({c.label})" for c in found)))
+        else:
+            rows.append((path, "recorded", "—"))
+    if args.format == "md":
+        print("| Field | Status | Read by |")
+        print("|---|---|---|")
+        for path, status, by in rows:
+            print(f"| `{path}` | {status} | {by} |")
+    else:
+        for path, status, by in rows:
+            print(f"{path:40} {status:9} {by}")
+    return 0
+
+
 def register(commands: Any) -> None:
     parser = commands.add_parser("guideline", help="guideline profiles")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -137,3 +160,6 @@ def register(commands: Any) -> None:
     coverage.add_argument("id")
     coverage.add_argument("--format", choices=["text", "json"], default="text")
     coverage.set_defaults(handler=_coverage)
+    fields = sub.add_parser("fields", help="which profile fields Koshiki acts on and which it only records")
+    fields.add_argument("--format", choices=["text", "md"], default="text")
+    fields.set_defaults(handler=_fields)

@@ -17,8 +17,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import get_args
+
+from pydantic import BaseModel
 
 from .rules import RuleRef
+from .schema import Cited, Profile
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,7 @@ def _covers(component: Component, read: str, rule_path: str) -> bool:
 
 def readers(ref: RuleRef, components: Iterable[Component] | None = None) -> list[Component]:
     """The components that read this rule (built ones first)."""
-    path = schema_path(ref.path)
-    found = [c for c in (components or all_components()) if any(_covers(c, r, path) for r in c.reads)]
-    return sorted(found, key=lambda c: not c.available)
+    return readers_of_field(schema_path(ref.path), components or all_components())
 
 
 def workflow_owner(ref: str, components: Iterable[Component] | None = None) -> Component | None:
@@ -97,7 +99,39 @@ def workflow_owner(ref: str, components: Iterable[Component] | None = None) -> C
     return next((c for c in (components or all_components()) if ref in c.workflows), None)
 
 
-def field_table(fields: Iterable[str], components: Iterable[Component] | None = None) -> list[tuple[str, list[str]]]:
-    """Each field path with the ids of the built components that read it ([] = only recorded)."""
-    built = [c for c in (components or all_components()) if c.available]
-    return [(f, [c.id for c in built if any(_covers(c, r, f) for r in c.reads)]) for f in fields]
+def field_table(fields: Iterable[str], components: Iterable[Component] | None = None) -> list[tuple[str, list[Component]]]:
+    """Each field path with the components that read it, built ones first ([] = only recorded)."""
+    every = list(components or all_components())
+    return [(f, readers_of_field(f, every)) for f in fields]
+
+
+def readers_of_field(path: str, components: Iterable[Component]) -> list[Component]:
+    found = [c for c in components if any(_covers(c, r, path) for r in c.reads)]
+    return sorted(found, key=lambda c: not c.available)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds (directly or as list items), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def rule_fields(model: type[BaseModel] = Profile, prefix: str = "") -> list[str]:
+    """Every place in the schema that holds a cited rule, as a field path (roles and the clause index left out)."""
+    found: list[str] = []
+    for name, info in model.model_fields.items():
+        if not prefix and name in ("roles", "clauses"):
+            continue
+        inner = _model_in(info.annotation)
+        if inner is None:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        if issubclass(inner, Cited):
+            found.append(path)
+        found.extend(rule_fields(inner, path))
+    return found
