@@ -29,6 +29,8 @@ def _role_refs(profile: Profile) -> Iterator[tuple[Path, str]]:
         base: Path = ("approvals", name)
         for index, step in enumerate(workflow.steps):
             yield (*base, "steps", index, "role"), step.role
+        if workflow.escalate_to is not None:
+            yield (*base, "escalate_to"), workflow.escalate_to
         for field in ("notify_before", "notify_after"):
             for index, role_id in enumerate(getattr(workflow, field)):
                 yield (*base, field, index), role_id
@@ -36,6 +38,7 @@ def _role_refs(profile: Profile) -> Iterator[tuple[Path, str]]:
         yield ("operating_policy", "report_to", index), role_id
     optional = {
         ("posting", "approval", "approver_role"): profile.posting.approval.approver_role,
+        ("posting", "approval", "escalate_to"): profile.posting.approval.escalate_to,
         ("credentials", "devices", "approver_role"): profile.credentials.devices.approver_role,
         ("credentials", "escalate_to"): profile.credentials.escalate_to,
         ("reviews", "guideline_review", "owner_role"): profile.reviews.guideline_review.owner_role,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .schema import ApprovalStep, Exemption, Profile
+from .schema import Exemption, Profile
 
 DEFAULT_EMERGENCY = Exemption(
     id="emergency", label="緊急告知（災害・気象・中止など）", label_en="Urgent notice (disaster, weather, cancellation)",
@@ -22,14 +22,6 @@ DEFAULT_HOURS_EXCEPTIONS = (
     DEFAULT_EMERGENCY,
 )
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-~〜～]\s*(\d{1,2}):(\d{2})\s*$")
-
-
-def post_steps(profile: Profile) -> list[ApprovalStep]:
-    """The post approval chain: the profile's steps, else its approver role, else the account manager."""
-    approval = profile.posting.approval
-    if approval.steps:
-        return list(approval.steps)
-    return [ApprovalStep(role=approval.approver_role or profile.account.manager_role)]
 
 
 def after_the_fact(profile: Profile) -> list[Exemption]:

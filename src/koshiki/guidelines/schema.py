@@ -170,6 +170,11 @@ class Workflow(Cited):
     notify_before: list[Identifier] = Field(default_factory=list)
     notify_after: list[Identifier] = Field(default_factory=list)
     form: Literal["起案", "口頭または起案", "届出", "unspecified"] = "unspecified"
+    escalate_to: Identifier | None = Field(
+        default=None,
+        description="Role told when a step has nobody who may decide it. Default when silent: the body's"
+        " administrators (who assign roles).",
+    )
 
 
 class AccountApprovals(_Strict):
@@ -309,6 +314,11 @@ class PostApproval(Cited):
         " Default: one step, approver_role (or the account manager).",
     )
     form: Literal["起案", "口頭または起案", "unspecified"] = "unspecified"
+    escalate_to: Identifier | None = Field(
+        default=None,
+        description="Role told when a step has nobody but the post's writers to decide it. Default when silent:"
+        " the body's administrators (who assign roles).",
+    )
 
 
 class Exemption(Cited):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koshiki.core.approvals import ApprovalDecision
 from koshiki.orgs.models import Organization, Staff
 from koshiki.registry.models import OfficialAccount
 
@@ -120,19 +121,10 @@ class PostImage(models.Model):
         return f"image #{self.pk}"
 
 
-class PostApproval(models.Model):
-    class Decision(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+class PostApproval(ApprovalDecision):
+    """One approver's decision on one step of a post's chain; fields from ApprovalDecision."""
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="approvals")
-    round = models.PositiveIntegerField()
-    step = models.PositiveSmallIntegerField()
-    role_id = models.CharField(max_length=60)
-    approver = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
-    decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["post", "round", "step", "decided_at"]

@@ -14,11 +14,11 @@ from koshiki.guidelines.posting import (
     hours_exceptions,
     next_allowed,
     parse_hours,
-    post_steps,
     self_publish_exemptions,
     within,
 )
 from koshiki.guidelines.schema import ApprovalStep, Exemption
+from koshiki.guidelines.workflows import post_steps
 from koshiki.registry.models import OfficialAccount
 
 CHECK_PLATFORMS = {"x": "x", "bluesky": "bluesky", "instagram": "instagram", "facebook": "facebook", "line": "line"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koshiki.core.approvals import ApprovalDecision
 from koshiki.orgs.models import Department, Organization, Staff
 
 from .lifecycle import AccountState
@@ -62,22 +63,11 @@ class OfficialAccount(models.Model):
         return f"{self.account_name} ({self.get_platform_display()})"
 
 
-class Approval(models.Model):
-    """One approver's decision on one step of a chain (open, change or close)."""
-
-    class Decision(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+class Approval(ApprovalDecision):
+    """One approver's decision on one step of a chain (open, change or close); fields from ApprovalDecision."""
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="approvals")
     workflow = models.CharField(max_length=20)
-    round = models.PositiveIntegerField(default=1, help_text="A new request starts a new round.")
-    step = models.PositiveSmallIntegerField()
-    role_id = models.CharField(max_length=60)
-    approver = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
-    decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["account", "workflow", "round", "step", "decided_at"]

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koshiki.audit.services import log_action
+from koshiki.core.approvals import PendingStep, Subject
+from koshiki.core.approvals import pending_step as engine_pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
-from koshiki.guidelines.schema import ApprovalStep
-from koshiki.orgs.models import Staff
+from koshiki.core.services.approvals import Wording, record_decision
+from koshiki.guidelines.workflows import chain, unstaffed_steps
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
@@ -29,37 +29,31 @@ MAX_AHEAD = dt.timedelta(days=366)
 HOURS_REASONS = ("correction", "damage", "emergency")
 
 
-@dataclass(frozen=True)
-class PendingStep:
-    index: int
-    step: ApprovalStep
-    waiting_for: list[Staff]
+def subject(post: Post) -> Subject:
+    """The post on its approval chain, for the approval engine: its writers may not decide (four-eyes)."""
+    return Subject(
+        chain=chain(profile_for(post.organization), "post"),
+        decisions=list(PostApproval.objects.filter(post=post, round=post.approval_round)),
+        holders=lambda role_id: step_holders(post.account, role_id),
+        excluded=frozenset(own_ids(post)),
+        round=post.approval_round,
+    )
 
 
 def pending_step(post: Post) -> PendingStep | None:
     if post.state != PostState.SUBMITTED:
         return None
-    rules = posting_rules(profile_for(post.organization))
-    decisions = list(PostApproval.objects.filter(post=post, round=post.approval_round, decision="approved"))
-    own = own_ids(post)
-    for index, step in enumerate(rules.steps):
-        holders = [h for h in step_holders(post.account, step.role) if h.pk not in own]  # four-eyes
-        approved = {d.approver_id for d in decisions if d.step == index}
-        done = bool(approved) if step.mode == "any" else bool(holders) and all(h.pk in approved for h in holders)
-        if not done:
-            return PendingStep(index, step, [h for h in holders if h.pk not in approved])
-    return None
+    return engine_pending_step(subject(post))
 
 
 def _require_other_approvers(post: Post, rules: PostingRules) -> None:
     """Refuse to send a post for approval when a step has no holder besides its writers: it could never be approved."""
-    own = own_ids(post)
-    for step in rules.steps:
-        if not [h for h in step_holders(post.account, step.role) if h.pk not in own]:
-            role = profile_for(post.organization).role(step.role).name
-            raise InvalidInput(_("Nobody but the writer of this post holds the role that approves it (%(role)s)."
-                                 " Ask an administrator to give the role to a second person (%(rule)s).")
-                               % {"role": role, "rule": rules.four_eyes_citation})
+    on_chain = subject(post)
+    for index in unstaffed_steps(on_chain.chain.steps, on_chain.holder_ids, on_chain.excluded)[:1]:
+        role = profile_for(post.organization).role(on_chain.chain.steps[index].role).name
+        raise InvalidInput(_("Nobody but the writer of this post holds the role that approves it (%(role)s)."
+                             " Ask an administrator to give the role to a second person (%(rule)s).")
+                           % {"role": role, "rule": rules.four_eyes_citation})
 
 
 def _reason_for_hours(post: Post, exemption: str, hours_exception: str) -> str:
@@ -150,26 +144,25 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
 @transaction.atomic
 def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
     post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post.pk)
-    step = pending_step(post)
-    staff = staff_of(actor)
-    if step is not None and staff is not None and staff.pk in own_ids(post):
-        rules = posting_rules(profile_for(post.organization))
-        raise NotPermitted(_("You wrote or last edited this post, so another approver must decide on it (%(rule)s).")
-                           % {"rule": rules.four_eyes_citation})
-    if step is None or staff is None or staff not in step.waiting_for:
-        raise NotPermitted(_("This post is not waiting for your decision."))
-    if not approve and not comment.strip():
-        raise InvalidInput(_("Say what to change."), field="comment")
-    rules = posting_rules(profile_for(post.organization))
-    PostApproval.objects.create(post=post, round=post.approval_round, step=step.index, role_id=step.step.role,
-                                approver=staff, decision="approved" if approve else "rejected", comment=comment.strip())
-    if not approve:
+    profile = profile_for(post.organization)
+    rules = posting_rules(profile)
+    not_waiting = _("This post is not waiting for your decision.")
+    if post.state != PostState.SUBMITTED:
+        raise NotPermitted(not_waiting)
+    recorded = record_decision(
+        actor=actor, subject=subject(post), obj=post, model=PostApproval, link={"post": post}, approve=approve,
+        comment=comment, four_eyes_rule=rules.four_eyes_citation, role_name=lambda role_id: profile.role(role_id).name,
+        action_prefix="posts.post", organization=post.organization,
+        wording=Wording(
+            self_approval=_("You wrote or last edited this post, so another approver must decide on it (%(rule)s)."),
+            not_holder=not_waiting, closed=NotPermitted(not_waiting), reason_required=_("Say what to change."),
+        ),
+    )
+    if not recorded.approved:
         move(post, PostState.DRAFT, actor=actor, action="posts.post.rejected", clause=rules.approval_citation,
              extra={"comment": comment.strip()})
         return post
-    log_action("posts.post.step_approved", actor=actor, obj=post, organization=post.organization,
-               after={"step": step.index, "role": step.step.role, "comment": comment.strip()}, clause=rules.approval_citation)
-    if pending_step(post) is None:
+    if recorded.complete:
         move(post, PostState.APPROVED, actor=actor, action="posts.post.approved", clause=rules.approval_citation)
         if post.scheduled_at is None or post.scheduled_at < timezone.now():
             post.scheduled_at = timezone.now()

@@ -2,7 +2,7 @@
 
 from .lifecycle_ops import activate, announce, cancel_notice, complete_notice, emergency_stop, resume
 from .policy import policy_completeness, save_policy
-from .requests import decide, pending_step, request_account
+from .requests import decide, pending_step, request_account, subject
 from .review import record_review
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "decide",
     "emergency_stop",
     "pending_step",
+    "subject",
     "record_review",
     "policy_completeness",
     "request_account",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
+from koshiki.core.approvals import PendingStep, Subject
+from koshiki.core.approvals import pending_step as engine_pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
-from koshiki.guidelines.schema import ApprovalStep
-from koshiki.guidelines.workflows import WorkflowName, citation, effective_steps, workflow
+from koshiki.core.services.approvals import Wording, record_decision
+from koshiki.guidelines.workflows import WorkflowName, chain, citation, workflow
 from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -80,34 +81,26 @@ def request_account(
     return account
 
 
-@dataclass(frozen=True)
-class PendingStep:
-    index: int
-    step: ApprovalStep
-    approved_by: list[int]  # staff ids who approved this step so far
-    waiting_for: list[Staff]
-
-
 def _round(account: OfficialAccount, name: str) -> int:
     last = account.approvals.filter(workflow=name).order_by("-round").first()
     return last.round if last else 1
 
 
-def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> PendingStep | None:
-    """The first step not yet complete, or None when the chain is done."""
-    profile = profile_for(account.organization)
+def subject(account: OfficialAccount, name: WorkflowName = OPEN) -> Subject:
+    """The account on one of its chains, for the approval engine: the requester may not decide (four-eyes)."""
     current = _round(account, name)
-    decisions = list(account.approvals.filter(workflow=name, round=current, decision=Approval.Decision.APPROVED))
-    for index, step in enumerate(effective_steps(profile, name)):
-        approved = [d.approver_id for d in decisions if d.step == index]
-        eligible = [s for s in holders(account, step.role) if s.pk != account.requested_by_id]  # four-eyes
-        if step.mode == "any":
-            done = bool(approved)
-        else:
-            done = bool(eligible) and all(s.pk in approved for s in eligible)
-        if not done:
-            return PendingStep(index, step, approved, [s for s in eligible if s.pk not in approved])
-    return None
+    return Subject(
+        chain=chain(profile_for(account.organization), name),
+        decisions=list(account.approvals.filter(workflow=name, round=current)),
+        holders=lambda role_id: holders(account, role_id),
+        excluded=frozenset({account.requested_by_id} if account.requested_by_id else ()),
+        round=current,
+    )
+
+
+def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> PendingStep | None:
+    """The first step not yet complete, or None when the chain is done (or rejected)."""
+    return engine_pending_step(subject(account, name))
 
 
 @transaction.atomic
@@ -117,38 +110,32 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
     if account.state != AccountState.REQUESTED:
         raise InvalidTransition(_("This account is not waiting for approval."))
     profile = profile_for(account.organization)
-    pending = pending_step(account, OPEN)
-    if pending is None:
-        raise InvalidTransition(_("Every step is already approved."))
-    staff = staff_of(actor)
-    if staff is not None and staff.pk == account.requested_by_id:
-        raise NotPermitted(_("You requested this account, so another approver must decide on it (%(rule)s).")
-                           % {"rule": default_rule()})
-    if staff is None or staff not in pending.waiting_for:
-        role = profile.role(pending.step.role)
-        raise NotPermitted(_("This step is for %(role)s.") % {"role": role.name})
-    if not approve and not comment.strip():
-        raise InvalidInput(_("Write the reason for the rejection."), field="comment")
-    if approve:
-        missing = [c for c in policy_completeness(account) if not c.filled]
-        if missing:
-            raise InvalidInput(
-                _("The operating policy is incomplete: %(items)s") % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
-                field="policy",
-            )
-    Approval.objects.create(
-        account=account, workflow=OPEN, round=_round(account, OPEN), step=pending.index, role_id=pending.step.role,
-        approver=staff, decision=Approval.Decision.APPROVED if approve else Approval.Decision.REJECTED, comment=comment.strip(),
+    on_chain = subject(account, OPEN)
+    recorded = record_decision(
+        actor=actor, subject=on_chain, obj=account, model=Approval, link={"account": account, "workflow": OPEN},
+        approve=approve, comment=comment, four_eyes_rule=default_rule(),
+        role_name=lambda role_id: profile.role(role_id).name, action_prefix="registry.account",
+        before_approval=lambda: _require_complete_policy(account),
+        wording=Wording(
+            self_approval=_("You requested this account, so another approver must decide on it (%(rule)s)."),
+            not_holder=_("This step is for %(role)s."),
+            closed=InvalidTransition(_("Every step is already approved.")),
+            reason_required=_("Write the reason for the rejection."),
+        ),
     )
-    chain_clause = citation(profile, OPEN)
-    log_action(
-        "registry.account.step_approved" if approve else "registry.account.step_rejected",
-        actor=actor, obj=account, after={"step": pending.index, "role": pending.step.role, "comment": comment.strip()},
-        clause=chain_clause,
-    )
-    if not approve:
+    chain_clause = on_chain.chain.citation
+    if not recorded.approved:
         move(account, AccountState.REJECTED, actor=actor, action="registry.account.rejected", clause=chain_clause)
-    elif pending_step(account, OPEN) is None:
+    elif recorded.complete:
         move(account, AccountState.APPROVED, actor=actor, action="registry.account.approved", clause=chain_clause)
         notify_after_commit(account, list(workflow(profile, OPEN).notify_after), "approved", {"account": str(account)})
     return account
+
+
+def _require_complete_policy(account: OfficialAccount) -> None:
+    missing = [c for c in policy_completeness(account) if not c.filled]
+    if missing:
+        raise InvalidInput(
+            _("The operating policy is incomplete: %(items)s") % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
+            field="policy",
+        )

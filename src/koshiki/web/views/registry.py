@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from koshiki.audit.models import AuditEntry
 from koshiki.core.errors import ServiceError
-from koshiki.guidelines.workflows import citation, effective_steps
+from koshiki.guidelines.workflows import citation
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped, staff_of
 from koshiki.registry import services
@@ -75,15 +75,12 @@ def account_request(request: HttpRequest) -> HttpResponse:
 
 
 def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
+    """The opening chain step by step, as the approval engine sees it (done, pending, waiting, rejected)."""
     profile = profile_for(account.organization)
-    pending = services.pending_step(account)
+    on_chain = services.subject(account)
     approvals = list(account.approvals.filter(workflow="open_account").select_related("approver"))
-    rows = []
-    for index, step in enumerate(effective_steps(profile, "open_account")):
-        done = [a for a in approvals if a.step == index]
-        status = "pending" if pending and pending.index == index else ("done" if done and (pending is None or pending.index > index) else "waiting")
-        rows.append({"role": profile.role(step.role), "mode": step.mode, "decisions": done, "status": status})
-    return rows
+    return [{"role": profile.role(state.step.role), "mode": state.step.mode, "status": state.status,
+             "decisions": [a for a in approvals if a.step == state.index]} for state in on_chain.progress().steps]
 
 
 def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Services of core: shared writers that every domain calls (approval decisions)."""
