@@ -16,6 +16,13 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit entries are append-only")
 
+    @property
+    def label(self) -> str:
+        """The action's label in the viewer's language (audit/catalog.py); the raw code if retired."""
+        from .catalog import label
+
+        return label(self.action)
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
 
