@@ -16,13 +16,6 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit entries are append-only")
 
-    @property
-    def label(self) -> str:
-        """The action's label in the viewer's language (audit/catalog.py); the raw code if retired."""
-        from .catalog import label
-
-        return label(self.action)
-
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
 
@@ -61,6 +54,13 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
+
+    @property
+    def label(self) -> str:
+        """The action's label in the viewer's language (audit/catalog.py); the raw code if retired."""
+        from .catalog import label
+
+        return label(self.action)
 
 
 class ChainHead(models.Model):
