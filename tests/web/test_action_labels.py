@@ -43,3 +43,11 @@ def test_post_history_shows_labels_not_codes(transactional_db: Any, system_admin
     page = _client(body.operator).get(f"/posts/{post.pk}/").content.decode()
     assert '<span title="posts.post.created">投稿の下書き作成</span>' in page
     assert "</span> posts.post.created " not in page
+
+
+def test_staff_history_shows_labels_to_audit_readers_only(iwaki: Any) -> None:
+    page = _client(iwaki.kacho).get(f"/people/{iwaki.tanto.pk}/").content.decode()
+    assert 'id="staff-history"' in page
+    assert '<td title="orgs.staff.added">職員の追加</td>' in page
+    page = _client(iwaki.tanto).get(f"/people/{iwaki.shozokucho.pk}/").content.decode()
+    assert 'id="staff-history"' not in page and "職員の追加" not in page
