@@ -12,6 +12,8 @@ from koshiki.audit.models import AuditEntry
 from koshiki.audit.services import log_action
 from koshiki.cli import main
 
+pytestmark = pytest.mark.usefixtures("test_action_codes")
+
 
 def _disable_triggers() -> None:
     """What an attacker with database access would do first."""

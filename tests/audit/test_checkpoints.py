@@ -19,6 +19,8 @@ from koshiki.cli import main
 
 from ._dba import lift_triggers, raw, restore_triggers
 
+pytestmark = pytest.mark.usefixtures("test_action_codes")
+
 
 @pytest.fixture(autouse=True)
 def _signing_key(settings: Any, tmp_path: Path) -> Path:

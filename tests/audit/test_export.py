@@ -37,3 +37,16 @@ def test_org_filter_leaves_out_other_bodies(iwaki: Any, shinshiro: Any) -> None:
     export_entries(out, since=None, fmt="jsonl", organization_code="232211")
     codes = {json.loads(line)["organization_code"] for line in out.getvalue().splitlines()}
     assert codes == {"232211"}
+
+
+def test_csv_and_jsonl_carry_the_japanese_label_beside_the_code(iwaki: Any) -> None:
+    out = io.StringIO()
+    export_entries(out, since=None, fmt="csv")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    created = next(row for row in rows if row["action"] == "orgs.organization.created")
+    assert created["label_ja"] == "団体の登録"
+    assert len(created["entry_hash"]) == 64  # the columns still line up after the new one
+    out = io.StringIO()
+    export_entries(out, since=None, fmt="jsonl")
+    first = json.loads(out.getvalue().splitlines()[0])
+    assert first["action"] == "orgs.organization.created" and first["label_ja"] == "団体の登録"

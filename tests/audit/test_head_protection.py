@@ -13,6 +13,8 @@ from koshiki.audit.services import log_action
 
 from ._dba import lift_triggers, raw
 
+pytestmark = pytest.mark.usefixtures("test_action_codes")
+
 
 def test_database_refuses_delete_of_the_head(iwaki: Any) -> None:
     with pytest.raises(DatabaseError), transaction.atomic():

@@ -21,6 +21,8 @@ from koshiki.cli import main
 from ..conftest import signed_in_client
 from ..posts.conftest import PHONE_POST, SEEDS, build_posting_body
 
+pytestmark = pytest.mark.usefixtures("test_action_codes")
+
 PHONE = "090-1234-5678"
 
 

@@ -9,12 +9,14 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from .catalog import label_ja
 from .models import AuditEntry
 
 COLUMNS = (
     "seq",
     "created_at",
     "action",
+    "label_ja",
     "organization_code",
     "actor_name",
     "object_type",
@@ -43,7 +45,7 @@ def export_entries(
         writer.writerow(COLUMNS)
     count = 0
     for entry in entries.iterator(chunk_size=2000):
-        row = {name: getattr(entry, name) for name in COLUMNS}
+        row = {name: label_ja(entry.action) if name == "label_ja" else getattr(entry, name) for name in COLUMNS}
         row["created_at"] = entry.created_at.isoformat()
         if writer is not None:
             writer.writerow(

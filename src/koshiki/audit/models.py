@@ -55,6 +55,13 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
 
+    @property
+    def label(self) -> str:
+        """The action's label in the viewer's language (audit/catalog.py); the raw code if retired."""
+        from .catalog import label
+
+        return label(self.action)
+
 
 class ChainHead(models.Model):
     """One row: the last entry's seq and hash, moved by compare-and-set on every append."""

@@ -8,6 +8,7 @@ from django.db import models
 
 from koshiki.core.request_id import current_request_id
 
+from . import catalog
 from .canonical import mask_secrets
 from .chain import append
 from .models import AuditEntry
@@ -44,8 +45,10 @@ def log_action(
     """Record ``action`` (a dotted event code) inside the caller's transaction.
 
     Secret values are masked; free text that may hold personal data goes to RetainedText and the
-    chain keeps a salted digest (see retention.py).
+    chain keeps a salted digest (see retention.py). The code and its fields must be declared in
+    catalog.py: refused in tests and local runs, logged as an error in production (the entry is kept).
     """
+    catalog.check(action, before, after)
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)
     organization_id = getattr(organization, "pk", None)

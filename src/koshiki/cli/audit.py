@@ -101,6 +101,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalog(args: argparse.Namespace) -> int:
+    """Every declared audit action; `--format md` writes docs/AUDIT.md's text."""
+    setup_django()
+    from koshiki.audit import catalog
+
+    (catalog.write_markdown if args.format == "md" else catalog.write_text)(sys.stdout)
+    return 0
+
+
 def register(commands: Any) -> None:
     parser = commands.add_parser("audit", help="audit log")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -123,3 +132,6 @@ def register(commands: Any) -> None:
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--org", help="only this organization (団体コード)")
     export.set_defaults(handler=_export)
+    listing = sub.add_parser("catalog", help="the declared audit actions with their labels (docs/AUDIT.md)")
+    listing.add_argument("--format", choices=["text", "md"], default="text")
+    listing.set_defaults(handler=_catalog)

@@ -102,7 +102,7 @@ def _apply_effects(change: PersonnelChange, actor: Any) -> None:
     for assignment in ending:
         end_role_unchecked(assignment, actor=actor, end_date=change.effective_date, reason=f"personnel:{change.pk}")
     log_action(
-        f"orgs.staff.{'left' if change.kind == PersonnelChange.Kind.LEAVE else 'moved'}",
+        "orgs.staff.left" if change.kind == PersonnelChange.Kind.LEAVE else "orgs.staff.moved",
         actor=actor,
         obj=staff,
         before=before,

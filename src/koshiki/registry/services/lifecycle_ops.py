@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koshiki.audit import catalog
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.guidelines.workflows import citation, workflow
@@ -25,6 +26,11 @@ from ..roles import is_manager
 from .common import move, notify_after_commit
 
 NOTICE_FIELDS = ("kind", "description", "announced_on", "effective_on", "keep_until", "state")
+# The audit code follows the notice's kind; declared here so the catalog test sees both.
+ANNOUNCED = catalog.family(__name__, {Notice.Kind.CHANGE: "registry.account.change_announced",
+                                      Notice.Kind.CLOSURE: "registry.account.closure_announced"})
+COMPLETED = catalog.family(__name__, {Notice.Kind.CHANGE: "registry.account.change_completed",
+                                      Notice.Kind.CLOSURE: "registry.account.closure_completed"})
 
 
 def _locked_for_manager(actor: Any, account: OfficialAccount) -> OfficialAccount:
@@ -79,7 +85,7 @@ def announce(
     name = "change_account" if kind == Notice.Kind.CHANGE else "close_account"
     chain = workflow(profile, name)  # type: ignore[arg-type]
     target = AccountState.CHANGE_ANNOUNCED if kind == Notice.Kind.CHANGE else AccountState.CLOSURE_ANNOUNCED
-    move(account, target, actor=actor, action=f"registry.account.{kind}_announced",
+    move(account, target, actor=actor, action=ANNOUNCED[kind],
          clause=profile.cite(closure.notice_before.clause) if closure.notice_before.clause else "",
          extra={"notice": snapshot(notice, NOTICE_FIELDS)})
     notify_after_commit(account, list(chain.notify_before), f"{kind}_before", {"account": str(account), "date": effective_on.isoformat()})
@@ -109,7 +115,7 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
     notice.state = Notice.State.DONE
     notice.save(update_fields=["state"])
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
-    move(account, target, actor=actor, action=f"registry.account.{notice.kind}_completed",
+    move(account, target, actor=actor, action=COMPLETED[notice.kind],
          extra={"keep_notice_until": notice.keep_until.isoformat() if notice.keep_until else None})
     return account
 

@@ -4,17 +4,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koshiki.audit.models import AuditEntry
 from koshiki.core.errors import ServiceError
 from koshiki.core.four_eyes import default_rule
 from koshiki.logins import services as login_services
 from koshiki.orgs import services
 from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
-from koshiki.orgs.permissions import can_manage_org
+from koshiki.orgs.permissions import can_manage_org, can_read_audit
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 from koshiki.twostep import services as two_step_services
@@ -135,7 +137,17 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
         "has_two_step": two_step_services.has_device(person.user),
         "sign_in_locked": login_services.sign_in_locked(person),
         "held_credentials": person.held_credentials.filter(removed_at__isnull=True).select_related("account"),
+        "history": _history(request, person),
     }
+
+
+def _history(request: HttpRequest, person: Staff) -> object:
+    """What the trail says about this person (their staff row and sign-in), for those who may read it."""
+    if not can_read_audit(request.user, person.organization):
+        return None
+    return AuditEntry.objects.filter(organization_id=person.organization_id).filter(
+        Q(object_type="orgs.staff", object_id=str(person.pk)) | Q(object_type="auth.user", object_id=str(person.user_id))
+    ).order_by("-seq")[:50]
 
 
 @login_required
