@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .posting import after_the_fact
+from .permissions import role_capabilities, roles_with
+from .posting import after_the_fact, post_steps
 from .rules import Path, iter_rules
 from .schema import EXTERNAL_PARTIES, Profile
 
@@ -105,6 +106,8 @@ def find_problems(profile: Profile) -> list[Problem]:
                 )
             )
 
+    problems += _capability_problems(profile)
+
     keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),
         ("rules", [str(r.category) for r in profile.content.rules]),
@@ -113,4 +116,44 @@ def find_problems(profile: Profile) -> list[Problem]:
         for dup in _duplicates(items):
             section = "operating_policy" if field == "items" else "content"
             problems.append(Problem((section, field), f"'{dup}' が重複しています / duplicate"))
+    return problems
+
+
+#: Capabilities some built component needs somebody to hold.
+NEEDED: dict[str, str] = {
+    "write_posts": "投稿を作成できる役割がありません / nobody may write posts",
+    "approve_posts": "投稿を承認できる役割がありません / nobody may approve posts",
+    "manage_accounts": "アカウントを管理できる役割がありません / nobody may manage accounts",
+    "manage_credentials": "認証情報を管理できる役割がありません / nobody may manage credentials",
+}
+
+
+def _capability_problems(profile: Profile) -> list[Problem]:
+    """Every role says what it may do (kind or may); the roles the profile names for a duty hold its capability."""
+    problems: list[Problem] = []
+    by_id = {role.id: role for role in profile.roles}
+    for index, role in enumerate(profile.roles):
+        if role.kind is None and role.may is None:
+            problems.append(Problem(("roles", index), f"役割 '{role.id}' に kind も may もありません。何ができる役割か"
+                                    " kind (既定の権限) か may (条項つき) で示してください / role needs kind or may"))
+    duties: list[tuple[Path, str, str]] = [(("account", "manager_role"), profile.account.manager_role,
+                                            "manage_accounts")]
+    approval = profile.posting.approval
+    if approval.steps:
+        duties += [(("posting", "approval", "steps", i, "role"), s.role, "approve_posts") for i, s in
+                   enumerate(approval.steps)]
+    else:
+        duties += [(("posting", "approval", "approver_role"), s.role, "approve_posts") for s in post_steps(profile)]
+    device_role = profile.credentials.devices.approver_role or profile.account.manager_role
+    duties.append((("credentials", "devices", "approver_role"), device_role, "approve_devices"))
+    for path, role_id, capability in duties:
+        named = by_id.get(role_id)
+        if named is not None and capability not in role_capabilities(named):
+            problems.append(Problem(path, f"役割 '{role_id}' は {capability} を持っていません。kind か may を"
+                                    f"見直してください / role lacks capability {capability}"))
+    for capability, message in NEEDED.items():
+        if capability == "approve_posts" and not approval.required:
+            continue
+        if not roles_with(profile, capability):
+            problems.append(Problem(("roles",), message))
     return problems

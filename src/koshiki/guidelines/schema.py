@@ -15,6 +15,8 @@ from typing import Annotated, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .permissions import CAPABILITIES, DEFAULT_CAPABILITIES, ROLE_KINDS, Capability, RoleKind
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProfileId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 ClauseRef = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
@@ -139,8 +141,29 @@ class GuidelineSource(_Strict):
     )
 
 
+class Grants(Cited):
+    """What a role may do in Koshiki, with the clause that says so."""
+
+    capabilities: list[Capability] = Field(
+        description="Capabilities: " + "; ".join(f"{k}: {v}" for k, v in CAPABILITIES.items())
+    )
+
+
 class Role(Cited):
     id: Identifier
+    kind: RoleKind | None = Field(
+        default=None,
+        description="What sort of role this is; its default capabilities follow (guidelines/permissions.py): "
+        + "; ".join(
+            f"{k}: {ROLE_KINDS[k]} → {', '.join(sorted(v)) or 'none'}" for k, v in DEFAULT_CAPABILITIES.items()
+        )
+        + ". A role needs a kind or may.",
+    )
+    may: Grants | None = Field(
+        default=None,
+        description="What the role may do, when the guideline says so (with its clause). Default when"
+        " absent: the capabilities of the role's kind.",
+    )
     name: NonEmpty = Field(description="The role as the guideline names it, e.g. 'アカウント管理者'.")
     name_en: NonEmpty
     holder: str | None = Field(default=None, description="Who holds it, e.g. '課等の長'.")
