@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .permissions import role_capabilities, roles_with
-from .posting import after_the_fact, post_steps
+from .posting import after_the_fact, hours_exceptions, post_steps, self_approval_exceptions
 from .rules import Path, iter_rules
 from .schema import EXTERNAL_PARTIES, Profile
 
@@ -96,7 +96,7 @@ def find_problems(profile: Profile) -> list[Problem]:
                 )
 
     exemption_ids = {e.id for e in after_the_fact(profile)}
-    for index, exemption_id in enumerate(profile.posting.self_approval.exceptions):
+    for index, exemption_id in enumerate(self_approval_exceptions(profile)):
         if exemption_id not in exemption_ids:
             problems.append(
                 Problem(
@@ -107,6 +107,11 @@ def find_problems(profile: Profile) -> list[Problem]:
             )
 
     problems += _capability_problems(profile)
+    correction = profile.posting.operating_hours.correction_exception
+    if correction not in {e.id for e in hours_exceptions(profile)}:
+        problems.append(Problem(("posting", "operating_hours", "correction_exception"),
+                                f"訂正の例外 '{correction}' は operating_hours.exceptions にありません"
+                                " / unknown correction exception"))
 
     keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),

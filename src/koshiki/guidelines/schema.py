@@ -343,13 +343,13 @@ class Exemption(Cited):
 class SelfApproval(Cited):
     """Separation of duties (four-eyes) for posts, and the named cases in which an author may act alone."""
 
-    exceptions: list[Identifier] = Field(
-        default_factory=lambda: ["emergency"],
-        description="After-the-fact exemption ids (posting.after_the_fact, or the default 'emergency') under"
+    exceptions: list[Identifier] | None = Field(
+        default=None,
+        description="After-the-fact exemption ids (posting.after_the_fact, or the default urgent notice) under"
         " which the author may publish a post alone; its after-the-fact report then goes to an approver"
         " other than the author. Default when silent: the four-eyes principle - nobody approves,"
         " overrides a block on, or acknowledges the report of a post they wrote or last edited, and only"
-        " the urgent notice ('emergency') may go out by its author alone.",
+        " the urgent notice (posting.emergency_exemption) may go out by its author alone.",
     )
 
 
@@ -360,7 +360,29 @@ class OperatingHours(Cited):
     default_hours: str = Field(default="08:30-17:15", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
     weekdays_only: bool = True
     exceptions: list[Exemption] = Field(
-        default_factory=list, description="Post kinds allowed outside hours (訂正, 被害, 緊急)."
+        default_factory=list,
+        description="Post kinds allowed outside hours. Default when silent: 'correction' (訂正), 'damage'"
+        " (被害への対応) and the urgent notice (posting.emergency_exemption).",
+    )
+    correction_exception: Identifier = Field(
+        default="correction",
+        description="The exception a post that corrects an earlier one uses by itself. Default: 'correction'.",
+    )
+
+
+class AfterReportRule(Cited):
+    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""
+
+    exemption_due_days: int = Field(
+        default=1,
+        ge=0,
+        description="Days after an exempt post (posting.after_the_fact) its report is due."
+        " Default when silent: 1 (the next day).",
+    )
+    standing_due_days: int = Field(
+        default=7,
+        ge=0,
+        description="Days after a post under a standing approval its report is due. Default when silent: 7.",
     )
 
 
@@ -370,7 +392,21 @@ class Posting(_Strict):
         default_factory=lambda: RequiredRule(silent=True, required=False),
         description="'required' here means standing approvals are allowed. Default when silent: no.",
     )
-    after_the_fact: list[Exemption] = Field(default_factory=list)
+    after_the_fact: list[Exemption] = Field(
+        default_factory=list,
+        description="Kinds of post that go out at once and are reported afterwards. Default when silent: the"
+        " operating-hours exception whose id is emergency_exemption, else one urgent notice with that id.",
+    )
+    emergency_exemption: Identifier = Field(
+        default="emergency",
+        description="The id of the urgent notice: the after-the-fact exemption that may also go out outside"
+        " operating hours, and the one an author may use alone when self_approval is silent."
+        " Default: 'emergency'.",
+    )
+    after_report: AfterReportRule = Field(
+        default_factory=lambda: _silent(AfterReportRule),
+        description="When after-the-fact reports are due. Default when silent: 1 day; 7 under a standing approval.",
+    )
     self_approval: SelfApproval = Field(
         default_factory=lambda: _silent(SelfApproval),
         description="Four-eyes: who may not approve their own post, and the named exceptions.",
