@@ -9,6 +9,7 @@ from django.db import transaction
 
 from koshiki.core.errors import ServiceError
 from koshiki.core.request_id import set_request_id
+from koshiki.guidelines.permissions import roles_with
 from koshiki.orgs import services
 from koshiki.orgs.models import Organization, Staff
 from koshiki.orgs.profiles import profile_for
@@ -22,6 +23,14 @@ def _system_admin() -> object:
     if admin is None:
         admin = user_model.objects.create_superuser("admin", "admin@localhost", DEMO_PASSWORD)
     return admin
+
+
+def _writer(organization: Organization) -> Staff | None:
+    """The demo's 担当者: someone whose role may write posts but not manage accounts (the profile says which)."""
+    profile = profile_for(organization)
+    managing = set(roles_with(profile, "manage_accounts"))
+    writing = [r for r in roles_with(profile, "write_posts") if r not in managing]
+    return Staff.objects.filter(organization=organization, roles__role_id__in=writing).first()
 
 
 def _load_body(admin: object, body: Body) -> Organization:
@@ -73,7 +82,7 @@ def _demo_accounts(organization: Organization) -> None:
 
     if OfficialAccount.objects.filter(organization=organization).exists():
         return
-    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    operator = _writer(organization)
     if operator is None or operator.department is None:
         return
     items = profile_for(organization).operating_policy.items
@@ -103,7 +112,7 @@ def _demo_security(organization: Organization) -> None:
     live = OfficialAccount.objects.filter(organization=organization, state="active").first()
     if live is None or live.manager is None or CredentialHolder.objects.filter(account=live).exists():
         return
-    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    operator = _writer(organization)
     if operator is None:
         return
     manager = live.manager.user
@@ -122,7 +131,7 @@ def _demo_posts(organization: Organization) -> None:
     from koshiki.registry.models import OfficialAccount
 
     live = OfficialAccount.objects.filter(organization=organization, state="active").first()
-    operator = Staff.objects.filter(organization=organization, roles__role_id="operator").first()
+    operator = _writer(organization)
     if live is None or operator is None or Post.objects.filter(account=live).exists():
         return
     waiting = posts.create_post(actor=operator.user, account=live, category="event",

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .components import all_components, workflow_owner
-from .posting import after_the_fact
+from .permissions import role_capabilities, roles_with
+from .posting import after_the_fact, hours_exceptions, self_approval_exceptions
 from .rules import Path, iter_rules
 from .schema import EXTERNAL_PARTIES, Profile
+from .workflows import post_steps
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def find_problems(profile: Profile) -> list[Problem]:
     problems.extend(_dangling_handlers(profile))
 
     exemption_ids = {e.id for e in after_the_fact(profile)}
-    for index, exemption_id in enumerate(profile.posting.self_approval.exceptions):
+    for index, exemption_id in enumerate(self_approval_exceptions(profile)):
         if exemption_id not in exemption_ids:
             problems.append(
                 Problem(
@@ -110,6 +112,13 @@ def find_problems(profile: Profile) -> list[Problem]:
                     f"{', '.join(sorted(exemption_ids))} です / unknown after-the-fact exemption",
                 )
             )
+
+    problems += _capability_problems(profile)
+    correction = profile.posting.operating_hours.correction_exception
+    if correction not in {e.id for e in hours_exceptions(profile)}:
+        problems.append(Problem(("posting", "operating_hours", "correction_exception"),
+                                f"訂正の例外 '{correction}' は operating_hours.exceptions にありません"
+                                " / unknown correction exception"))
 
     keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),
@@ -135,3 +144,43 @@ def _dangling_handlers(profile: Profile) -> Iterator[Problem]:
                 f"{handling.kind} '{handling.ref}' を実施する機能がありません。あるのは "
                 f"{', '.join(known) or '(なし)'} です / unknown {handling.kind} ref",
             )
+
+
+#: Capabilities some built component needs somebody to hold.
+NEEDED: dict[str, str] = {
+    "write_posts": "投稿を作成できる役割がありません / nobody may write posts",
+    "approve_posts": "投稿を承認できる役割がありません / nobody may approve posts",
+    "manage_accounts": "アカウントを管理できる役割がありません / nobody may manage accounts",
+    "manage_credentials": "認証情報を管理できる役割がありません / nobody may manage credentials",
+}
+
+
+def _capability_problems(profile: Profile) -> list[Problem]:
+    """Every role says what it may do (kind or may); the roles the profile names for a duty hold its capability."""
+    problems: list[Problem] = []
+    by_id = {role.id: role for role in profile.roles}
+    for index, role in enumerate(profile.roles):
+        if role.kind is None and role.may is None:
+            problems.append(Problem(("roles", index), f"役割 '{role.id}' に kind も may もありません。何ができる役割か"
+                                    " kind (既定の権限) か may (条項つき) で示してください / role needs kind or may"))
+    duties: list[tuple[Path, str, str]] = [(("account", "manager_role"), profile.account.manager_role,
+                                            "manage_accounts")]
+    approval = profile.posting.approval
+    if approval.steps:
+        duties += [(("posting", "approval", "steps", i, "role"), s.role, "approve_posts") for i, s in
+                   enumerate(approval.steps)]
+    else:
+        duties += [(("posting", "approval", "approver_role"), s.role, "approve_posts") for s in post_steps(profile)]
+    device_role = profile.credentials.devices.approver_role or profile.account.manager_role
+    duties.append((("credentials", "devices", "approver_role"), device_role, "approve_devices"))
+    for path, role_id, capability in duties:
+        named = by_id.get(role_id)
+        if named is not None and capability not in role_capabilities(named):
+            problems.append(Problem(path, f"役割 '{role_id}' は {capability} を持っていません。kind か may を"
+                                    f"見直してください / role lacks capability {capability}"))
+    for capability, message in NEEDED.items():
+        if capability == "approve_posts" and not approval.required:
+            continue
+        if not roles_with(profile, capability):
+            problems.append(Problem(("roles",), message))
+    return problems

@@ -16,11 +16,15 @@ DEFAULT_EMERGENCY = Exemption(
     id="emergency", label="緊急告知（災害・気象・中止など）", label_en="Urgent notice (disaster, weather, cancellation)",
     silent=True, note="ガイドラインに定めがないため、緊急時の事後報告を既定で認める。",
 )
-DEFAULT_HOURS_EXCEPTIONS = (
-    Exemption(id="correction", label="訂正", label_en="Correction", silent=True),
-    Exemption(id="damage", label="被害への対応", label_en="Responding to damage", silent=True),
-    DEFAULT_EMERGENCY,
-)
+DEFAULT_DAMAGE = Exemption(id="damage", label="被害への対応", label_en="Responding to damage", silent=True)
+DEFAULT_CORRECTION = Exemption(id="correction", label="訂正", label_en="Correction", silent=True)
+
+
+def _emergency(profile: Profile) -> Exemption:
+    """The default urgent notice under the profile's id for it (posting.emergency_exemption)."""
+    return DEFAULT_EMERGENCY.model_copy(update={"id": profile.posting.emergency_exemption})
+
+
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-~〜～]\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -28,19 +32,30 @@ def after_the_fact(profile: Profile) -> list[Exemption]:
     """Kinds of post that go out at once and are reported to the approver afterwards."""
     if profile.posting.after_the_fact:
         return list(profile.posting.after_the_fact)
-    hours = [e for e in profile.posting.operating_hours.exceptions if e.id == "emergency"]
-    return hours or [DEFAULT_EMERGENCY]
+    emergency = profile.posting.emergency_exemption
+    hours = [e for e in profile.posting.operating_hours.exceptions if e.id == emergency]
+    return hours or [_emergency(profile)]
 
 
 def self_publish_exemptions(profile: Profile) -> list[str]:
     """After-the-fact exemptions under which the author may publish alone (four-eyes exceptions)."""
     known = {e.id for e in after_the_fact(profile)}
-    return [i for i in profile.posting.self_approval.exceptions if i in known]
+    return [i for i in self_approval_exceptions(profile) if i in known]
+
+
+def self_approval_exceptions(profile: Profile) -> list[str]:
+    """The exemptions the profile names for an author alone, else the urgent notice (the documented default)."""
+    named = profile.posting.self_approval.exceptions
+    return list(named) if named is not None else [profile.posting.emergency_exemption]
 
 
 def hours_exceptions(profile: Profile) -> list[Exemption]:
     """Kinds of post allowed outside operating hours (訂正, 被害, 緊急)."""
-    return list(profile.posting.operating_hours.exceptions) or list(DEFAULT_HOURS_EXCEPTIONS)
+    hours = profile.posting.operating_hours
+    if hours.exceptions:
+        return list(hours.exceptions)
+    correction = DEFAULT_CORRECTION.model_copy(update={"id": hours.correction_exception})
+    return [correction, DEFAULT_DAMAGE, _emergency(profile)]
 
 
 def parse_hours(text: str) -> tuple[dt.time, dt.time] | None:

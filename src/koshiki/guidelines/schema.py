@@ -15,6 +15,8 @@ from typing import Annotated, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .permissions import CAPABILITIES, DEFAULT_CAPABILITIES, ROLE_KINDS, Capability, RoleKind
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProfileId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 ClauseRef = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
@@ -139,8 +141,29 @@ class GuidelineSource(_Strict):
     )
 
 
+class Grants(Cited):
+    """What a role may do in Koshiki, with the clause that says so."""
+
+    capabilities: list[Capability] = Field(
+        description="Capabilities: " + "; ".join(f"{k}: {v}" for k, v in CAPABILITIES.items())
+    )
+
+
 class Role(Cited):
     id: Identifier
+    kind: RoleKind | None = Field(
+        default=None,
+        description="What sort of role this is; its default capabilities follow (guidelines/permissions.py): "
+        + "; ".join(
+            f"{k}: {ROLE_KINDS[k]} → {', '.join(sorted(v)) or 'none'}" for k, v in DEFAULT_CAPABILITIES.items()
+        )
+        + ". A role needs a kind or may.",
+    )
+    may: Grants | None = Field(
+        default=None,
+        description="What the role may do, when the guideline says so (with its clause). Default when"
+        " absent: the capabilities of the role's kind.",
+    )
     name: NonEmpty = Field(description="The role as the guideline names it, e.g. 'アカウント管理者'.")
     name_en: NonEmpty
     holder: str | None = Field(default=None, description="Who holds it, e.g. '課等の長'.")
@@ -330,13 +353,13 @@ class Exemption(Cited):
 class SelfApproval(Cited):
     """Separation of duties (four-eyes) for posts, and the named cases in which an author may act alone."""
 
-    exceptions: list[Identifier] = Field(
-        default_factory=lambda: ["emergency"],
-        description="After-the-fact exemption ids (posting.after_the_fact, or the default 'emergency') under"
+    exceptions: list[Identifier] | None = Field(
+        default=None,
+        description="After-the-fact exemption ids (posting.after_the_fact, or the default urgent notice) under"
         " which the author may publish a post alone; its after-the-fact report then goes to an approver"
         " other than the author. Default when silent: the four-eyes principle - nobody approves,"
         " overrides a block on, or acknowledges the report of a post they wrote or last edited, and only"
-        " the urgent notice ('emergency') may go out by its author alone.",
+        " the urgent notice (posting.emergency_exemption) may go out by its author alone.",
     )
 
 
@@ -347,7 +370,29 @@ class OperatingHours(Cited):
     default_hours: str = Field(default="08:30-17:15", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
     weekdays_only: bool = True
     exceptions: list[Exemption] = Field(
-        default_factory=list, description="Post kinds allowed outside hours (訂正, 被害, 緊急)."
+        default_factory=list,
+        description="Post kinds allowed outside hours. Default when silent: 'correction' (訂正), 'damage'"
+        " (被害への対応) and the urgent notice (posting.emergency_exemption).",
+    )
+    correction_exception: Identifier = Field(
+        default="correction",
+        description="The exception a post that corrects an earlier one uses by itself. Default: 'correction'.",
+    )
+
+
+class AfterReportRule(Cited):
+    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""
+
+    exemption_due_days: int = Field(
+        default=1,
+        ge=0,
+        description="Days after an exempt post (posting.after_the_fact) its report is due."
+        " Default when silent: 1 (the next day).",
+    )
+    standing_due_days: int = Field(
+        default=7,
+        ge=0,
+        description="Days after a post under a standing approval its report is due. Default when silent: 7.",
     )
 
 
@@ -357,7 +402,21 @@ class Posting(_Strict):
         default_factory=lambda: RequiredRule(silent=True, required=False),
         description="'required' here means standing approvals are allowed. Default when silent: no.",
     )
-    after_the_fact: list[Exemption] = Field(default_factory=list)
+    after_the_fact: list[Exemption] = Field(
+        default_factory=list,
+        description="Kinds of post that go out at once and are reported afterwards. Default when silent: the"
+        " operating-hours exception whose id is emergency_exemption, else one urgent notice with that id.",
+    )
+    emergency_exemption: Identifier = Field(
+        default="emergency",
+        description="The id of the urgent notice: the after-the-fact exemption that may also go out outside"
+        " operating hours, and the one an author may use alone when self_approval is silent."
+        " Default: 'emergency'.",
+    )
+    after_report: AfterReportRule = Field(
+        default_factory=lambda: _silent(AfterReportRule),
+        description="When after-the-fact reports are due. Default when silent: 1 day; 7 under a standing approval.",
+    )
     self_approval: SelfApproval = Field(
         default_factory=lambda: _silent(SelfApproval),
         description="Four-eyes: who may not approve their own post, and the named exceptions.",

@@ -7,12 +7,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from koshiki.core.errors import NotPermitted
+from koshiki.guidelines.permissions import roles_with
 
 from .models import Organization, RoleAssignment
+from .profiles import profile_for
 from .scoping import staff_of
-
-#: Profile roles that may read the organization's audit log besides its administrators.
-AUDIT_READER_ROLES = frozenset({"ciso", "pr_division"})
 
 
 def holds_role(user: Any, organization: Organization, role_ids: frozenset[str] | set[str]) -> bool:
@@ -29,8 +28,13 @@ def can_manage_org(user: Any, organization: Organization) -> bool:
     return staff is not None and staff.organization_id == organization.pk and staff.is_org_admin
 
 
+def holds_capability(user: Any, organization: Organization, capability: str) -> bool:
+    """Whether the user holds a role the organization's profile lets do ``capability`` (its kind or may list)."""
+    return holds_role(user, organization, set(roles_with(profile_for(organization), capability)))
+
+
 def can_read_audit(user: Any, organization: Organization) -> bool:
-    return can_manage_org(user, organization) or holds_role(user, organization, AUDIT_READER_ROLES)
+    return can_manage_org(user, organization) or holds_capability(user, organization, "read_audit_log")
 
 
 def require_manage_org(user: Any, organization: Organization) -> None:

@@ -8,17 +8,18 @@ from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import can_edit, holders
+from koshiki.registry.roles import can_edit, capability_holders, holders
 
 from .rules import posting_rules
 
 
 def can_write(user: Any, account: OfficialAccount) -> bool:
-    """The account's manager and operators, and holders of the operator role for its department."""
+    """The account's manager and operators, and holders of a role that may write posts (the profile's kind or
+    may list) for its department."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return can_edit(user, account) or staff in holders(account, "operator")
+    return can_edit(user, account) or staff in capability_holders(account, "write_posts")
 
 
 def approvers(account: OfficialAccount) -> list[Staff]:

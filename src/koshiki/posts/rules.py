@@ -45,6 +45,10 @@ class PostingRules:
     weekdays_only: bool
     default_hours: str
     correction_citation: str
+    emergency_exemption: str  # posting.emergency_exemption: the urgent notice, also allowed outside hours
+    correction_exception: str  # operating_hours.correction_exception: what a correction claims by itself
+    exemption_report_days: int  # posting.after_report.exemption_due_days
+    standing_report_days: int  # posting.after_report.standing_due_days
     self_publish: tuple[str, ...] = ()
     four_eyes_citation: str = ""
 
@@ -73,6 +77,10 @@ def posting_rules(profile: Profile) -> PostingRules:
         correction_citation=cite(profile, correction.clause, correction.silent),
         self_publish=tuple(self_publish_exemptions(profile)),
         four_eyes_citation=four_eyes_citation(profile),
+        emergency_exemption=posting.emergency_exemption,
+        correction_exception=hours.correction_exception,
+        exemption_report_days=posting.after_report.exemption_due_days,
+        standing_report_days=posting.after_report.standing_due_days,
     )
 
 

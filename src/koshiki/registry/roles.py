@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
+from koshiki.guidelines.permissions import roles_with
 from koshiki.orgs.models import RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -26,6 +29,29 @@ def holders(account: OfficialAccount, role_id: str) -> list[Staff]:
     return list(dict.fromkeys(a.staff for a in current))
 
 
+def capability_holders(account: OfficialAccount, capability: str) -> list[Staff]:
+    """Current holders of any role the profile lets do ``capability`` for this account (kind or may, never an id)."""
+    profile = profile_for(account.organization)
+    role_ids = roles_with(profile, capability)
+    if not role_ids:
+        return []
+    body_wide = [r for r in role_ids if profile.role(r).scope != "department"]
+    per_department = [r for r in role_ids if profile.role(r).scope == "department"]
+    current = RoleAssignment.objects.current().filter(
+        Q(role_id__in=body_wide) | Q(role_id__in=per_department, department_id__in=account.department.lineage_ids()),
+        organization=account.organization, staff__status=Staff.Status.ACTIVE,
+    ).select_related("staff").order_by("pk")
+    return list(dict.fromkeys(a.staff for a in current))
+
+
+def has_capability(user: Any, capability: str, *, account: OfficialAccount) -> bool:
+    """Whether the user holds, for this account, a role the profile lets do ``capability``."""
+    staff = staff_of(user)
+    if staff is None or staff.organization_id != account.organization_id:
+        return False
+    return staff in capability_holders(account, capability)
+
+
 def holds(user: Any, account: OfficialAccount, role_id: str) -> bool:
     staff = staff_of(user)
     return staff is not None and staff in holders(account, role_id)
@@ -38,16 +64,16 @@ def is_manager(user: Any, account: OfficialAccount) -> bool:
         return bool(getattr(user, "is_superuser", False))
     if staff.is_org_admin or account.manager_id == staff.pk:
         return True
-    return holds(user, account, profile_for(account.organization).account.manager_role)
+    return has_capability(user, "manage_accounts", account=account)
 
 
 def is_account_manager(user: Any, account: OfficialAccount) -> bool:
-    """The account's manager or a holder of the profile's manager role for it: no administrator bypass
+    """The account's manager or a holder of a role that may manage credentials for it: no administrator bypass
     (for what only the responsible person should touch, such as the platform credentials)."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return account.manager_id == staff.pk or holds(user, account, profile_for(account.organization).account.manager_role)
+    return account.manager_id == staff.pk or has_capability(user, "manage_credentials", account=account)
 
 
 def can_edit(user: Any, account: OfficialAccount) -> bool:

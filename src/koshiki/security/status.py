@@ -75,7 +75,7 @@ class OrganizationSecurity:
     devices: list[Device] = field(default_factory=list)
     pending_accesses: list[DeviceAccess] = field(default_factory=list)
     today: dt.date = field(default_factory=timezone.localdate)
-    organization_manager_role: str = "account_manager"
+    organization_manager_role: str = ""  # the profile's account.manager_role (set by organization_security)
 
     def device_stale(self, device: Device) -> bool:
         return device.attested_on < self.today - dt.timedelta(days=self.rules.attestation_max_age_days)

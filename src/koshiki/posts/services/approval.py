@@ -26,7 +26,6 @@ from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
 MAX_AHEAD = dt.timedelta(days=366)
-HOURS_REASONS = ("correction", "damage", "emergency")
 
 
 def subject(post: Post) -> Subject:
@@ -56,12 +55,14 @@ def _require_other_approvers(post: Post, rules: PostingRules) -> None:
                            % {"role": role, "rule": rules.four_eyes_citation})
 
 
-def _reason_for_hours(post: Post, exemption: str, hours_exception: str) -> str:
+def _reason_for_hours(post: Post, rules: PostingRules, exemption: str, hours_exception: str) -> str:
+    """Which of the profile's operating-hours exceptions the post claims: a correction is one by itself, the urgent
+    notice is one whether claimed as an exemption or as an hours exception; any other must be the profile's."""
     if post.corrects_id is not None:
-        return "correction"
-    if exemption == "emergency" or hours_exception == "emergency":
-        return "emergency"
-    return hours_exception if hours_exception in HOURS_REASONS else ""
+        return rules.correction_exception
+    if rules.emergency_exemption in (exemption, hours_exception):
+        return rules.emergency_exemption
+    return hours_exception if rules.hours_exception(hours_exception) is not None else ""
 
 
 def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: str) -> None:
@@ -112,7 +113,7 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
         raise InvalidInput(_("Your guideline does not let the writer publish this kind of post alone: ask another"
                              " member of staff to send it, or submit it for approval (%(rule)s).")
                            % {"rule": rules.four_eyes_citation}, field="exemption")
-    _check_hours(post, rules, moment, _reason_for_hours(post, exemption, hours_exception))
+    _check_hours(post, rules, moment, _reason_for_hours(post, rules, exemption, hours_exception))
     standing = None if exemption else _standing_approval(post, timezone.localdate(moment))
     if not exemption and standing is None:
         _require_other_approvers(post, rules)
@@ -127,14 +128,14 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
         clause = profile_for(post.organization).cite(item.clause) if item and item.clause and not item.silent else ""
         move(post, PostState.APPROVED, actor=actor, action="posts.post.exempted", clause=clause,
              extra={"exemption": exemption})
-        AfterReport.objects.create(post=post, reason=exemption, due_on=today + dt.timedelta(days=1))
+        AfterReport.objects.create(post=post, reason=exemption, due_on=today + dt.timedelta(days=rules.exemption_report_days))
         post.scheduled_at = now
         post.save(update_fields=["scheduled_at"])
         return schedule(post, actor=actor)
     if standing is not None:
         move(post, PostState.APPROVED, actor=actor, action="posts.post.standing_approved", clause=rules.standing_citation,
              extra={"standing_approval": standing.pk}, standing_approval=standing)
-        AfterReport.objects.create(post=post, reason="standing", due_on=today + dt.timedelta(days=7))
+        AfterReport.objects.create(post=post, reason="standing", due_on=today + dt.timedelta(days=rules.standing_report_days))
         return schedule(post, actor=actor)
     move(post, PostState.SUBMITTED, actor=actor, action="posts.post.submitted", clause=rules.approval_citation,
          extra={"scheduled_at": moment.isoformat()}, approval_round=post.approval_round + 1)

@@ -17,7 +17,7 @@ from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import can_edit, holds, is_manager
+from koshiki.registry.roles import can_edit, has_capability, is_manager
 
 from ..models import CredentialHolder, Device, DeviceAccess, DeviceLossReport, RotationTask
 from ..permissions import can_approve_devices
@@ -99,7 +99,7 @@ def request_device_access(*, actor: Any, device: Device, account: OfficialAccoun
     if account.organization_id != device.organization_id or account.state in CLOSED_STATES:
         raise InvalidInput(_("Choose a live account of your organization."), field="account")
     holds_login = CredentialHolder.objects.filter(account=account, staff=device.owner, removed_at__isnull=True).exists()
-    operates = holds(device.owner.user, account, "operator")
+    operates = has_capability(device.owner.user, "write_posts", account=account)
     if not (holds_login or operates or can_edit(device.owner.user, account)):
         raise InvalidInput(_("The device's owner does not work on this account."), field="account")
     if device.state != Device.State.IN_USE:
