@@ -194,6 +194,8 @@ _declare("posts.post.submitted", pgettext_lazy(A, "Post submitted for approval")
          before=POST_STATE, after=(*POST_STATE, "scheduled_at"))
 _declare("posts.post.step_approved", pgettext_lazy(A, "Post approved at one step"),
          "One approver in the profile's chain approved the post.", after=("step", "role", "comment"))
+_declare("posts.post.step_rejected", pgettext_lazy(A, "Post rejected at one step"),
+         "One approver in the profile's chain rejected the post.", after=("step", "role", "comment"))
 _declare("posts.post.approved", pgettext_lazy(A, "Post approved"), "The last approval step passed.",
          before=POST_STATE, after=POST_STATE)
 _declare("posts.post.rejected", pgettext_lazy(A, "Post sent back"), "An approver sent the post back to draft with a comment.",

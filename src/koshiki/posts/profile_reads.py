@@ -12,6 +12,7 @@ COMPONENTS = (
             "posting.standing_approvals.required",
             "posting.after_the_fact",
             "posting.self_approval.exceptions",
+            "posting.after_report",
             "posting.operating_hours.restricted",
             "posting.operating_hours.default_hours",
             "posting.operating_hours.weekdays_only",

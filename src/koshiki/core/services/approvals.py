@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from koshiki.audit import catalog
 from koshiki.audit.services import log_action
 from koshiki.core.approvals import ApprovalDecision, PendingStep, Subject, pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted, ServiceError
@@ -48,6 +49,14 @@ class Recorded:
     def complete(self) -> bool:
         return self.approved and self.progress.complete
 
+
+#: The audit code of a step decision, per subject kind (declared here so the catalog's scan sees every code).
+DECISION_ACTIONS = catalog.family("core.services.approvals", {
+    "registry.account:approved": "registry.account.step_approved",
+    "registry.account:rejected": "registry.account.step_rejected",
+    "posts.post:approved": "posts.post.step_approved",
+    "posts.post:rejected": "posts.post.step_rejected",
+})
 
 def record_decision(
     *,
@@ -89,7 +98,7 @@ def record_decision(
                                        approver=staff, decision=decision, comment=comment, clause=subject.chain.citation)
     except IntegrityError as exc:
         raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again.")) from exc
-    log_action(f"{action_prefix}.step_approved" if approve else f"{action_prefix}.step_rejected", actor=actor, obj=obj,
+    log_action(DECISION_ACTIONS[f"{action_prefix}:{'approved' if approve else 'rejected'}"], actor=actor, obj=obj,
                organization=organization, after={"step": pending.index, "role": pending.step.role, "comment": comment},
                clause=subject.chain.citation)
     subject.decisions = [*subject.decisions, row]
