@@ -132,13 +132,19 @@ def test_xml_entities_are_refused(iwaki: Any) -> None:
 def test_huge_shared_strings_table_is_refused(iwaki: Any) -> None:
     table = _template()
     table["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + b"<si><t>x</t></si>" * 3_000_000 + b"</sst>")
+                                     + b"<si><t>x</t></si>" * 1_000_000 + b"</sst>")  # 17 MB: under the size cap
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in table.items():
             archive.writestr(name, content)
     message, peak = _refused(out.getvalue())
     assert "sharedStrings" in message and peak < 30 * MiB
+
+
+def test_a_row_of_a_million_cells_is_refused_before_parsing(iwaki: Any) -> None:
+    row = b'<row r="2">' + b"".join(b"<c><v>%d</v></c>" % n for n in range(1_000_000)) + b"</row>"
+    message, peak = _refused(_xlsx(_sheet([row]), level=1))
+    assert "セル" in message and peak < 30 * MiB
 
 
 def _csv_with_field(size: int) -> bytes:

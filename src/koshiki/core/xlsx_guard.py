@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 from django.utils.translation import gettext as _
@@ -21,7 +22,13 @@ MiB = 1024 * 1024
 MAX_MEMBERS = 256
 MAX_TOTAL = 64 * MiB
 MAX_SHEET = 48 * MiB  # xl/worksheets/*.xml: streamed, but every cell is parsed
-MAX_SHARED_STRINGS = 16 * MiB  # xl/sharedStrings.xml: openpyxl loads the whole table into memory
+MAX_SHARED_STRINGS = 48 * MiB  # xl/sharedStrings.xml: openpyxl loads the whole table into memory
+# Elements counted by a byte scan of the unpacked member, before any XML parser sees it: openpyxl parses
+# every cell of a row (even past the columns asked for) and keeps every shared string as a Python object.
+_CELL = re.compile(rb"<(?:[A-Za-z0-9_]{1,10}:)?c[\s>/]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z0-9_]{1,10}:)?si[\s>/]")
+_CHUNK = 1 * MiB
+_OVERLAP = 32  # longer than any match above
 MAX_OTHER_XML = 4 * MiB  # styles, workbook, relationships: parsed whole
 MAX_RATIO = 100  # unpacked / packed, for members over RATIO_FLOOR (Apache POI uses the same 1 %)
 RATIO_FLOOR = 1 * MiB
@@ -50,8 +57,43 @@ def _mb(size: int) -> str:
     return f"{size / MiB:,.1f}"
 
 
-def check_xlsx_archive(raw: bytes) -> None:
-    """Raise InvalidInput (in Japanese) unless the archive is safe to hand to openpyxl."""
+def _count(archive: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes], limit: int) -> int:
+    """Occurrences of ``pattern`` in the unpacked member, read in chunks; stops once past ``limit``.
+
+    A match starting in the last _OVERLAP bytes of a window is left for the next window, which begins
+    with those bytes; every match is shorter than _OVERLAP, so none is missed or counted twice."""
+    count, tail = 0, b""
+    with archive.open(name) as member:  # zipfile never unpacks more than the declared size
+        while chunk := member.read(_CHUNK):
+            window = tail + chunk
+            cut = max(len(window) - _OVERLAP, 0)
+            count += sum(1 for match in pattern.finditer(window) if match.start() < cut)
+            tail = window[cut:]
+            if count > limit:
+                return count
+    return count + len(pattern.findall(tail))
+
+
+def _count_elements(archive: zipfile.ZipFile, max_cells: int) -> None:
+    for name in archive.namelist():
+        lowered = name.lower()
+        if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+            pattern, what = _CELL, _("cells")
+        elif lowered == "xl/sharedstrings.xml":
+            pattern, what = _SHARED_STRING, _("shared strings")
+        else:
+            continue
+        count = _count(archive, name, pattern, max_cells)
+        if count > max_cells:
+            raise InvalidInput(_("The Excel file holds too many %(what)s in %(name)s (more than %(max)s).")
+                               % {"what": what, "name": name[:100], "max": f"{max_cells:,}"})
+
+
+def check_xlsx_archive(raw: bytes, *, max_cells: int) -> None:
+    """Raise InvalidInput (in Japanese) unless the archive is safe to hand to openpyxl.
+
+    ``max_cells`` bounds the cells of each sheet and the entries of the shared-strings table (a table can
+    never need more entries than the cells that use it)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
@@ -82,3 +124,7 @@ def check_xlsx_archive(raw: bytes) -> None:
         if total > MAX_TOTAL:
             raise InvalidInput(_("The Excel file unpacks to too much data: %(size)s MB in all (at most %(max)s MB).")
                                % {"size": _mb(total), "max": _mb(MAX_TOTAL)})
+        try:
+            _count_elements(archive, max_cells)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise InvalidInput(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc

@@ -20,7 +20,9 @@ IMPORT_FIELDS = {"アカウント名": "account_name", "ID": "handle", "URL": "u
 
 def account_formfield(name: str) -> forms.Field:
     """The form field that validates ``name``: the model's own, with the free-text limit where there is one."""
-    extra = {"max_length": TEXT_LIMITS[name]} if name in TEXT_LIMITS else {}
+    extra: dict[str, object] = {"max_length": TEXT_LIMITS[name]} if name in TEXT_LIMITS else {}
+    if name == "url":
+        extra["assume_scheme"] = "https"
     field = OfficialAccount._meta.get_field(name).formfield(**extra)
     assert field is not None
     field.required = False
