@@ -9,7 +9,7 @@ from django.db import models
 from koshiki.core.request_id import current_request_id
 
 from .canonical import mask_secrets
-from .chain import append
+from .chain import append, append_many
 from .models import AuditEntry
 
 
@@ -33,9 +33,21 @@ def log_action(
     clause: str = "",
 ) -> AuditEntry:
     """Record ``action`` (a dotted event code) inside the caller's transaction."""
+    return append(**_entry_fields(action, actor=actor, obj=obj, organization=organization, before=before,
+                                  after=after, clause=clause))
+
+
+def log_actions(action: str, *, actor: Any, objects: list[tuple[models.Model, dict[str, Any]]]) -> list[AuditEntry]:
+    """One ``action`` entry per (object, after), in order, under one chain-head lock (bulk imports)."""
+    return append_many([_entry_fields(action, actor=actor, obj=obj, after=after) for obj, after in objects])
+
+
+def _entry_fields(action: str, *, actor: Any, obj: models.Model | None = None, organization: Any = None,
+                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                  clause: str = "") -> dict[str, Any]:
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)
-    return append(
+    return dict(
         action=action,
         organization_id=getattr(organization, "pk", None),
         organization_code=getattr(organization, "code", "") or "",

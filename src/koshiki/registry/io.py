@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koshiki.audit.services import log_action
+from koshiki.audit.services import log_actions
 from koshiki.core.spreadsheet import SafeCsvWriter, xlsx_row
 from koshiki.orgs.models import Department, Organization
 from koshiki.orgs.permissions import require_manage_org
@@ -151,8 +151,8 @@ def import_rows(*, actor: Any, organization: Organization, rows: list[dict[str, 
         account.manager = managers[account.department_id]
     with transaction.atomic():
         created = OfficialAccount.objects.bulk_create(accounts, batch_size=500)
-        for account in created:
-            log_action("registry.account.imported", actor=actor, obj=account,
-                       after={"source": source, "state": account.state, "platform": account.platform,
-                              "account_name": account.account_name, "handle": account.handle})
+        log_actions("registry.account.imported", actor=actor, objects=[
+            (account, {"source": source, "state": account.state, "platform": account.platform,
+                       "account_name": account.account_name, "handle": account.handle})
+            for account in created])
     return ImportReport(len(created), [])
