@@ -129,6 +129,12 @@ def test_xml_entities_are_refused(iwaki: Any) -> None:
     assert "Excel" in message
 
 
+def test_openpyxl_parses_uploads_with_defusedxml() -> None:
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True  # requirements: defusedxml; OPENPYXL_DEFUSEDXML must not be "False"
+
+
 def test_huge_shared_strings_table_is_refused(iwaki: Any) -> None:
     table = _template()
     table["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
