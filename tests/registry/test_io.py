@@ -62,7 +62,7 @@ def test_xlsx_round_trip(iwaki: Any) -> None:
 
 
 def test_csv_export_opens_in_excel_with_a_bom(iwaki: Any) -> None:
-    assert export_csv(OfficialAccount.objects.none()).startswith("\ufeff所属コード".encode())
+    assert export_csv(OfficialAccount.objects.none()).startswith('\ufeff"所属コード"'.encode())
 
 
 def test_shift_jis_csv_is_read(iwaki: Any) -> None:
@@ -85,3 +85,18 @@ def test_cli_import_reports_row_errors_and_exits_1(iwaki: Any, tmp_path: Path, c
     assert main(["registry", "import", str(source), "--org", "072044"]) == 1
     assert "bad.csv:2:" in capsys.readouterr().err
     assert OfficialAccount.objects.count() == 0
+
+
+def test_bulk_import_audits_every_account_in_one_unbroken_chain(iwaki: Any) -> None:
+    from koshiki.audit.chain import verify_chain
+
+    before = AuditEntry.objects.count()
+    rows = _rows(HEADER + "".join(f"kiki,,X,名{i},h{i},,目的,,,,運用中\n" for i in range(30)))
+    report = import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="bulk.csv")
+    entries = list(AuditEntry.objects.filter(action="registry.account.imported").order_by("seq"))
+    assert report.created == len(entries) == 30 and AuditEntry.objects.count() == before + 30
+    assert [e.object_id for e in entries] == [str(a.pk) for a in OfficialAccount.objects.order_by("pk")]
+    assert verify_chain().ok
+    import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, source="more.csv",
+                rows=_rows(HEADER + "kiki,,X,後,after,,目的,,,,\n"))
+    assert verify_chain().ok

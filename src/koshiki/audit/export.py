@@ -1,13 +1,14 @@
-"""Export the trail as JSON Lines or CSV for auditors."""
+"""Export the trail as JSON Lines or CSV for auditors (CSV cells escaped so none is a live formula)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from typing import TextIO
 
 from django.utils import timezone
+
+from koshiki.core.spreadsheet import SafeCsvWriter
 
 from .catalog import label_ja
 from .models import AuditEntry
@@ -40,7 +41,7 @@ def export_entries(
         entries = entries.filter(created_at__gte=start)
     if organization_code:
         entries = entries.filter(organization_code=organization_code)
-    writer = csv.writer(out) if fmt == "csv" else None
+    writer = SafeCsvWriter(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
     count = 0

@@ -6,25 +6,30 @@ row number, because municipalities keep their 台帳 in Excel and fix it there.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koshiki.audit.services import log_action
-from koshiki.core.errors import InvalidInput
+from koshiki.audit.services import log_actions
+from koshiki.core.spreadsheet import SafeCsvWriter, xlsx_row
 from koshiki.orgs.models import Department, Organization
 from koshiki.orgs.permissions import require_manage_org
 from koshiki.orgs.profiles import profile_for
 
+from .fields import IMPORT_FIELDS, account_formfield
 from .lifecycle import AccountState
 from .models import OfficialAccount, Platform
+from .reading import MAX_ROWS, Table, read_rows
 from .roles import holders
+
+__all__ = ["COLUMNS", "MAX_ROWS", "ImportReport", "Table", "export_csv", "export_xlsx", "import_rows", "read_rows"]
 
 COLUMNS = ["所属コード", "所属", "サービス", "アカウント名", "ID", "URL", "目的", "対象者", "運用時間", "返信の方針", "状態"]
 _PLATFORMS = {**{p.value: p.value for p in Platform}, **{str(p.label).lower(): p.value for p in Platform},
@@ -32,7 +37,6 @@ _PLATFORMS = {**{p.value: p.value for p in Platform}, **{str(p.label).lower(): p
               "ユーチューブ": "youtube", "ライン": "line", "ブルースカイ": "bluesky", "ブログ": "blog", "その他": "other"}
 _IMPORT_STATES = {"運用中": AccountState.ACTIVE, "停止": AccountState.SUSPENDED, "active": AccountState.ACTIVE,
                   "suspended": AccountState.SUSPENDED, "": AccountState.ACTIVE}
-MAX_ROWS = 20_000
 
 
 def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
@@ -44,7 +48,7 @@ def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
 
 def export_csv(accounts: Iterable[OfficialAccount]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows(export_rows(accounts))
+    SafeCsvWriter(out).writerows(export_rows(accounts))
     return out.getvalue().encode("utf-8-sig")  # with BOM, so Excel opens it as UTF-8
 
 
@@ -54,42 +58,29 @@ def export_xlsx(accounts: Iterable[OfficialAccount]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("公式アカウント台帳")
     for row in export_rows(accounts):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def read_rows(data: BinaryIO, filename: str) -> list[dict[str, str]]:
-    """Rows keyed by the header, from .xlsx or .csv (UTF-8 with or without BOM, or Shift_JIS)."""
-    raw = data.read()
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
 
+
+def _field_problems(row: dict[str, str], positions: dict[str, int], fields: dict[str, forms.Field]) -> list[str]:
+    """What the web form would say about each text column, with the column's number and name."""
+    problems = []
+    for column, name in IMPORT_FIELDS.items():
+        value = row.get(column, "")
+        if not value:
+            continue
         try:
-            sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InvalidInput(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InvalidInput(_("The CSV file must be UTF-8 or Shift_JIS."))
-        values = list(csv.reader(io.StringIO(text)))
-    if not values:
-        raise InvalidInput(_("The file is empty."))
-    header = [h.strip() for h in values[0]]
-    missing = [c for c in ("所属コード", "サービス", "アカウント名", "目的") if c not in header]
-    if missing:
-        raise InvalidInput(_("Missing columns: %(cols)s") % {"cols": "、".join(missing)})
-    if len(values) - 1 > MAX_ROWS:
-        raise InvalidInput(_("At most %(n)d rows at a time.") % {"n": MAX_ROWS})
-    return [dict(zip(header, (c.strip() for c in row), strict=False)) for row in values[1:] if any(c.strip() for c in row)]
+            fields[name].clean(value)
+        except ValidationError as error:
+            problems.append(_("column %(number)s “%(column)s”: %(error)s")
+                            % {"number": positions.get(column, "?"), "column": column, "error": " ".join(error.messages)})
+    return problems
 
 
 @dataclass
@@ -104,14 +95,17 @@ def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[l
     seen: set[tuple[str, str]] = set()
     accounts: list[OfficialAccount] = []
     errors: list[tuple[int, str]] = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    positions = getattr(rows, "positions", None) or {name: i + 1 for i, name in enumerate(COLUMNS)}
+    numbers = getattr(rows, "numbers", None) or range(2, len(rows) + 2)  # row 1 is the header
+    fields = {name: account_formfield(name) for name in IMPORT_FIELDS.values()}
+    for number, row in zip(numbers, rows, strict=True):
         problems = []
         department = departments.get(row.get("所属コード", ""))
         if department is None:
-            problems.append(_("unknown department code “%(code)s”") % {"code": row.get("所属コード", "")})
+            problems.append(_("unknown department code “%(code)s”") % {"code": _short(row.get("所属コード", ""))})
         platform = _PLATFORMS.get(row.get("サービス", "").lower())
         if platform is None:
-            problems.append(_("unknown service “%(name)s”") % {"name": row.get("サービス", "")})
+            problems.append(_("unknown service “%(name)s”") % {"name": _short(row.get("サービス", ""))})
         if not row.get("アカウント名"):
             problems.append(_("no account name"))
         if not row.get("目的"):
@@ -124,7 +118,8 @@ def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[l
             problems.append(_("state must be 運用中 or 停止"))
         handle = row.get("ID", "").lstrip("@")
         if handle and platform and ((platform, handle) in taken or (platform, handle) in seen):
-            problems.append(_("ID @%(handle)s is already registered") % {"handle": handle})
+            problems.append(_("ID @%(handle)s is already registered") % {"handle": _short(handle)})
+        problems.extend(_field_problems(row, positions, fields))
         if problems:
             errors.append((number, "、".join(problems)))
             continue
@@ -156,8 +151,8 @@ def import_rows(*, actor: Any, organization: Organization, rows: list[dict[str, 
         account.manager = managers[account.department_id]
     with transaction.atomic():
         created = OfficialAccount.objects.bulk_create(accounts, batch_size=500)
-        for account in created:
-            log_action("registry.account.imported", actor=actor, obj=account,
-                       after={"source": source, "state": account.state, "platform": account.platform,
-                              "account_name": account.account_name, "handle": account.handle})
+        log_actions("registry.account.imported", actor=actor, objects=[
+            (account, {"source": source, "state": account.state, "platform": account.platform,
+                       "account_name": account.account_name, "handle": account.handle})
+            for account in created])
     return ImportReport(len(created), [])

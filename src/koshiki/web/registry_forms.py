@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koshiki.guidelines import Profile
 from koshiki.orgs.models import Department, Organization
+from koshiki.registry.fields import TEXT_LIMITS
 from koshiki.registry.models import Notice, Platform
 
 
@@ -17,11 +18,12 @@ class AccountRequestForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     account_name = forms.CharField(label=_("Account name"), max_length=100)
     handle = forms.CharField(label=_("ID / handle"), max_length=100, required=False)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(label=_("Purpose"), max_length=TEXT_LIMITS["purpose"], widget=forms.Textarea(attrs={"rows": 3}))
     audience = forms.CharField(label=_("Audience"), max_length=200, required=False)
     login_email = forms.EmailField(label=_("Login e-mail"), required=False)
     operating_hours = forms.CharField(label=_("Operating hours"), max_length=100, required=False)
-    reply_policy = forms.CharField(label=_("Reply policy"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reply_policy = forms.CharField(label=_("Reply policy"), max_length=TEXT_LIMITS["reply_policy"],
+                                   widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
@@ -35,19 +37,34 @@ def check_page(request: HttpRequest) -> HttpResponse:
     return render(request, "koshiki/check.html", {"platforms": ["x", *sorted(PLATFORMS - {"x"})], "limits": LIMITS})
 
 
+def _payload(request: HttpRequest) -> dict[str, Any]:
+    """The request's JSON object; CheckInputError for anything else (too big, too deep, not an object)."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except RequestDataTooBig as exc:
+        raise CheckInputError(_("The request is too large.")) from exc
+    except RecursionError as exc:  # nesting deeper than the JSON parser's recursion limit
+        raise CheckInputError(_("The request is nested too deeply.")) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CheckInputError(_("The request is not valid JSON: %(error)s") % {"error": exc}) from exc
+    if not isinstance(payload, dict):
+        raise CheckInputError(_("Send a JSON object with the text and the platform."))
+    return payload
+
+
 @login_required
 @require_POST
 def check_api(request: HttpRequest) -> JsonResponse:
     staff = require_staff(request)
     try:
-        payload = json.loads(request.body or b"{}")
+        payload = _payload(request)
         text = payload.get("text", "")
         platform = payload.get("platform", "x")
         if not isinstance(text, str) or not isinstance(platform, str):
             raise CheckInputError(_("Send the text and the platform."))
         findings = check(text, context=context_for(staff.organization), platform=platform,
                          is_correction=payload.get("is_correction") is True)
-    except (json.JSONDecodeError, CheckInputError, UnicodeDecodeError) as exc:
+    except CheckInputError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     japanese = (get_language() or "ja").startswith("ja")
     return JsonResponse({

@@ -16,10 +16,9 @@ from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.scoping import scoped
 from koshiki.registry.io import export_csv, export_xlsx, import_rows, read_rows
 from koshiki.registry.models import OfficialAccount
+from koshiki.registry.reading import MAX_FILE_BYTES
 
 from .common import report_error, require_staff
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -52,7 +51,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_UPLOAD:
+            if upload.size > MAX_FILE_BYTES:
                 raise ServiceError(_("The file is larger than 10 MB."))
             rows = read_rows(upload, upload.name)
             report = import_rows(actor=request.user, organization=staff.organization, rows=rows, source=upload.name)
