@@ -44,7 +44,7 @@ def _trees() -> dict[Path, ast.Module]:
 
 def _forwarders(trees: dict[Path, ast.Module]) -> dict[str, tuple[int, str]]:
     """Functions that pass one of their parameters on as the code: name → (position, parameter)."""
-    found: dict[str, tuple[int, str]] = {"log_action": (0, "action")}
+    found: dict[str, tuple[int, str]] = {"log_action": (0, "action"), "log_actions": (0, "action")}
     changed = True
     while changed:
         changed = False
