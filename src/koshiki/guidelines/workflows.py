@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .citing import cite
 from .schema import ApprovalStep, Profile, Workflow
 
 WorkflowName = Literal["open_account", "change_account", "close_account"]
@@ -20,5 +21,4 @@ def effective_steps(profile: Profile, name: WorkflowName) -> list[ApprovalStep]:
 
 
 def citation(profile: Profile, name: WorkflowName) -> str:
-    chain = workflow(profile, name)
-    return profile.cite(chain.clause) if chain.clause else ""
+    return cite(profile, workflow(profile, name))

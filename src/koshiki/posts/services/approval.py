@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.guidelines import cite
 from koshiki.guidelines.schema import ApprovalStep
 from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
@@ -130,7 +131,7 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
     today = timezone.localdate()
     if exemption:
         item = rules.exemption(exemption)
-        clause = profile_for(post.organization).cite(item.clause) if item and item.clause and not item.silent else ""
+        clause = cite(profile_for(post.organization), item)
         move(post, PostState.APPROVED, actor=actor, action="posts.post.exempted", clause=clause,
              extra={"exemption": exemption})
         AfterReport.objects.create(post=post, reason=exemption, due_on=today + dt.timedelta(days=1))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import citation, workflow
 from koshiki.orgs.profiles import profile_for
 
@@ -65,7 +66,7 @@ def announce(
     today = announced_on or timezone.localdate()
     earliest = today + dt.timedelta(days=closure.notice_before.days)
     if effective_on < earliest:
-        where = profile.cite(closure.notice_before.clause) if closure.notice_before.clause else _("(Koshiki default)")
+        where = cite(profile, closure.notice_before, default=_("(Koshiki default)"))
         raise InvalidInput(
             _("Announce at least %(days)d days ahead %(where)s: the earliest date is %(date)s.")
             % {"days": closure.notice_before.days, "where": where, "date": earliest.isoformat()},
@@ -80,7 +81,7 @@ def announce(
     chain = workflow(profile, name)  # type: ignore[arg-type]
     target = AccountState.CHANGE_ANNOUNCED if kind == Notice.Kind.CHANGE else AccountState.CLOSURE_ANNOUNCED
     move(account, target, actor=actor, action=f"registry.account.{kind}_announced",
-         clause=profile.cite(closure.notice_before.clause) if closure.notice_before.clause else "",
+         clause=cite(profile, closure.notice_before),
          extra={"notice": snapshot(notice, NOTICE_FIELDS)})
     notify_after_commit(account, list(chain.notify_before), f"{kind}_before", {"account": str(account), "date": effective_on.isoformat()})
     notify_after_commit(account, list(chain.notify_after), f"{kind}_after", {"account": str(account), "date": effective_on.isoformat()})
@@ -140,7 +141,7 @@ def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> Offi
     cancelled = list(scheduled.values_list("pk", flat=True))
     scheduled.update(state=Notice.State.CANCELLED)
     move(account, AccountState.SUSPENDED, actor=actor, action="registry.account.emergency_stopped",
-         clause=profile.cite(rule.clause) if rule.clause else "",
+         clause=cite(profile, rule),
          extra={"reason": reason.strip(), "cancelled_notices": cancelled})
     chain = workflow(profile, "close_account")
     notify_after_commit(account, [*chain.notify_before, *chain.notify_after], "emergency_stop",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
+from koshiki.guidelines import cite
 from koshiki.guidelines.schema import ApprovalStep
 from koshiki.guidelines.workflows import WorkflowName, citation, effective_steps, workflow
 from koshiki.orgs.models import Department, Staff
@@ -53,7 +54,7 @@ def request_account(
     if not purpose.strip():
         profile = profile_for(department.organization)
         rule = profile.account.purpose_required
-        where = f" {profile.cite(rule.clause)}" if rule.clause else ""
+        where = f" {cite(profile, rule)}" if cite(profile, rule) else ""
         raise InvalidInput(_("Write the account's purpose.") + where, field="purpose")
     account = OfficialAccount(
         organization=department.organization, department=department, platform=platform,
