@@ -20,7 +20,7 @@ from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import citation, workflow
 from koshiki.orgs.profiles import profile_for
 
-from ..lifecycle import LIVE_STATES, AccountState
+from ..lifecycle import LIVE_STATES, AccountState, move_notice
 from ..models import Notice, OfficialAccount
 from ..roles import is_manager
 from .common import move, notify_after_commit
@@ -107,8 +107,7 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
     today = on or timezone.localdate()
     if today < notice.effective_on:
         raise InvalidInput(_("This takes effect on %(date)s, not before.") % {"date": notice.effective_on.isoformat()})
-    notice.state = Notice.State.DONE
-    notice.save(update_fields=["state"])
+    move_notice(notice, Notice.State.DONE)
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
     move(account, target, actor=actor, action=f"registry.account.{notice.kind}_completed",
          extra={"keep_notice_until": notice.keep_until.isoformat() if notice.keep_until else None})
@@ -121,8 +120,7 @@ def cancel_notice(*, actor: Any, account: OfficialAccount, reason: str) -> Offic
     notice = _scheduled(account)
     if not reason.strip():
         raise InvalidInput(_("Write why it is cancelled."), field="reason")
-    notice.state = Notice.State.CANCELLED
-    notice.save(update_fields=["state"])
+    move_notice(notice, Notice.State.CANCELLED)
     move(account, AccountState.ACTIVE, actor=actor, action="registry.notice.cancelled", extra={"reason": reason.strip()})
     return account
 
@@ -137,9 +135,10 @@ def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> Offi
     if not reason.strip():
         raise InvalidInput(_("Write the reason for the emergency stop."), field="reason")
     rule = profile.closure.emergency_stop
-    scheduled = account.notices.filter(state=Notice.State.SCHEDULED)
-    cancelled = list(scheduled.values_list("pk", flat=True))
-    scheduled.update(state=Notice.State.CANCELLED)
+    cancelled = []
+    for notice in account.notices.filter(state=Notice.State.SCHEDULED).order_by("pk"):
+        move_notice(notice, Notice.State.CANCELLED)
+        cancelled.append(notice.pk)
     move(account, AccountState.SUSPENDED, actor=actor, action="registry.account.emergency_stopped",
          clause=cite(profile, rule),
          extra={"reason": reason.strip(), "cancelled_notices": cancelled})
