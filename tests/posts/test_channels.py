@@ -108,9 +108,9 @@ def test_keeping_server_and_handle_keeps_secret_and_session(body: PostingBody) -
 def test_the_audit_entry_says_whether_the_secret_changed_never_what_it_is(body: PostingBody) -> None:
     _with_session(body)
     _connect(body, service_url="https://other-pds.example.jp", secret=NEW_SECRET)
-    _connect(body, secret="", service_url="https://other-pds.example.jp")
+    _connect(body, secret="", service_url="https://other-pds.example.jp")  # nothing changes: no entry (issue #11)
     entries = list(AuditEntry.objects.filter(action="posts.channel.set").order_by("seq"))
-    assert [e.after["secret_changed"] for e in entries] == [True, True, False]
+    assert [e.after["secret_changed"] for e in entries] == [True, True]
     assert entries[1].before["service_url"] == "https://pds.example.jp" and entries[1].after["session_dropped"] is True
     dumped = json.dumps([[e.before, e.after] for e in entries])
     assert SECRET not in dumped and NEW_SECRET not in dumped
@@ -223,3 +223,13 @@ def test_web_the_manager_is_told_to_enter_the_password_again_when_the_server_cha
     response = client.post(url, {"form": "channel", "kind": "bluesky", "service_url": "http://127.0.0.1@169.254.169.254/",
                                  "identifier": "koho.example.jp", "secret": NEW_SECRET})
     assert response.status_code == 400 and "ユーザー名" in response.content.decode()
+
+
+def test_saving_the_same_channel_again_without_a_secret_writes_no_audit_row(body: PostingBody) -> None:
+    """Issue #11: a service called with the values already set changes nothing and logs nothing."""
+    before = _with_session(body)
+    _connect(body, secret="")
+    _connect(body, secret="", service_url="https://pds.example.jp/")
+    assert AuditEntry.objects.filter(action="posts.channel.set").count() == 1
+    after = _channel(body)
+    assert (after.sealed_secret, after.sealed_session) == (before.sealed_secret, before.sealed_session)

@@ -10,8 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from koshiki.guidelines import Profile
-from koshiki.guidelines.schema import Cited
+from koshiki.guidelines import Profile, citations
 
 from .findings import Severity
 
@@ -66,15 +65,15 @@ class CheckContext:
         rules = {name: CategoryRule(sev, ()) for name, sev in DEFAULT_SEVERITY.items()}
         if profile is not None:
             for rule in profile.content.rules:
-                rules[rule.category] = CategoryRule(rule.severity, _citations(profile, rule))
+                rules[rule.category] = CategoryRule(rule.severity, citations(profile, rule))
             content = profile.content
-            rules["url_shortener"] = CategoryRule(content.url_shortener.severity, _citations(profile, content.url_shortener))
+            rules["url_shortener"] = CategoryRule(content.url_shortener.severity, citations(profile, content.url_shortener))
             rules["third_party_link"] = CategoryRule(
-                content.third_party_link.severity, _citations(profile, content.third_party_link)
+                content.third_party_link.severity, citations(profile, content.third_party_link)
             )
             corrections = content.corrections
             if corrections.must_mark:
-                rules["correction_unmarked"] = CategoryRule(corrections.severity, _citations(profile, corrections))
+                rules["correction_unmarked"] = CategoryRule(corrections.severity, citations(profile, corrections))
         entries = [entry.strip() for entry in public if entry.strip()]
         texts: set[str] = set()
         numbers: set[str] = set()
@@ -100,7 +99,3 @@ class CheckContext:
     def is_public_number(self, text: str) -> bool:
         return _digits(text) in self.public_numbers
 
-
-def _citations(profile: Profile, rule: Cited) -> tuple[str, ...]:
-    clauses = [c for c in (rule.clause, *rule.also) if c]
-    return tuple(profile.cite(c) for c in clauses)

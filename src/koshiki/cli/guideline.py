@@ -13,6 +13,7 @@ from koshiki.guidelines import (
     UnknownProfile,
     build_coverage,
     check_quotes,
+    cite,
     get_profile,
     iter_rules,
     load_profile,
@@ -70,7 +71,7 @@ def _show(args: argparse.Namespace) -> int:
     print("役割 roles: " + ", ".join(f"{r.name}={r.id}" for r in profile.roles))
     for ref in iter_rules(profile):
         rule = ref.rule
-        where = profile.cite(rule.clause) if rule.clause else "（定めなし・既定値 silent → default）"
+        where = cite(profile, rule, default="（定めなし・既定値 silent → default）")
         settings = _settings_of(rule)
         print(f"  {ref.rule_id:48} {where}{'  ' + settings if settings else ''}")
     return 0

@@ -38,3 +38,17 @@ def compare_and_set(
     setattr(instance, field, new)
     for name, value in also.items():
         setattr(instance, name, value)
+
+
+def guarded_move(
+    instance: models.Model, target: Any, *, allowed: Mapping[Any, frozenset[Any]], labels: Mapping[Any, str],
+    field: str = "state", **also: Any,
+) -> Any:
+    """check_transition from the instance's state, then compare_and_set from it; returns the state it left.
+
+    A stale copy fails the compare-and-set, so a row another request moved is never moved twice.
+    """
+    current = getattr(instance, field)
+    check_transition(allowed, current, target, labels=labels)
+    compare_and_set(instance, field, current, target, **also)
+    return current

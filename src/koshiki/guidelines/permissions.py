@@ -80,6 +80,6 @@ def roles_with(profile: Profile, capability: str) -> list[str]:
 
 def capability_citation(profile: Profile, role: Role) -> str:
     """The clause that grants the role its capabilities, or '' when the documented default applies."""
-    if role.may is not None and not role.may.silent and role.may.clause:
-        return profile.cite(role.may.clause)
-    return ""
+    from .citing import cite
+
+    return cite(profile, role.may)

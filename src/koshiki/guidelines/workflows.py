@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .citing import cite
 from .schema import ApprovalStep, Profile, Workflow
 
 WorkflowName = Literal["open_account", "change_account", "close_account"]
@@ -45,8 +46,7 @@ def post_steps(profile: Profile) -> list[ApprovalStep]:
 
 
 def citation(profile: Profile, name: WorkflowName) -> str:
-    chain = workflow(profile, name)
-    return profile.cite(chain.clause) if chain.clause else ""
+    return cite(profile, workflow(profile, name))
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Chain:
 def chain(profile: Profile, name: ChainName) -> Chain:
     if name == "post":
         approval = profile.posting.approval
-        cited = profile.cite(approval.clause) if approval.clause and not approval.silent else ""
+        cited = cite(profile, approval)
         return Chain(name, tuple(post_steps(profile)), cited, not approval.steps, approval.escalate_to)
     flow = workflow(profile, name)
     return Chain(name, tuple(effective_steps(profile, name)), citation(profile, name), not flow.steps,

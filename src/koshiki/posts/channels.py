@@ -77,6 +77,9 @@ def set_channel(*, actor: Any, account: OfficialAccount, kind: str, service_url:
             raise InvalidInput(_("Give an app password (not the account password)."), field="secret")
         if not same_endpoint:
             raise InvalidInput(_("The server address or handle changed: enter the app password again."), field="secret")
+    if channel is not None and not secret and (channel.kind, channel.service_url, channel.identifier) == (
+            kind, service_url, identifier):
+        return channel  # the same endpoint again and no new secret: nothing changes, nothing to audit
     before = None if channel is None else {"kind": channel.kind, "service_url": channel.service_url,
                                           "identifier": channel.identifier}
     if channel is None:

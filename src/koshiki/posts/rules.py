@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from koshiki.core.four_eyes import default_rule
-from koshiki.guidelines import Profile
+from koshiki.guidelines import Profile, cite
 from koshiki.guidelines.posting import (
     after_the_fact,
     hours_exceptions,
@@ -26,10 +26,6 @@ CHECK_PLATFORMS = {"x": "x", "bluesky": "bluesky", "instagram": "instagram", "fa
 
 def check_platform(account: OfficialAccount) -> str:
     return CHECK_PLATFORMS.get(account.platform, "x")
-
-
-def cite(profile: Profile, clause: str | None, silent: bool = False) -> str:
-    return profile.cite(clause) if clause and not silent else ""
 
 
 @dataclass(frozen=True)
@@ -65,16 +61,16 @@ def posting_rules(profile: Profile) -> PostingRules:
     correction = profile.content.corrections
     return PostingRules(
         steps=post_steps(profile),
-        approval_citation=cite(profile, posting.approval.clause, posting.approval.silent),
+        approval_citation=cite(profile, posting.approval),
         standing_allowed=posting.standing_approvals.required,
-        standing_citation=cite(profile, posting.standing_approvals.clause, posting.standing_approvals.silent),
+        standing_citation=cite(profile, posting.standing_approvals),
         exemptions=after_the_fact(profile),
         hours_exceptions=hours_exceptions(profile),
         hours_restricted=hours.restricted,
-        hours_citation=cite(profile, hours.clause, hours.silent),
+        hours_citation=cite(profile, hours),
         weekdays_only=hours.weekdays_only,
         default_hours=hours.default_hours,
-        correction_citation=cite(profile, correction.clause, correction.silent),
+        correction_citation=cite(profile, correction),
         self_publish=tuple(self_publish_exemptions(profile)),
         four_eyes_citation=four_eyes_citation(profile),
         emergency_exemption=posting.emergency_exemption,
@@ -87,7 +83,7 @@ def posting_rules(profile: Profile) -> PostingRules:
 def four_eyes_citation(profile: Profile) -> str:
     """The profile's clause for separation of duties, else Koshiki's documented default (the guideline is silent)."""
     rule = profile.posting.self_approval
-    return cite(profile, rule.clause, rule.silent) or default_rule()
+    return cite(profile, rule) or default_rule()
 
 
 def account_hours(account: OfficialAccount, rules: PostingRules) -> tuple[dt.time, dt.time] | None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koshiki.guidelines import cite
 from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
@@ -59,7 +60,7 @@ def reviews_due(user: Any, staff: Staff) -> Iterator[Attention]:
         profile = profile_for(account.organization)
         review = profile.operating_policy.review
         policy = current_policy(account)
-        clause = profile.cite(review.clause) if review.clause else ""
+        clause = cite(profile, review)
         if account.state in LIVE_STATES and policy and policy.created_at < now - dt.timedelta(days=review.interval_days):
             yield Attention(_("Review the operating policy of %(account)s") % {"account": account},
                             _("Last revised on %(date)s.") % {"date": policy.created_at.date()},
@@ -68,11 +69,10 @@ def reviews_due(user: Any, staff: Staff) -> Iterator[Attention]:
         reviewed = last_review.reviewed_at if last_review else account.state_changed_at
         if profile.closure.criteria and account.state == AccountState.ACTIVE and reviewed \
                 and reviewed < now - dt.timedelta(days=review.interval_days):
-            criteria_clause = profile.closure.criteria[0].clause
             yield Attention(_("Review whether %(account)s should continue") % {"account": account},
                             _("Check it against the guideline's closure criteria."),
                             reverse("account-detail", args=[account.pk]),
-                            clause=profile.cite(criteria_clause) if criteria_clause else "")
+                            clause=cite(profile, profile.closure.criteria[0]))
         dormant = dt.timedelta(days=profile.closure.dormant_after_days)
         last = account.last_post_at or account.state_changed_at
         if account.state == AccountState.ACTIVE and last and last < now - dormant:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
 
 from .models import OfficialAccount
@@ -19,5 +20,5 @@ def login_email_warning(account: OfficialAccount) -> str:
         return ""
     profile = profile_for(account.organization)
     rule = profile.account.login_email_own_domain
-    where = f" {profile.cite(rule.clause)}" if rule.clause else ""
+    where = f" {cite(profile, rule)}" if cite(profile, rule) else ""
     return _("The login e-mail %(domain)s is not on the body's own domain.") % {"domain": domain} + where

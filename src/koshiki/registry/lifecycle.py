@@ -1,9 +1,13 @@
-"""The account lifecycle: states and the moves between them (a guarded state machine)."""
+"""The account and notice lifecycles: states and the moves between them (guarded state machines)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from koshiki.core.statemachine import guarded_move
 
 
 class AccountState(models.TextChoices):
@@ -34,3 +38,22 @@ LIVE_STATES = frozenset({S.ACTIVE, S.CHANGE_ANNOUNCED, S.CLOSURE_ANNOUNCED})
 
 def labels() -> dict[str, str]:
     return {value: str(label) for value, label in AccountState.choices}
+
+
+class NoticeState(models.TextChoices):
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    DONE = "done", gettext_lazy("Done")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+
+
+NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    NoticeState.SCHEDULED: frozenset({NoticeState.DONE, NoticeState.CANCELLED}),
+    NoticeState.DONE: frozenset(),
+    NoticeState.CANCELLED: frozenset(),
+}
+
+
+def move_notice(notice: Any, target: str) -> str:
+    """Guarded compare-and-set move of a notice; returns the state it left."""
+    labels = {value: str(label) for value, label in NoticeState.choices}
+    return str(guarded_move(notice, target, allowed=NOTICE_TRANSITIONS, labels=labels))

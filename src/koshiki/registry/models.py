@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from koshiki.core.approvals import ApprovalDecision
 from koshiki.orgs.models import Department, Organization, Staff
 
-from .lifecycle import AccountState
+from .lifecycle import AccountState, NoticeState
 
 
 class Platform(models.TextChoices):
@@ -105,10 +105,7 @@ class Notice(models.Model):
         CHANGE = "change", _("Change")
         CLOSURE = "closure", _("Closure")
 
-    class State(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = NoticeState
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)

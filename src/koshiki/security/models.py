@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from koshiki.orgs.models import Organization, PersonnelChange, Staff
 from koshiki.registry.models import OfficialAccount
 
+from .lifecycle import AccessState, DeviceState, TaskState
+
 
 class OrganizationKey(models.Model):
     """A random per-organization key, sealed (koshiki.core.crypto); used for password fingerprints."""
@@ -118,9 +120,7 @@ class RotationTask(models.Model):
         NEW_HOLDER = "new_holder", _("New credential holder")
         LOST_DEVICE = "lost_device", _("Lost or stolen device")
 
-    class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+    State = TaskState
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="rotation_tasks")
     cause = models.CharField(max_length=20, choices=Cause.choices)
@@ -154,10 +154,7 @@ class Device(models.Model):
         OUTDATED = "outdated", _("Installed but out of date")
         NONE = "none", _("None")
 
-    class State(models.TextChoices):
-        IN_USE = "in_use", _("In use")
-        LOST = "lost", _("Lost or stolen")
-        RETIRED = "retired", _("Retired")
+    State = DeviceState
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="devices")
     owner = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="devices")
@@ -180,11 +177,7 @@ class Device(models.Model):
 class DeviceAccess(models.Model):
     """A device's use for one account. A personal device needs the responsible person's prior approval."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
-        REVOKED = "revoked", _("Revoked")
+    State = AccessState
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="accesses")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="device_accesses")

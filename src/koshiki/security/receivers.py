@@ -11,6 +11,6 @@ from koshiki.orgs.signals import personnel_change_applied
 
 @receiver(personnel_change_applied, dispatch_uid="security-rotate-on-personnel-change")
 def _rotate_on_personnel_change(sender: Any, change: Any, actor: Any = None, **kwargs: Any) -> None:
-    from .services import rotate_for_personnel_change
+    from .services.tasks_open import rotate_for_personnel_change_unchecked
 
-    rotate_for_personnel_change(change, actor=actor)
+    rotate_for_personnel_change_unchecked(change, actor=actor)

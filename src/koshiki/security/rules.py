@@ -9,11 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from koshiki.guidelines import Profile
-from koshiki.guidelines.schema import Cited
-
-
-def _cite(profile: Profile, rule: Cited) -> str:
-    return profile.cite(rule.clause) if rule.clause and not rule.silent else ""
+from koshiki.guidelines import cite as _cite
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koshiki.guidelines import Profile
+from koshiki.guidelines import Profile, cite
 from koshiki.orgs.models import Department, Organization, PersonnelChange
 
 
@@ -42,7 +42,7 @@ class RoleAssignForm(forms.Form):
         role_field = self.fields["role_id"]
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [
-            (role.id, f"{role.name}（{profile.cite(role.clause)}）" if role.clause else role.name)
+            (role.id, f"{role.name}（{cite(profile, role)}）" if cite(profile, role) else role.name)
             for role in profile.roles
         ]
         _limit_departments(self, organization)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koshiki.guidelines import Profile
+from koshiki.guidelines import Profile, cite
 from koshiki.posts.models import Category, ChannelCredential
 from koshiki.posts.rules import posting_rules
 from koshiki.registry.lifecycle import LIVE_STATES
@@ -17,7 +17,7 @@ LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def _label(profile: Profile, item: Any) -> str:
-    citation = profile.cite(item.clause) if item.clause and not item.silent else ""
+    citation = cite(profile, item)
     return f"{item.label} {citation}".strip()
 
 

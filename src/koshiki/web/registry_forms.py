@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koshiki.guidelines import Profile
+from koshiki.guidelines import Profile, cite
 from koshiki.orgs.models import Department, Organization
 from koshiki.registry.fields import TEXT_LIMITS
 from koshiki.registry.models import Notice, Platform
@@ -38,7 +38,7 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item in profile.operating_policy.items:
-            citation = profile.cite(item.clause) if item.clause else ""
+            citation = cite(profile, item)
             self.fields[item.id] = forms.CharField(
                 label=f"{item.label} {citation}".strip(), required=False, help_text=item.hint or "",
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -75,6 +75,6 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in profile.closure.criteria:
-            citation = profile.cite(criterion.clause) if criterion.clause else ""
+            citation = cite(profile, criterion)
             self.fields[f"c_{criterion.id}"] = forms.BooleanField(label=f"{criterion.label} {citation}".strip(), required=False)
         self.order_fields([*(f"c_{c.id}" for c in profile.closure.criteria), "decision", "note"])

@@ -14,7 +14,6 @@ from .organizations import (
 from .people import add_staff
 from .personnel import (
     apply_due_personnel_changes,
-    apply_personnel_change,
     cancel_personnel_change,
     record_personnel_change,
 )
@@ -23,7 +22,6 @@ from .roles import assign_role, decide_role, end_role
 __all__ = [
     "add_staff",
     "apply_due_personnel_changes",
-    "apply_personnel_change",
     "assign_role",
     "decide_role",
     "cancel_personnel_change",

@@ -92,6 +92,8 @@ def create_organization(
 def _save_list(organization: Organization, field: str, values: list[str], *, actor: Any, action: str) -> Organization:
     """Replace one of the organization's list settings and audit before/after."""
     before = snapshot(organization, (field,))
+    if list(getattr(organization, field) or []) == values:
+        return organization  # the same list again: nothing changes, nothing to audit
     setattr(organization, field, values)
     organization.save(update_fields=[field])
     log_action(action, actor=actor, obj=organization, before=before, after=snapshot(organization, (field,)))
@@ -150,6 +152,8 @@ def set_require_two_step(*, actor: Any, organization: Organization, required: bo
     """Whether approvers and credential holders must sign in with a one-time code (on by default)."""
     require_manage_org(actor, organization)
     before = snapshot(organization, ("require_two_step",))
+    if organization.require_two_step == bool(required):
+        return organization  # already so: nothing changes, nothing to audit
     organization.require_two_step = bool(required)
     organization.save(update_fields=["require_two_step"])
     log_action("orgs.organization.two_step_changed", actor=actor, obj=organization, before=before,

@@ -78,7 +78,7 @@ def record_personnel_change(
     )
     log_action("orgs.personnel.recorded", actor=actor, obj=change, after=snapshot(change, CHANGE_FIELDS))
     if effective_date <= timezone.localdate():
-        apply_personnel_change(change, actor=actor)
+        apply_personnel_change_unchecked(change, actor=actor)
     else:
         run_after = dt.datetime.combine(effective_date, dt.time.min, tzinfo=timezone.get_current_timezone())
         enqueue_after_commit("orgs.apply_due_personnel_changes", run_after=run_after)  # the sweeper is the backstop
@@ -111,8 +111,12 @@ def _apply_effects(change: PersonnelChange, actor: Any) -> None:
 
 
 @transaction.atomic
-def apply_personnel_change(change: PersonnelChange, *, actor: Any = None) -> PersonnelChange:
-    """Take a scheduled change into effect: department, status, roles; then tell listeners."""
+def apply_personnel_change_unchecked(change: PersonnelChange, *, actor: Any = None) -> PersonnelChange:
+    """Take a scheduled change into effect: department, status, roles; then tell listeners.
+
+    No permission check: record_personnel_change checked when the change was recorded, and the due-date job
+    applies what was authorised then. Hence *_unchecked and not exported from koshiki.orgs.services.
+    """
     check_transition(TRANSITIONS, change.state, State.APPLIED, labels=_labels())
     compare_and_set(change, "state", State.SCHEDULED, State.APPLIED, applied_at=timezone.now())
     _apply_effects(change, actor)
@@ -140,6 +144,6 @@ def apply_due_personnel_changes(today: dt.date | None = None) -> int:
             change = PersonnelChange.objects.select_for_update().get(pk=change_id)
             if change.state != State.SCHEDULED:
                 continue  # another worker got there first
-            apply_personnel_change(change)
+            apply_personnel_change_unchecked(change)
             applied += 1
     return applied

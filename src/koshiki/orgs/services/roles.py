@@ -17,6 +17,7 @@ from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
 from koshiki.core.statemachine import check_transition, compare_and_set
+from koshiki.guidelines import cite
 
 from ..models import Department, RoleAssignment, Staff
 from ..permissions import require_manage_org
@@ -83,7 +84,7 @@ def assign_role(
         actor=actor,
         obj=assignment,
         after=snapshot(assignment, ROLE_FIELDS),
-        clause=default_rule() if self_grant else (profile.cite(role.clause) if role.clause else ""),
+        clause=default_rule() if self_grant else cite(profile, role),
     )
     return assignment
 

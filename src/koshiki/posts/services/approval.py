@@ -15,6 +15,7 @@ from koshiki.core.approvals import PendingStep, Subject
 from koshiki.core.approvals import pending_step as engine_pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.services.approvals import Wording, record_decision
+from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import chain, unstaffed_steps
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -125,7 +126,7 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
     today = timezone.localdate()
     if exemption:
         item = rules.exemption(exemption)
-        clause = profile_for(post.organization).cite(item.clause) if item and item.clause and not item.silent else ""
+        clause = cite(profile_for(post.organization), item)
         move(post, PostState.APPROVED, actor=actor, action="posts.post.exempted", clause=clause,
              extra={"exemption": exemption})
         AfterReport.objects.create(post=post, reason=exemption, due_on=today + dt.timedelta(days=rules.exemption_report_days))

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from koshiki.audit import catalog
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import citation, workflow
 from koshiki.orgs.profiles import profile_for
 
-from ..lifecycle import LIVE_STATES, AccountState
+from ..lifecycle import LIVE_STATES, AccountState, move_notice
 from ..models import Notice, OfficialAccount
 from ..roles import is_manager
 from .common import move, notify_after_commit
@@ -71,7 +72,7 @@ def announce(
     today = announced_on or timezone.localdate()
     earliest = today + dt.timedelta(days=closure.notice_before.days)
     if effective_on < earliest:
-        where = profile.cite(closure.notice_before.clause) if closure.notice_before.clause else _("(Koshiki default)")
+        where = cite(profile, closure.notice_before, default=_("(Koshiki default)"))
         raise InvalidInput(
             _("Announce at least %(days)d days ahead %(where)s: the earliest date is %(date)s.")
             % {"days": closure.notice_before.days, "where": where, "date": earliest.isoformat()},
@@ -86,7 +87,7 @@ def announce(
     chain = workflow(profile, name)  # type: ignore[arg-type]
     target = AccountState.CHANGE_ANNOUNCED if kind == Notice.Kind.CHANGE else AccountState.CLOSURE_ANNOUNCED
     move(account, target, actor=actor, action=ANNOUNCED[kind],
-         clause=profile.cite(closure.notice_before.clause) if closure.notice_before.clause else "",
+         clause=cite(profile, closure.notice_before),
          extra={"notice": snapshot(notice, NOTICE_FIELDS)})
     notify_after_commit(account, list(chain.notify_before), f"{kind}_before", {"account": str(account), "date": effective_on.isoformat()})
     notify_after_commit(account, list(chain.notify_after), f"{kind}_after", {"account": str(account), "date": effective_on.isoformat()})
@@ -112,8 +113,7 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
     today = on or timezone.localdate()
     if today < notice.effective_on:
         raise InvalidInput(_("This takes effect on %(date)s, not before.") % {"date": notice.effective_on.isoformat()})
-    notice.state = Notice.State.DONE
-    notice.save(update_fields=["state"])
+    move_notice(notice, Notice.State.DONE)
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
     move(account, target, actor=actor, action=COMPLETED[notice.kind],
          extra={"keep_notice_until": notice.keep_until.isoformat() if notice.keep_until else None})
@@ -126,8 +126,7 @@ def cancel_notice(*, actor: Any, account: OfficialAccount, reason: str) -> Offic
     notice = _scheduled(account)
     if not reason.strip():
         raise InvalidInput(_("Write why it is cancelled."), field="reason")
-    notice.state = Notice.State.CANCELLED
-    notice.save(update_fields=["state"])
+    move_notice(notice, Notice.State.CANCELLED)
     move(account, AccountState.ACTIVE, actor=actor, action="registry.notice.cancelled", extra={"reason": reason.strip()})
     return account
 
@@ -142,11 +141,12 @@ def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> Offi
     if not reason.strip():
         raise InvalidInput(_("Write the reason for the emergency stop."), field="reason")
     rule = profile.closure.emergency_stop
-    scheduled = account.notices.filter(state=Notice.State.SCHEDULED)
-    cancelled = list(scheduled.values_list("pk", flat=True))
-    scheduled.update(state=Notice.State.CANCELLED)
+    cancelled = []
+    for notice in account.notices.filter(state=Notice.State.SCHEDULED).order_by("pk"):
+        move_notice(notice, Notice.State.CANCELLED)
+        cancelled.append(notice.pk)
     move(account, AccountState.SUSPENDED, actor=actor, action="registry.account.emergency_stopped",
-         clause=profile.cite(rule.clause) if rule.clause else "",
+         clause=cite(profile, rule),
          extra={"reason": reason.strip(), "cancelled_notices": cancelled})
     chain = workflow(profile, "close_account")
     notify_after_commit(account, [*chain.notify_before, *chain.notify_after], "emergency_stop",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.guidelines import cite
 from koshiki.guidelines.schema import PolicyItem
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -42,7 +43,7 @@ def policy_completeness(account: OfficialAccount) -> list[ItemStatus]:
     policy = current_policy(account)
     texts = policy.items if policy else {}
     return [
-        ItemStatus(item, str(texts.get(item.id, "")), profile.cite(item.clause) if item.clause else "")
+        ItemStatus(item, str(texts.get(item.id, "")), cite(profile, item))
         for item in profile.operating_policy.items
     ]
 

@@ -13,6 +13,7 @@ from koshiki.core.approvals import pending_step as engine_pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
 from koshiki.core.services.approvals import Wording, record_decision
+from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import WorkflowName, chain, citation, workflow
 from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
@@ -54,7 +55,7 @@ def request_account(
     if not purpose.strip():
         profile = profile_for(department.organization)
         rule = profile.account.purpose_required
-        where = f" {profile.cite(rule.clause)}" if rule.clause else ""
+        where = f" {cite(profile, rule)}" if cite(profile, rule) else ""
         raise InvalidInput(_("Write the account's purpose.") + where, field="purpose")
     account = OfficialAccount(
         organization=department.organization, department=department, platform=platform,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition
+from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
@@ -40,7 +41,7 @@ def record_review(*, actor: Any, account: OfficialAccount, answers: dict[str, bo
         account=account, answers={k: bool(v) for k, v in answers.items()}, decision=decision, note=note.strip(),
         reviewer=staff_of(actor),
     )
-    clauses = [profile.cite(c.clause) for c in profile.closure.criteria if c.clause]
+    clauses = [cite(profile, c) for c in profile.closure.criteria if cite(profile, c)]
     log_action("registry.account.reviewed", actor=actor, obj=account,
                after={"answers": review.answers, "decision": decision, "note": review.note},
                clause=clauses[0] if clauses else "")

@@ -1,4 +1,7 @@
-"""Service functions: the only code that changes credential records. Check, execute, audit, one transaction."""
+"""Service functions: the only code that changes credential records. Check, execute, audit, one transaction.
+
+Helpers that skip the permission check (tasks_open.*_unchecked) stay private to the app.
+"""
 
 from .account_settings import set_two_step
 from .devices import (
@@ -10,18 +13,15 @@ from .devices import (
 )
 from .holders import add_holder, remove_holder
 from .rotations import record_rotation
-from .tasks_open import open_rotation_task, rotate_for_personnel_change
 
 __all__ = [
     "add_holder",
     "attest_device",
     "decide_device_access",
-    "open_rotation_task",
     "record_rotation",
     "register_device",
     "remove_holder",
     "report_lost_device",
     "request_device_access",
-    "rotate_for_personnel_change",
     "set_two_step",
 ]

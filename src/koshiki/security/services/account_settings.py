@@ -36,6 +36,8 @@ def set_two_step(*, actor: Any, account: OfficialAccount, method: str, recovery_
             % {"domains": ", ".join(domains) or _("none registered: add them in Settings")}, field="recovery_contact")
     security, _created = AccountSecurity.objects.select_for_update().get_or_create(account=account)
     before = {"two_step_method": security.two_step_method, "recovery_contact": security.recovery_contact}
+    if before == {"two_step_method": method, "recovery_contact": contact}:
+        return security  # the same values again: nothing changes, nothing to audit
     security.two_step_method = method
     security.recovery_contact = contact
     security.save()

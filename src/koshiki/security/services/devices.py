@@ -11,19 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
-from koshiki.core.errors import InvalidInput, NotPermitted
-from koshiki.core.statemachine import compare_and_set
+from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.orgs.permissions import can_manage_org
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import can_edit, has_capability, is_manager
 
+from ..lifecycle import move_access, move_device
 from ..models import CredentialHolder, Device, DeviceAccess, DeviceLossReport, RotationTask
 from ..permissions import can_approve_devices
 from ..rules import credential_rules
 from .holders import CLOSED_STATES
-from .tasks_open import open_rotation_task
+from .tasks_open import open_rotation_task_unchecked, revoke_accesses_unchecked
 
 DEVICE_FIELDS = ("owner", "label", "kind", "os_name", "os_patched_on", "antivirus", "attested_on", "state")
 
@@ -82,6 +82,8 @@ def attest_device(*, actor: Any, device: Device, os_patched_on: dt.date, antivir
         raise InvalidInput(_("Choose the anti-virus status."), field="antivirus")
     today = timezone.localdate()
     _check_hygiene(os_patched_on, today)
+    if (device.os_patched_on, device.antivirus, device.attested_on) == (os_patched_on, antivirus, today):
+        return device  # already confirmed today with these values: nothing changes, nothing to audit
     before = snapshot(device, DEVICE_FIELDS)
     device.os_patched_on, device.antivirus, device.attested_on = os_patched_on, antivirus, today
     device.save(update_fields=["os_patched_on", "antivirus", "attested_on"])
@@ -117,10 +119,8 @@ def request_device_access(*, actor: Any, device: Device, account: OfficialAccoun
     values = {"state": state, "reason": reason.strip()[:300], "decided_by": None, "decided_at": None if needs_approval else timezone.now()}
     if existing is None:
         access = DeviceAccess.objects.create(device=device, account=account, **values)
-    else:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save()
+    else:  # asked again after a refusal or a revocation: the same row moves back along the table
+        move_access(existing, state, **{k: v for k, v in values.items() if k != "state"})
         access = existing
     log_action("security.device.access_requested", actor=actor, obj=account,
                after={"device": device.pk, "state": state, "reason": access.reason}, clause=rules.devices_citation)
@@ -136,7 +136,9 @@ def decide_device_access(*, actor: Any, access: DeviceAccess, approve: bool, com
     if staff_of(actor) == access.device.owner:
         raise NotPermitted(_("You cannot approve your own device."))
     target = DeviceAccess.State.APPROVED if approve else DeviceAccess.State.REFUSED
-    compare_and_set(access, "state", DeviceAccess.State.PENDING, target, decided_by=staff_of(actor), decided_at=timezone.now())
+    if access.state != DeviceAccess.State.PENDING:
+        raise InvalidTransition(_("This request has already been decided."))
+    move_access(access, target, decided_by=staff_of(actor), decided_at=timezone.now())
     rules = credential_rules(profile_for(account.organization))
     log_action("security.device.access_decided", actor=actor, obj=account,
                after={"device": access.device_id, "state": target, "comment": comment.strip()}, clause=rules.devices_citation)
@@ -156,19 +158,19 @@ def report_lost_device(*, actor: Any, device: Device, happened_on: dt.date, circ
         raise InvalidInput(_("Describe what happened."), field="circumstances")
     if happened_on > timezone.localdate():
         raise InvalidInput(_("The date cannot be in the future."), field="happened_on")
-    compare_and_set(device, "state", Device.State.IN_USE, Device.State.LOST)
+    move_device(device, Device.State.LOST)
     report = DeviceLossReport.objects.create(device=device, reported_by=staff, happened_on=happened_on,
                                              circumstances=circumstances.strip())
     rules = credential_rules(profile_for(device.organization))
     log_action("security.device.lost", actor=actor, obj=device,
                after={"report": report.pk, "happened_on": happened_on.isoformat(), "accounts": [a.pk for a in accounts]},
                clause=rules.hygiene_citation)
-    DeviceAccess.objects.filter(device=device, state__in=[DeviceAccess.State.PENDING, DeviceAccess.State.APPROVED]).update(
-        state=DeviceAccess.State.REVOKED)
+    revoke_accesses_unchecked(DeviceAccess.objects.filter(device=device), actor=actor, clause=rules.hygiene_citation,
+                              device_report=report.pk)
     for account in accounts:
         if account.state in CLOSED_STATES:
             continue
-        open_rotation_task(account, cause=RotationTask.Cause.LOST_DEVICE, actor=actor, device_report=report,
+        open_rotation_task_unchecked(account, cause=RotationTask.Cause.LOST_DEVICE, actor=actor, device_report=report,
                            review_sessions=True, clause=rules.hygiene_citation,
                            detail=_("%(device)s was lost on %(date)s: change the password and sign out other sessions.")
                            % {"device": device.label, "date": happened_on.isoformat()})

@@ -18,7 +18,7 @@ from koshiki.registry.models import OfficialAccount
 from ..models import CredentialHolder, RotationTask
 from ..permissions import require_manager
 from ..rules import credential_rules
-from .tasks_open import open_rotation_task
+from .tasks_open import open_rotation_task_unchecked
 
 CLOSED_STATES = frozenset({AccountState.CLOSED, AccountState.REJECTED})
 
@@ -51,7 +51,7 @@ def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: st
     log_action("security.holder.added", actor=actor, obj=account,
                after={"holder": staff.pk, "reason": reason, "holders": current}, clause=rules.holders_citation)
     if had_holders and rules.rotate_on_staff_change:
-        open_rotation_task(account, cause=RotationTask.Cause.NEW_HOLDER, actor=actor,
+        open_rotation_task_unchecked(account, cause=RotationTask.Cause.NEW_HOLDER, actor=actor,
                            detail=_("%(name)s now holds the login: %(reason)s") % {"name": staff.display_name, "reason": reason},
                            clause=rules.staff_change_citation)
     return holder
@@ -73,7 +73,7 @@ def remove_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason:
     log_action("security.holder.removed", actor=actor, obj=account, before={"holder": staff.pk},
                after={"reason": reason}, clause=rules.staff_change_citation)
     if rules.rotate_on_staff_change:
-        open_rotation_task(account, cause=RotationTask.Cause.PERSONNEL, actor=actor,
+        open_rotation_task_unchecked(account, cause=RotationTask.Cause.PERSONNEL, actor=actor,
                            detail=_("%(name)s no longer holds the login: %(reason)s") % {"name": staff.display_name, "reason": reason},
                            clause=rules.staff_change_citation)
     return holder

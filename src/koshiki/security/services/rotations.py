@@ -17,6 +17,7 @@ from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import is_manager
 
 from ..fingerprint import fingerprint
+from ..lifecycle import move_task
 from ..models import Rotation, RotationTask
 from ..permissions import is_holder, require_manager_or_holder
 from ..rules import credential_rules
@@ -82,9 +83,8 @@ def record_rotation(
         account=account, rotated_on=rotated_on, reason=reason, recorded_by=staff_of(actor),
         fingerprint=mark, strength_score=strength_score, sessions_reviewed=sessions_reviewed, note=note.strip()[:300],
     )
-    for task in open_tasks:
-        RotationTask.objects.filter(pk=task.pk, state=RotationTask.State.OPEN).update(
-            state=RotationTask.State.DONE, closed_by=rotation)
+    for task in open_tasks:  # locked above, so each guarded move succeeds or the whole rotation rolls back
+        move_task(task, RotationTask.State.DONE, closed_by=rotation)
     log_action("security.rotation.recorded", actor=actor, obj=account, after={
         "rotation": rotation.pk, "rotated_on": rotated_on.isoformat(), "reason": reason,
         "strength_checked": strength_score is not None, "strength_score": strength_score,

@@ -1,4 +1,9 @@
-"""'Rotate now' tasks: opened at once by a personnel change, a new holder or a lost device."""
+"""'Rotate now' tasks: opened at once by a personnel change, a new holder or a lost device.
+
+These helpers check no permission: the service that calls them has (holders, devices), or the
+personnel change was authorised and applied by koshiki.orgs (the personnel_change_applied signal).
+They are therefore named *_unchecked and are not exported from koshiki.security.services.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,12 @@ from koshiki.orgs.models import PersonnelChange
 from koshiki.orgs.profiles import profile_for
 from koshiki.registry.models import OfficialAccount
 
-from ..models import CredentialHolder, DeviceLossReport, RotationTask
+from ..lifecycle import LIVE_ACCESS, AccessState, DeviceState, move_access, move_device
+from ..models import CredentialHolder, Device, DeviceAccess, DeviceLossReport, RotationTask
 from ..rules import credential_rules
 
 
-def open_rotation_task(
+def open_rotation_task_unchecked(
     account: OfficialAccount, *, cause: str, detail: str, actor: Any, clause: str = "",
     personnel_change: PersonnelChange | None = None, device_report: DeviceLossReport | None = None,
     review_sessions: bool = False,
@@ -32,7 +38,7 @@ def open_rotation_task(
     return task
 
 
-def rotate_for_personnel_change(change: PersonnelChange, *, actor: Any = None) -> list[RotationTask]:
+def rotate_for_personnel_change_unchecked(change: PersonnelChange, *, actor: Any = None) -> list[RotationTask]:
     """A holder left or moved: end each holding and open a task on each account (called on the signal)."""
     if change.kind not in (PersonnelChange.Kind.MOVE, PersonnelChange.Kind.LEAVE):
         return []
@@ -51,7 +57,7 @@ def rotate_for_personnel_change(change: PersonnelChange, *, actor: Any = None) -
                    before={"holder": holding.staff_id}, after={"reason": reason, "personnel_change": change.pk},
                    clause=rules.staff_change_citation)
         if rules.rotate_on_staff_change:
-            tasks.append(open_rotation_task(
+            tasks.append(open_rotation_task_unchecked(
                 holding.account, cause=RotationTask.Cause.PERSONNEL, detail=reason, actor=actor,
                 clause=rules.staff_change_citation, personnel_change=change,
             ))
@@ -59,16 +65,26 @@ def rotate_for_personnel_change(change: PersonnelChange, *, actor: Any = None) -
     return tasks
 
 
+def revoke_accesses_unchecked(accesses: Any, *, actor: Any, clause: str = "", **context: Any) -> list[DeviceAccess]:
+    """Revoke each live access by a guarded move, one audit row per access (on its account)."""
+    revoked = []
+    for access in accesses.filter(state__in=LIVE_ACCESS).select_related("account").order_by("pk"):
+        before = move_access(access, AccessState.REVOKED)
+        log_action("security.device.access_revoked", actor=actor, obj=access.account,
+                   before={"state": before},
+                   after={"access": access.pk, "device": access.device_id, "state": access.state, **context},
+                   clause=clause)
+        revoked.append(access)
+    return revoked
+
+
 def _revoke_devices(change: PersonnelChange, actor: Any) -> None:
     """The person's devices stop logging in to the accounts they no longer work on; on leaving, all of them."""
-    from ..models import Device, DeviceAccess
-
-    live = DeviceAccess.objects.filter(device__owner=change.staff,
-                                       state__in=[DeviceAccess.State.PENDING, DeviceAccess.State.APPROVED])
-    revoked = list(live.values_list("pk", flat=True))
-    if revoked:
-        live.update(state=DeviceAccess.State.REVOKED)
-        log_action("security.device.access_revoked", actor=actor, obj=change.staff,
-                   after={"accesses": revoked, "personnel_change": change.pk})
-    if change.kind == PersonnelChange.Kind.LEAVE:
-        Device.objects.filter(owner=change.staff, state=Device.State.IN_USE).update(state=Device.State.RETIRED)
+    revoke_accesses_unchecked(DeviceAccess.objects.filter(device__owner=change.staff), actor=actor,
+                              personnel_change=change.pk)
+    if change.kind != PersonnelChange.Kind.LEAVE:
+        return
+    for device in Device.objects.filter(owner=change.staff, state=DeviceState.IN_USE).order_by("pk"):
+        before = move_device(device, DeviceState.RETIRED)
+        log_action("security.device.retired", actor=actor, obj=device, before={"state": before},
+                   after={"state": device.state, "personnel_change": change.pk})

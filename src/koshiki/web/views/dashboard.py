@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from koshiki.guidelines import build_coverage
+from koshiki.guidelines import build_coverage, cite
 from koshiki.orgs.models import RoleAssignment
 from koshiki.orgs.profiles import profile_for
 
@@ -22,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             role = profile.role(assignment.role_id)
         except KeyError:
             continue
-        roles.append({"role": role, "assignment": assignment, "citation": profile.cite(role.clause) if role.clause else ""})
+        roles.append({"role": role, "assignment": assignment, "citation": cite(profile, role)})
     coverage = build_coverage(profile)
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 from koshiki.registry.disclosure import default_homepage, profile_text, website_html
@@ -24,7 +25,7 @@ def disclosure_page(request: HttpRequest) -> HttpResponse:
     listing = website_html(organization, accounts)
     return render(request, "koshiki/disclosure.html", {
         "listing": listing, "profile": profile, "accounts": accounts, "disclosure": profile.disclosure,
-        "citation": profile.cite(profile.disclosure.clause) if profile.disclosure.clause else "",
+        "citation": cite(profile, profile.disclosure),
     })
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from koshiki.audit.models import AuditEntry
 from koshiki.core.errors import ServiceError
 from koshiki.core.four_eyes import default_rule
+from koshiki.guidelines import cite
 from koshiki.logins import services as login_services
 from koshiki.orgs import services
 from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
@@ -122,7 +123,7 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
     for assignment in person.roles.select_related("department").order_by("-start_date"):
         try:
             role = profile.role(assignment.role_id)
-            label, citation = role.name, profile.cite(role.clause) if role.clause else ""
+            label, citation = role.name, cite(profile, role)
         except KeyError:
             label, citation = assignment.role_id, ""
         assignments.append({"assignment": assignment, "label": label, "citation": citation})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from koshiki.audit.models import AuditEntry
 from koshiki.checks.detectors.platform import LIMITS
 from koshiki.core.errors import ServiceError
+from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped, staff_of
 from koshiki.posts import services
@@ -231,7 +232,8 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         if item is None:
             return reason
         label = item.label_en if (request.LANGUAGE_CODE or "ja").startswith("en") else item.label
-        return f"{label} {profile.cite(item.clause)}" if item.clause and not item.silent else label
+        where = cite(profile, item)
+        return f"{label} {where}" if where else label
 
     rows = [{"report": r, "mine": staff in report_reviewers(r.post), "reason": reason_label(r.reason)}
             for r in reports.order_by("acknowledged_at", "-due_on")]
