@@ -262,7 +262,11 @@ _declare("security.device.access_requested", pgettext_lazy(A, "Device use reques
 _declare("security.device.access_decided", pgettext_lazy(A, "Device use decided"), "Device use was approved or refused.",
          after=("device", "state", "comment"))
 _declare("security.device.access_revoked", pgettext_lazy(A, "Device use ended"),
-         "A personnel change ended the staff member's device accesses.", after=("accesses", "personnel_change"))
+         "A personnel change or a lost device ended one device's use on this account (one row per access).",
+         before=("state",), after=("access", "device", "state", "personnel_change", "device_report"))
+_declare("security.device.retired", pgettext_lazy(A, "Device retired"),
+         "The device's holder left the body; the device is retired (one row per device).",
+         before=("state",), after=("state", "personnel_change"))
 _declare("security.device.lost", pgettext_lazy(A, "Device reported lost"),
          "A lost device was reported; its accounts need new passwords.", after=("report", "happened_on", "accounts"))
 
