@@ -119,6 +119,7 @@ class Notice(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+        TAKEN_DOWN = "taken_down", _("Taken down")  # done, and the notice is off the homepage after keep_until
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)

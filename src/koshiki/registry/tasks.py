@@ -26,12 +26,12 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 
 def send_due_reminders(today: dt.date | None = None) -> int:
     from .models import Notice
+    from .reminders import open_notices
 
     day = today or timezone.localdate()
     sent = 0
-    due = Notice.objects.filter(state=Notice.State.SCHEDULED, effective_on__lte=day + dt.timedelta(days=7))
-    expired = Notice.objects.filter(state=Notice.State.DONE, keep_until=day)
-    for notice in [*due.select_related("account__manager"), *expired.select_related("account__manager")]:
+    for open_notice in open_notices(day, Notice.objects.select_related("account__manager")):
+        notice = open_notice.notice
         manager = notice.account.manager
         if manager is None or not manager.email:
             continue
