@@ -34,10 +34,10 @@ def test_tell_queues_the_delivery_by_name_only_after_commit(iwaki: Any, django_c
 
 
 def test_a_rolled_back_change_tells_nobody(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            tell(message=KEY, context={}, role="pr_division", organization=iwaki.organization)
-            raise RuntimeError("the service failed after telling")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), \
+            transaction.atomic():
+        tell(message=KEY, context={}, role="pr_division", organization=iwaki.organization)
+        raise RuntimeError("the service failed after telling")
     assert callbacks == [] and _queued() == []
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
+from koshiki.core import jobs
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.guidelines.schema import ApprovalStep
 from koshiki.orgs.models import Staff
@@ -183,10 +184,7 @@ def schedule(post: Post, *, actor: Any) -> Post:
     key = post.idempotency_key or f"post-{post.pk}-{uuid.uuid4().hex[:12]}"
     move(post, PostState.SCHEDULED, actor=actor, action="posts.post.scheduled",
          extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None}, idempotency_key=key)
-    from ..tasks import enqueue_publish
-
-    post_id, run_after = post.pk, post.scheduled_at
-    transaction.on_commit(lambda: enqueue_publish(post_id, run_after))
+    jobs.enqueue_after_commit("posts.publish", post.pk, run_after=post.scheduled_at)
     return post
 
 
