@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from koshiki.registry import services
 
+from ..attention_helpers import kinds
 from .test_notice import _live_account
 
 TODAY = timezone.localdate
@@ -88,3 +89,73 @@ def test_only_the_manager_records_a_notice_taken_down(iwaki: Any, iwaki_officers
     services.take_down_notice(actor=iwaki.shozokucho.user, notice=notice)
     entry = AuditEntry.objects.get(action="registry.notice.taken_down")
     assert entry.after["notice"]["state"] == "taken_down" and entry.clause.startswith("「いわき市")
+
+
+def test_a_notice_coming_due_clears_once_carried_out(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    effective = TODAY() + dt.timedelta(days=31)
+    services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure", effective_on=effective,
+                      description="終了")
+    on_the_day = timezone.now() + dt.timedelta(days=31)
+    assert _kinds(iwaki.shozokucho, account) == []  # a month ahead: not yet
+    assert "registry.notice_due" in kinds(iwaki.shozokucho, now=on_the_day)  # the account is 停止予告中
+    services.complete_notice(actor=iwaki.shozokucho.user, account=account, on=effective)
+    assert "registry.notice_due" not in kinds(iwaki.shozokucho, now=on_the_day)
+
+
+def test_an_approval_waiting_clears_once_decided(iwaki: Any, iwaki_officers: Any) -> None:
+    from koshiki.registry.services.requests import pending_step
+
+    from .conftest import full_policy
+
+    account = services.request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
+                                       account_name="公式", handle="iwaki_x", purpose="広報")
+    services.save_policy(actor=iwaki.tanto.user, account=account, items=full_policy(account))
+    step = pending_step(account)
+    assert step is not None
+    approver = step.waiting_for[0]
+    assert "registry.approval_waiting" in kinds(approver)
+    services.decide(actor=approver.user, account=account, approve=True)
+    assert "registry.approval_waiting" not in kinds(approver)
+
+
+def test_a_policy_review_clears_once_the_policy_is_revised(iwaki: Any, iwaki_officers: Any) -> None:
+    from .conftest import full_policy
+
+    account = _live_account(iwaki)
+    later = timezone.now() + dt.timedelta(days=400)
+    assert "registry.policy_review" in kinds(iwaki.shozokucho, now=later)
+    from koshiki.registry.models import PolicyVersion
+
+    PolicyVersion.objects.filter(account=account).update(created_at=timezone.now() - dt.timedelta(days=400))
+    assert "registry.policy_review" in kinds(iwaki.shozokucho)
+    services.save_policy(actor=iwaki.shozokucho.user, account=account,
+                         items={k: v + "（改定）" for k, v in full_policy(account).items()})
+    assert "registry.policy_review" not in kinds(iwaki.shozokucho)
+
+
+def test_a_dormant_account_clears_once_its_closure_is_announced(iwaki: Any, iwaki_officers: Any) -> None:
+    account = _live_account(iwaki)
+    later = timezone.now() + dt.timedelta(days=400)
+    assert "registry.dormant" in kinds(iwaki.shozokucho, now=later)
+    services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
+                      effective_on=TODAY() + dt.timedelta(days=40), description="休眠のため")
+    assert "registry.dormant" not in kinds(iwaki.shozokucho, now=later)
+
+
+def test_a_continuation_review_clears_once_recorded(db: Any, system_admin: Any) -> None:
+    from koshiki.guidelines import get_profile
+
+    from ..conftest import _build_body
+
+    body = _build_body(system_admin, lgcode="082244", name="守谷市議会", profile_id="moriya-council", prefix="moriya")
+    account = _live_account(body)
+    later = timezone.now() + dt.timedelta(days=400)
+    assert "registry.continuation_review" in kinds(body.shozokucho, now=later)
+    criteria = get_profile("moriya-council").closure.criteria
+    from koshiki.registry.models import ContinuationReview
+
+    services.record_review(actor=body.shozokucho.user, account=account, answers={c.id: False for c in criteria},
+                           decision="continue", note="")
+    ContinuationReview.objects.filter(account=account).update(reviewed_at=later - dt.timedelta(days=1))
+    assert "registry.continuation_review" not in kinds(body.shozokucho, now=later)
