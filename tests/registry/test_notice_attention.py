@@ -159,3 +159,20 @@ def test_a_continuation_review_clears_once_recorded(db: Any, system_admin: Any) 
                            decision="continue", note="")
     ContinuationReview.objects.filter(account=account).update(reviewed_at=later - dt.timedelta(days=1))
     assert "registry.continuation_review" not in kinds(body.shozokucho, now=later)
+
+
+def test_web_the_manager_records_the_notice_taken_down_and_the_dashboard_item_goes(iwaki: Any, iwaki_officers: Any,
+                                                                                   outsider: Any) -> None:
+    from ..conftest import signed_in_client
+
+    account = _past_notice(iwaki, "change")
+    notice = account.notices.get()
+    url = reverse("notice-taken-down", args=[account.pk, notice.pk])
+    assert signed_in_client(outsider.user).post(url).status_code == 404
+    client = signed_in_client(iwaki.shozokucho.user)
+    assert url in client.get(reverse("account-detail", args=[account.pk])).content.decode()
+    assert "registry.notice_take_down" in _kinds(iwaki.shozokucho, account)
+    assert client.post(url).status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == "taken_down" and "registry.notice_take_down" not in _kinds(iwaki.shozokucho, account)
+    assert url not in client.get(reverse("account-detail", args=[account.pk])).content.decode()
