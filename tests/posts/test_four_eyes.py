@@ -103,13 +103,14 @@ def test_a_named_exception_lets_the_author_publish_alone_and_reports_to_someone_
 
 
 def test_with_no_other_approver_the_report_goes_to_an_administrator(body: PostingBody) -> None:
+    from koshiki.core.attention import Viewer
     from koshiki.posts.attention import posts_for_me
 
     post = services.create_post(actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency")
     post = services.submit(actor=body.manager.user, post=post, exemption="emergency")
     report = AfterReport.objects.get(post=post)
-    assert not [a for a in posts_for_me(body.manager.user, body.manager) if "事後報告" in str(a.title)]
-    assert [a for a in posts_for_me(body.seed.admin.user, body.seed.admin) if "事後報告" in str(a.title)]
+    assert not [a for a in posts_for_me(Viewer(body.manager.user, body.manager)) if "事後報告" in str(a.title)]
+    assert [a for a in posts_for_me(Viewer(body.seed.admin.user, body.seed.admin)) if "事後報告" in str(a.title)]
     with pytest.raises(NotPermitted):
         services.acknowledge_after_report(actor=body.manager.user, report=report)
     services.acknowledge_after_report(actor=body.seed.admin.user, report=report)

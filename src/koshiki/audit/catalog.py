@@ -97,6 +97,9 @@ _declare("twostep.reset", pgettext_lazy(A, "Two-step sign-in reset"),
 _declare("orgs.organization.created", pgettext_lazy(A, "Organization registered"),
          "A public body was registered with its guideline profile.",
          after=("code", "lgcode", "kind", "name", "name_en", "profile_id", "profile_version", "web_domains"))
+_declare("orgs.organization.profile_adopted", pgettext_lazy(A, "Guideline profile version adopted"),
+         "The body adopted the current version of its guideline profile.",
+         before=("profile_version",), after=("profile_version",))
 _declare("orgs.organization.domains_changed", pgettext_lazy(A, "Own web domains changed"),
          "The body's own domains (links to them are not flagged) were replaced.",
          before=("web_domains",), after=("web_domains",))
@@ -170,6 +173,9 @@ _declare("registry.account.reviewed", pgettext_lazy(A, "Continuation review reco
 _declare("registry.notice.notified", pgettext_lazy(A, "Roles notified of a notice"),
          "The roles the profile names were told of an announced change or closure.",
          after=("before", "after"))
+_declare("registry.notice.taken_down", pgettext_lazy(A, "Notice taken down from the homepage"),
+         "A carried-out change or closure notice came down after its keep-until date.",
+         before=("notice",), after=("notice", "on"))
 _declare("registry.notice.cancelled", pgettext_lazy(A, "Announced change or closure cancelled"),
          "A scheduled notice was withdrawn; the account stays in operation.",
          before=STATE, after=(*STATE, "reason"))

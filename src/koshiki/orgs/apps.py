@@ -7,4 +7,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (named job and the personnel-change sweep)
+        from . import attention, jobs  # noqa: F401  (dashboard items; named job and the personnel-change sweep)

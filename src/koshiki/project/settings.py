@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "koshiki.core",
+    "koshiki.notify",
     "koshiki.audit",
     "koshiki.orgs",
     "koshiki.registry",

@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
-        from . import attention, tasks  # noqa: F401  (dashboard providers; the daily reminder sweep)
+        from . import attention, notifications, tasks  # noqa: F401  (dashboard items; messages; reminder sweep)

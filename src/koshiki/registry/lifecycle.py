@@ -44,12 +44,14 @@ class NoticeState(models.TextChoices):
     SCHEDULED = "scheduled", gettext_lazy("Scheduled")
     DONE = "done", gettext_lazy("Done")
     CANCELLED = "cancelled", gettext_lazy("Cancelled")
+    TAKEN_DOWN = "taken_down", gettext_lazy("Taken down")  # done, and off the homepage after keep_until
 
 
 NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
     NoticeState.SCHEDULED: frozenset({NoticeState.DONE, NoticeState.CANCELLED}),
-    NoticeState.DONE: frozenset(),
+    NoticeState.DONE: frozenset({NoticeState.TAKEN_DOWN}),
     NoticeState.CANCELLED: frozenset(),
+    NoticeState.TAKEN_DOWN: frozenset(),
 }
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from koshiki.core import jobs
@@ -25,23 +23,21 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def send_due_reminders(today: dt.date | None = None) -> int:
+    """E-mail each open notice (registry/reminders.py, the same list as the dashboard) to its account's manager."""
+    from koshiki.notify.service import send_now
+
     from .models import Notice
+    from .notifications import NOTICE_REMINDER
+    from .reminders import open_notices
 
     day = today or timezone.localdate()
     sent = 0
-    due = Notice.objects.filter(state=Notice.State.SCHEDULED, effective_on__lte=day + dt.timedelta(days=7))
-    expired = Notice.objects.filter(state=Notice.State.DONE, keep_until=day)
-    for notice in [*due.select_related("account__manager"), *expired.select_related("account__manager")]:
-        manager = notice.account.manager
-        if manager is None or not manager.email:
-            continue
-        with translation.override(manager.language or "ja"):
-            if notice.state == Notice.State.SCHEDULED:
-                subject = _("Reminder: %(kind)s of %(account)s on %(date)s") % {
-                    "kind": notice.get_kind_display(), "account": notice.account, "date": notice.effective_on}
-            else:
-                subject = _("The notice for %(account)s may come down") % {"account": notice.account}
-        sent += send_mail(subject, subject, settings.DEFAULT_FROM_EMAIL, [manager.email])
+    for due in open_notices(day, Notice.objects.select_related("account__manager")):
+        manager = due.notice.account.manager
+        if manager is not None:
+            sent += send_now(message=NOTICE_REMINDER,
+                             personal={manager: {"notice_id": due.notice.pk, "action": due.action}},
+                             link=reverse("account-detail", args=[due.notice.account_id]))
     return sent
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from koshiki.core import jobs
 from koshiki.core.request_id import set_request_id
+from koshiki.notify import messages
+from koshiki.notify.service import send_now
 from koshiki.orgs.models import Organization, Staff
 from koshiki.registry.tasks import reminders_due
 
@@ -22,9 +24,12 @@ from .status import board_lines, organization_security
 REMIND_DAYS_AHEAD = 7
 
 
-def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, set[tuple[str, int | None, int | None]]]:
+LineKey = tuple[str, int | None, int | None]
+
+
+def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, set[LineKey]]:
     state = organization_security(organization, today=today)
-    wanted: dict[Staff, set[tuple[str, int | None, int | None]]] = defaultdict(set)
+    wanted: dict[Staff, set[LineKey]] = defaultdict(set)
     for line in board_lines(state):
         for person in recipients(state, line):
             wanted[person].add(line_key(line))
@@ -36,32 +41,45 @@ def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, s
     return wanted
 
 
+SECURITY_REMINDER = "security.reminder"
+
+
+def _rendered_lines(organization_id: int, day: dt.date, cache: dict[Any, Any]) -> dict[LineKey, str]:
+    """Every board line of the organization rendered once per language (the caller holds the language)."""
+    language = translation.get_language()
+    key = (organization_id, day, language)
+    if key not in cache:
+        state = organization_security(Organization.objects.get(pk=organization_id), today=day)
+        rendered = {line_key(line): f"- {line.title}: {line.detail} {line.clause}".rstrip() for line in board_lines(state)}
+        for status in state.accounts:
+            if status.due_on:
+                rendered[("due_soon", status.account.pk, None)] = "- " + _(
+                    "Password of %(account)s is due to change by %(date)s.") % {
+                    "account": status.account, "date": status.due_on.isoformat()}
+        cache[key] = rendered
+    return cache[key]
+
+
+@messages.renderer(SECURITY_REMINDER)
+def security_reminder(person: Any, context: Mapping[str, Any], cache: dict[Any, Any]) -> tuple[str, str] | None:
+    rendered = _rendered_lines(context["organization_id"], dt.date.fromisoformat(context["day"]), cache)
+    keys = [(k[0], k[1], k[2]) for k in context["keys"]]
+    lines = sorted(rendered[k] for k in keys if k in rendered)
+    if not lines:
+        return None
+    subject = _("Koshiki: %(count)d account security item(s) need you") % {"count": len(lines)}
+    body = "\n".join([_("Security items for %(name)s:") % {"name": person.display_name}, "", *lines])
+    return subject, body
+
+
 def send_security_reminders(today: dt.date | None = None) -> int:
     day = today or timezone.localdate()
     sent = 0
     for organization in Organization.objects.all():
         wanted = _reminder_lines(organization, day)
-        by_language: dict[str, dict[tuple[str, int | None, int | None], str]] = {}
-        for person, keys in wanted.items():
-            if not person.email:
-                continue
-            language = person.language or "ja"
-            with translation.override(language):
-                if language not in by_language:
-                    state = organization_security(organization, today=day)
-                    rendered = {line_key(line): f"- {line.title}: {line.detail} {line.clause}".rstrip() for line in board_lines(state)}
-                    for status in state.accounts:
-                        if status.due_on:
-                            rendered[("due_soon", status.account.pk, None)] = "- " + _(
-                                "Password of %(account)s is due to change by %(date)s.") % {
-                                "account": status.account, "date": status.due_on.isoformat()}
-                    by_language[language] = rendered
-                lines = sorted(by_language[language][k] for k in keys if k in by_language[language])
-                if not lines:
-                    continue
-                subject = _("Koshiki: %(count)d account security item(s) need you") % {"count": len(lines)}
-                body = "\n".join([_("Security items for %(name)s:") % {"name": person.display_name}, "", *lines])
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        personal = {person: {"organization_id": organization.pk, "day": day.isoformat(), "keys": sorted(keys, key=str)}
+                    for person, keys in wanted.items()}
+        sent += send_now(message=SECURITY_REMINDER, personal=personal)
     return sent
 
 

@@ -50,6 +50,8 @@ urlpatterns = [
     path("accounts/<int:account_id>/activate/", registry.account_activate, name="account-activate"),
     path("accounts/<int:account_id>/announce/", registry.account_announce, name="account-announce"),
     path("accounts/<int:account_id>/complete/", registry.account_complete, name="account-complete"),
+    path("accounts/<int:account_id>/notices/<int:notice_id>/taken-down/", registry.notice_taken_down,
+         name="notice-taken-down"),
     path("accounts/<int:account_id>/stop/", registry.account_stop, name="account-stop"),
     path("accounts/<int:account_id>/review/", registry.account_review, name="account-review"),
     path("accounts/<int:account_id>/security/", security.account_security, name="account-security"),

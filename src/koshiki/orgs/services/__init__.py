@@ -5,6 +5,7 @@ one transaction, in the manner of Zulip's actions.
 """
 
 from .organizations import (
+    adopt_profile_version,
     create_department,
     create_organization,
     set_public_entries,
@@ -21,6 +22,7 @@ from .roles import assign_role, decide_role, end_role
 
 __all__ = [
     "add_staff",
+    "adopt_profile_version",
     "apply_due_personnel_changes",
     "assign_role",
     "decide_role",

@@ -14,7 +14,7 @@ from koshiki.core.errors import InvalidInput, NotPermitted
 from ..lgcode import is_valid_lgcode
 from ..models import Department, Organization
 from ..permissions import require_manage_org
-from ..profiles import load_profile_or_error
+from ..profiles import load_profile_or_error, profile_for
 
 ORG_FIELDS = ("code", "lgcode", "kind", "name", "name_en", "profile_id", "profile_version", "web_domains")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -106,6 +106,22 @@ def set_web_domains(*, actor: Any, organization: Organization, domains: list[str
     return _save_list(
         organization, "web_domains", _clean_domains(domains), actor=actor, action="orgs.organization.domains_changed"
     )
+
+
+@transaction.atomic
+def adopt_profile_version(*, actor: Any, organization: Organization) -> Organization:
+    """Record that the organization has reviewed and adopted its profile's current version (clears the drift item)."""
+    require_manage_org(actor, organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    current = profile_for(organization).version
+    if organization.profile_version == current:
+        raise InvalidInput(_("The organization already uses the profile's current version."))
+    before = snapshot(organization, ("profile_version",))
+    organization.profile_version = current
+    organization.save(update_fields=["profile_version"])
+    log_action("orgs.organization.profile_adopted", actor=actor, obj=organization, before=before,
+               after=snapshot(organization, ("profile_version",)))
+    return organization
 
 
 MAX_PUBLIC_ENTRIES = 2000

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koshiki.core import jobs
 from koshiki.core.approvals import PendingStep, Subject
 from koshiki.core.approvals import pending_step as engine_pending_step
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
@@ -178,10 +179,7 @@ def schedule(post: Post, *, actor: Any) -> Post:
     key = post.idempotency_key or f"post-{post.pk}-{uuid.uuid4().hex[:12]}"
     move(post, PostState.SCHEDULED, actor=actor, action="posts.post.scheduled",
          extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None}, idempotency_key=key)
-    from ..tasks import enqueue_publish
-
-    post_id, run_after = post.pk, post.scheduled_at
-    transaction.on_commit(lambda: enqueue_publish(post_id, run_after))
+    jobs.enqueue_after_commit("posts.publish", post.pk, run_after=post.scheduled_at)
     return post
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.connectors import ConnectorError, MediaItem, OutgoingPost, PublishedRef, TransientPlatformError
 from koshiki.connectors.sanitize import clean_error
+from koshiki.core import jobs
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.registry.models import OfficialAccount
 
@@ -73,14 +74,7 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
              remote_id=ref.remote_id, remote_url=ref.url, published_at=now, last_error="")
         OfficialAccount.objects.filter(pk=locked.account_id).update(last_post_at=now)
         if locked.corrects_id and locked.correction_action == "delete":
-            original_id = locked.corrects_id
-            transaction.on_commit(lambda: _delete_original_later(original_id, locked.pk))
-
-
-def _delete_original_later(original_id: int, correction_id: int) -> None:
-    from ..tasks import delete_original_task
-
-    delete_original_task.enqueue(original_id, correction_id)
+            jobs.enqueue_after_commit("posts.delete_original", locked.corrects_id, locked.pk)
 
 
 def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) -> str:
@@ -96,10 +90,7 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
             retry_at = timezone.now() + backoff(locked.attempts, getattr(error, "retry_after", None))
             move(locked, PostState.SCHEDULED, actor=None, action="posts.post.retry_scheduled",
                  extra={"error": message, "retry_at": retry_at.isoformat()}, last_error=message)
-            from ..tasks import enqueue_publish
-
-            post_id = locked.pk
-            transaction.on_commit(lambda: enqueue_publish(post_id, retry_at))
+            jobs.enqueue_after_commit("posts.publish", locked.pk, run_after=retry_at)
             return "retry"
         move(locked, PostState.FAILED, actor=None, action="posts.post.failed", extra={"error": message}, last_error=message)
         return "failed"
@@ -177,8 +168,5 @@ def retry_failed(*, actor: Any, post: Post) -> Post:
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     move(post, PostState.SCHEDULED, actor=actor, action="posts.post.retry_requested", attempts=0, scheduled_at=timezone.now())
-    from ..tasks import enqueue_publish
-
-    post_id = post.pk
-    transaction.on_commit(lambda: enqueue_publish(post_id, None))
+    jobs.enqueue_after_commit("posts.publish", post.pk)
     return post

@@ -1,6 +1,14 @@
 """Service functions of the registry: check (permission, state, profile rule), execute, audit."""
 
-from .lifecycle_ops import activate, announce, cancel_notice, complete_notice, emergency_stop, resume
+from .lifecycle_ops import (
+    activate,
+    announce,
+    cancel_notice,
+    complete_notice,
+    emergency_stop,
+    resume,
+    take_down_notice,
+)
 from .policy import policy_completeness, save_policy
 from .requests import decide, pending_step, request_account, subject
 from .review import record_review
@@ -19,4 +27,5 @@ __all__ = [
     "request_account",
     "resume",
     "save_policy",
+    "take_down_notice",
 ]

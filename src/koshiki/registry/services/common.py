@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.statemachine import check_transition, compare_and_set
+from koshiki.notify.service import tell
 
 from ..lifecycle import TRANSITIONS, labels
 from ..models import OfficialAccount
@@ -32,10 +33,8 @@ def move(account: OfficialAccount, target: str, *, actor: Any, action: str, clau
 
 
 def notify_after_commit(account: OfficialAccount, role_ids: list[str], event: str, params: dict[str, str]) -> None:
-    """E-mail the holders of these roles once the change is committed (in each one's language)."""
+    """Tell the holders of these roles (for the account's department) once the change is committed."""
     if not role_ids:
         return
-    from koshiki.notify.tasks import notify_roles_task
-
-    account_id = account.pk
-    transaction.on_commit(lambda: notify_roles_task.enqueue(account_id, role_ids, event, params))
+    tell(message=f"registry.{event}", context=params, role=role_ids, organization=account.organization,
+         department=account.department, link=reverse("account-detail", args=[account.pk]))

@@ -121,6 +121,29 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
 
 
 @transaction.atomic
+def take_down_notice(*, actor: Any, notice: Notice, on: dt.date | None = None) -> Notice:
+    """The notice of a carried-out change or closure has come down from the homepage after its keep-until date.
+
+    This is what clears the 'may come down' reminder; before the date it is refused (the guideline keeps it up).
+    """
+    _locked_for_manager(actor, notice.account)  # the account may be closed: its manager still answers for it
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.state != Notice.State.DONE:
+        raise InvalidTransition(_("Only the notice of a change or closure that has been carried out can come down."))
+    today = on or timezone.localdate()
+    if notice.keep_until and today < notice.keep_until:
+        raise InvalidInput(_("The notice must stay up until %(date)s.") % {"date": notice.keep_until.isoformat()})
+    closure = profile_for(notice.account.organization).closure
+    keep = closure.keep_notice_after_change if notice.kind == Notice.Kind.CHANGE else closure.keep_notice_after_closure
+    before = snapshot(notice, NOTICE_FIELDS)
+    move_notice(notice, Notice.State.TAKEN_DOWN)
+    log_action("registry.notice.taken_down", actor=actor, obj=notice.account, organization=notice.account.organization,
+               before={"notice": before}, after={"notice": snapshot(notice, NOTICE_FIELDS), "on": today.isoformat()},
+               clause=cite(profile_for(notice.account.organization), keep))
+    return notice
+
+
+@transaction.atomic
 def cancel_notice(*, actor: Any, account: OfficialAccount, reason: str) -> OfficialAccount:
     account = _locked_for_manager(actor, account)
     notice = _scheduled(account)

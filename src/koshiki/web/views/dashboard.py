@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from koshiki.core.attention import items_for
 from koshiki.guidelines import build_coverage, cite
 from koshiki.orgs.models import RoleAssignment
 from koshiki.orgs.profiles import profile_for
 
-from ..attention import attention_for
 from .common import require_staff
 
 
@@ -28,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "koshiki/dashboard.html",
         {
-            "items": attention_for(request.user, staff),
+            "items": items_for(request.user, staff),
             "profile": profile,
             "roles": roles,
             "coverage_counts": coverage.counts(),

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "policy": policy,
         "completeness": services.policy_completeness(account),
         "notices": account.notices.all(),
+        "today": timezone.localdate(),
         "history": history,
         "notice_rule": profile.closure.notice_before,
         "policy_form": forms.get("policy_form") or PolicyForm(initial=policy.items if policy else {}, profile=profile),
@@ -174,6 +176,17 @@ def account_complete(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
     account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
     attempt(request, lambda: services.complete_notice(actor=request.user, account=account), _("Done."))
+    return redirect("account-detail", account_id=account.pk)
+
+
+@login_required
+@require_POST
+def notice_taken_down(request: HttpRequest, account_id: int, notice_id: int) -> HttpResponse:
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
+    notice = get_object_or_404(account.notices.all(), pk=notice_id)
+    attempt(request, lambda: services.take_down_notice(actor=request.user, notice=notice),
+            _("Recorded: the notice has come down."))
     return redirect("account-detail", account_id=account.pk)
 
 
