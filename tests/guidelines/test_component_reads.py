@@ -69,6 +69,7 @@ def _staff_every_role(body: SeedBody, admin: Any) -> None:
 
 
 def _registry(body: SeedBody, admin: Any) -> None:
+    from koshiki.core.attention import Viewer
     from koshiki.registry import services
     from koshiki.registry.attention import reviews_due
     from koshiki.registry.checks import login_email_warning
@@ -86,7 +87,7 @@ def _registry(body: SeedBody, admin: Any) -> None:
         services.decide(actor=step.waiting_for[0].user, account=account, approve=True)
     account.refresh_from_db()
     services.activate(actor=account.manager.user, account=account, url="https://x.com/new_one")
-    list(reviews_due(account.manager.user, account.manager))
+    list(reviews_due(Viewer(account.manager.user, account.manager)))
     services.record_review(actor=account.manager.user, account=account, answers={}, decision="continue")
     days = get_profile(body.organization.profile_id).closure.notice_before.days
     effective = timezone.localdate() + dt.timedelta(days=days)

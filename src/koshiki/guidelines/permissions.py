@@ -80,6 +80,6 @@ def roles_with(profile: Profile, capability: str) -> list[str]:
 
 def capability_citation(profile: Profile, role: Role) -> str:
     """The clause that grants the role its capabilities, or '' when the documented default applies."""
-    from .citing import cite
-
-    return cite(profile, role.may)
+    if role.may is None or role.may.silent or not role.may.clause:
+        return ""
+    return profile.cite(role.may.clause)

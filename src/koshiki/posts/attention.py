@@ -23,7 +23,7 @@ APPROVAL = attention.kind("posts.approval_waiting", role="approver",
                           closes_when=gettext_lazy("You approve or return the post at your step, or it is withdrawn."))
 AFTER_REPORT = attention.kind("posts.after_report", role="report_reviewer",
                               closes_when=gettext_lazy("The after-the-fact report is acknowledged."))
-PUBLISH_FAILED = attention.kind("posts.publish_failed", role="operator",
+PUBLISH_FAILED = attention.kind("posts.publish_failed", role="write_posts",
                                 closes_when=gettext_lazy("Publishing is retried (or the post withdrawn)."))
 
 

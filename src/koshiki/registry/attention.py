@@ -27,15 +27,15 @@ from .services.policy import current_policy
 
 APPROVAL = attention.kind("registry.approval_waiting", role="approver",
                           closes_when=gettext_lazy("You approve or reject the request at your step."))
-NOTICE_DUE = attention.kind("registry.notice_due", role="account_manager",
+NOTICE_DUE = attention.kind("registry.notice_due", role="manage_accounts",
                             closes_when=gettext_lazy("The change or closure is carried out, or cancelled."))
-NOTICE_TAKE_DOWN = attention.kind("registry.notice_take_down", role="account_manager",
+NOTICE_TAKE_DOWN = attention.kind("registry.notice_take_down", role="manage_accounts",
                                   closes_when=gettext_lazy("The manager records that the notice has come down."))
-POLICY_REVIEW = attention.kind("registry.policy_review", role="account_manager",
+POLICY_REVIEW = attention.kind("registry.policy_review", role="manage_accounts",
                                closes_when=gettext_lazy("A revised operating policy is saved."))
-CONTINUATION_REVIEW = attention.kind("registry.continuation_review", role="account_manager",
+CONTINUATION_REVIEW = attention.kind("registry.continuation_review", role="manage_accounts",
                                      closes_when=gettext_lazy("A continuation review is recorded."))
-DORMANT = attention.kind("registry.dormant", role="account_manager",
+DORMANT = attention.kind("registry.dormant", role="manage_accounts",
                          closes_when=gettext_lazy("The account posts again, or its closure is announced."))
 
 

@@ -18,25 +18,25 @@ from .status import board_lines, organization_security
 
 KINDS = {
     "overdue_rotation": attention.kind(
-        "security.overdue_rotation", role="account_manager",
+        "security.overdue_rotation", role="manage_credentials",
         closes_when=gettext_lazy("The password is changed and the change recorded.")),
     "rotate_now": attention.kind(
-        "security.rotate_now", role="account_manager",
+        "security.rotate_now", role="manage_credentials",
         closes_when=gettext_lazy("The password is changed and the change recorded.")),
     "too_many_holders": attention.kind(
-        "security.too_many_holders", role="account_manager",
+        "security.too_many_holders", role="manage_credentials",
         closes_when=gettext_lazy("People are removed until the guideline's limit is kept.")),
     "missing_two_step": attention.kind(
-        "security.missing_two_step", role="account_manager",
+        "security.missing_two_step", role="manage_credentials",
         closes_when=gettext_lazy("Two-step login is recorded for the account (or that the platform lacks it).")),
     "personal_device": attention.kind(
-        "security.personal_device", role="account_manager",
+        "security.personal_device", role="manage_credentials",
         closes_when=gettext_lazy("The personal device's access is approved or refused.")),
     "stale_device": attention.kind(
-        "security.stale_device", role="account_manager",
+        "security.stale_device", role="manage_credentials",
         closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again.")),
     "unhealthy_device": attention.kind(
-        "security.unhealthy_device", role="account_manager",
+        "security.unhealthy_device", role="manage_credentials",
         closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again.")),
 }
 
