@@ -26,7 +26,9 @@ test: messages
 
 lint: install
 	.venv/bin/ruff check src tests
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
+	.venv/bin/mypy --strict src/koshiki/connectors
 
 # Regenerate docs/profile.schema.json from the pydantic models.
 schema: install

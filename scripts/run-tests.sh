@@ -7,8 +7,9 @@ PY=.venv/bin/python
 export KOSHIKI_ENV=local
 status=0
 
-echo "== Lint (ruff) and types (mypy, strict for the Django-free core)"
+echo "== Lint (ruff), layers (import-linter) and types (mypy, strict for the Django-free core)"
 .venv/bin/ruff check src tests || status=1
+.venv/bin/lint-imports --no-cache || status=1
 .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks || status=1
 .venv/bin/mypy --strict src/koshiki/connectors || status=1
 
