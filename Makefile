@@ -27,8 +27,9 @@ test: messages
 lint: install
 	.venv/bin/ruff check src tests
 	.venv/bin/lint-imports --no-cache
-	.venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
-	.venv/bin/mypy --strict src/koshiki/connectors
+	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
+	KOSHIKI_ENV=local .venv/bin/mypy --strict src/koshiki/connectors
+	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki
 
 # Regenerate docs/profile.schema.json from the pydantic models.
 schema: install
