@@ -26,7 +26,10 @@ test: messages
 
 lint: install
 	.venv/bin/ruff check src tests
-	.venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
+	.venv/bin/lint-imports --no-cache
+	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
+	KOSHIKI_ENV=local .venv/bin/mypy --strict src/koshiki/connectors
+	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki
 
 # Regenerate docs/profile.schema.json from the pydantic models.
 schema: install

@@ -7,6 +7,7 @@ outsider: 新城市's 広報 head, who must see nothing of いわき市.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import tempfile
@@ -14,8 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from koshiki.connectors.devnet import DevAccount, create_test_account
 
@@ -37,6 +40,27 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         from django.utils.translation.reloader import translation_file_changed
 
         translation_file_changed(sender=None, file_path=written[0])
+
+
+def _next_workday_noon(now: dt.datetime) -> dt.datetime:
+    """The first weekday 12:00 in Japan at or after ``now``: never before what the fixtures wrote on the real
+    clock (role assignments from today stay current), and within every seed account's hours (新城市 posts on
+    weekdays only, within 勤務時間)."""
+    day = now.astimezone(ZoneInfo("Asia/Tokyo")).replace(hour=12, minute=0, second=0, microsecond=0)
+    if day < now:
+        day += dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    """The tests' injectable clock (time-machine): it starts at a weekday noon in Japan and ticks on;
+    ``clock.shift(delta)`` / ``clock.move_to(moment)`` move every reader of the time at once (timezone.now,
+    time.time, TOTP, django-axes), so no test monkeypatches a time function or sleeps for time to pass."""
+    with time_machine.travel(_next_workday_noon(dt.datetime.now(dt.UTC)), tick=True) as traveller:
+        yield traveller
 
 
 @dataclass

@@ -41,3 +41,21 @@ def test_staff_who_left_see_nothing(iwaki: Any) -> None:
 
     services.record_personnel_change(actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=timezone.localdate())
     assert not scoped(Staff.objects, iwaki.tanto.user).exists()
+
+
+def test_a_superuser_given_a_manager_gets_a_queryset(iwaki: Any, system_admin: Any) -> None:
+    """``scoped`` takes ``Model.objects`` as the views pass it, and always hands back a QuerySet."""
+    from django.db.models import QuerySet
+
+    assert isinstance(scoped(Staff.objects, system_admin), QuerySet)
+
+
+def test_acting_staff_is_the_staff_record_or_a_clear_refusal(iwaki: Any, system_admin: Any) -> None:
+    import pytest
+
+    from koshiki.core.errors import NotPermitted
+    from koshiki.orgs.scoping import acting_staff
+
+    assert acting_staff(iwaki.tanto.user) == iwaki.tanto
+    with pytest.raises(NotPermitted, match="職員"):
+        acting_staff(system_admin)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pyotp
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -53,28 +52,26 @@ def test_the_service_refuses_a_right_code_while_locked(iwaki: Any) -> None:
     assert not services.verify(user=user, code=totp_code(user))
 
 
-def test_failures_older_than_the_window_do_not_add_up(iwaki: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failures_older_than_the_window_do_not_add_up(iwaki: Any, clock: Any) -> None:
     _enrol(iwaki.shozokucho)
     user = iwaki.shozokucho.user
     start = timezone.now()
-    monkeypatch.setattr(services, "_now", lambda: start)
     for _attempt in range(services.MAX_FAILURES - 1):
         services.verify(user=user, code="000000")
-    monkeypatch.setattr(services, "_now", lambda: start + services.FAILURE_WINDOW + dt.timedelta(seconds=1))
+    clock.move_to(start + services.FAILURE_WINDOW + dt.timedelta(seconds=1))
     services.verify(user=user, code="000000")
     assert not services.is_locked(user)
     assert TOTPDevice.objects.get(user=user).failed_attempts == 1
 
 
-def test_the_lock_ends_after_the_cool_off(iwaki: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_lock_ends_after_the_cool_off(iwaki: Any, clock: Any) -> None:
     _enrol(iwaki.shozokucho)
     user = iwaki.shozokucho.user
     start = timezone.now()
-    monkeypatch.setattr(services, "_now", lambda: start)
     for _attempt in range(services.MAX_FAILURES):
         services.verify(user=user, code="000000")
     assert services.is_locked(user)
-    monkeypatch.setattr(services, "_now", lambda: start + services.LOCK_DURATION + dt.timedelta(seconds=1))
+    clock.move_to(start + services.LOCK_DURATION + dt.timedelta(seconds=1))
     assert not services.is_locked(user)
     assert services.verify(user=user, code=totp_code(user))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -47,9 +46,7 @@ def test_a_task_past_its_lease_and_a_failed_sweep_are_shown(iwaki: Any) -> None:
     assert "バックグラウンド処理が失敗しました: test.sweep" in page
 
 
-def test_an_overdue_post_is_shown_to_its_own_bodys_admin_only(db: Any, system_admin: Any,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("koshiki.posts.services.approval.outside_hours", lambda *args: None)
+def test_an_overdue_post_is_shown_to_its_own_bodys_admin_only(db: Any, system_admin: Any, clock: Any) -> None:
     iwaki_posting = build_posting_body(system_admin, *SEEDS[0])
     other = build_posting_body(system_admin, *SEEDS[1])
     post = services.submit(actor=iwaki_posting.operator.user, post=services.create_post(

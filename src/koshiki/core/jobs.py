@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +45,7 @@ class Recurring:
 
 
 Sweep = Callable[[dt.datetime], Any]
+SweepT = TypeVar("SweepT", bound=Sweep)
 JOBS: dict[str, Any] = {}
 SWEEPS: dict[str, Sweep] = {}
 RECURRING: dict[str, Recurring] = {}
@@ -56,10 +57,10 @@ def register_job(name: str, task: Any) -> Any:
     return task
 
 
-def sweep(name: str) -> Callable[[Sweep], Sweep]:
+def sweep(name: str) -> Callable[[SweepT], SweepT]:
     """Register ``func(now)`` to run on every sweeper pass. It must be idempotent (claim rows by compare-and-set)."""
 
-    def register(func: Sweep) -> Sweep:
+    def register(func: SweepT) -> SweepT:
         SWEEPS[name] = func
         return func
 

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .errors import InvalidTransition
 
 
 def check_transition(
-    allowed: Mapping[Any, frozenset[Any]], current: Any, target: Any, *, labels: Mapping[Any, str]
+    allowed: Mapping[Any, frozenset[Any]], current: Any, target: Any, *, labels: Mapping[Any, str | Promise]
 ) -> None:
     if target not in allowed.get(current, frozenset()):
         raise InvalidTransition(
@@ -41,7 +42,7 @@ def compare_and_set(
 
 
 def guarded_move(
-    instance: models.Model, target: Any, *, allowed: Mapping[Any, frozenset[Any]], labels: Mapping[Any, str],
+    instance: models.Model, target: Any, *, allowed: Mapping[Any, frozenset[Any]], labels: Mapping[Any, str | Promise],
     field: str = "state", **also: Any,
 ) -> Any:
     """check_transition from the instance's state, then compare_and_set from it; returns the state it left.

@@ -7,7 +7,10 @@ import too, with its row and column.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db import models
 
 from .models import OfficialAccount
 
@@ -20,10 +23,12 @@ IMPORT_FIELDS = {"アカウント名": "account_name", "ID": "handle", "URL": "u
 
 def account_formfield(name: str) -> forms.Field:
     """The form field that validates ``name``: the model's own, with the free-text limit where there is one."""
-    extra: dict[str, object] = {"max_length": TEXT_LIMITS[name]} if name in TEXT_LIMITS else {}
+    extra: dict[str, Any] = {"max_length": TEXT_LIMITS[name]} if name in TEXT_LIMITS else {}
     if name == "url":
         extra["assume_scheme"] = "https"
-    field = OfficialAccount._meta.get_field(name).formfield(**extra)
+    model_field = OfficialAccount._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # a column of the account, never a reverse relation
+    field = model_field.formfield(**extra)
     assert field is not None
     field.required = False
     return field

@@ -44,7 +44,8 @@ def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, s
 SECURITY_REMINDER = "security.reminder"
 
 
-def _rendered_lines(organization_id: int, day: dt.date, cache: dict[Any, Any]) -> dict[LineKey, str]:
+def _rendered_lines(organization_id: int, day: dt.date,
+                    cache: dict[Any, dict[LineKey, str]]) -> dict[LineKey, str]:
     """Every board line of the organization rendered once per language (the caller holds the language)."""
     language = translation.get_language()
     key = (organization_id, day, language)

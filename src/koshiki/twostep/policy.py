@@ -15,7 +15,7 @@ from koshiki.orgs.scoping import staff_of
 def approver_roles(profile: Profile) -> frozenset[str]:
     roles = {profile.account.manager_role}
     for name in ("open_account", "change_account", "close_account"):
-        roles.update(step.role for step in effective_steps(profile, name))  # type: ignore[arg-type]
+        roles.update(step.role for step in effective_steps(profile, name))
     for role_id in (profile.posting.approval.approver_role, profile.credentials.devices.approver_role):
         if role_id:
             roles.add(role_id)

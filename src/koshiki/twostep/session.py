@@ -12,4 +12,4 @@ def mark_verified(session: Any, user: Any) -> None:
 
 
 def is_verified(session: Any, user: Any) -> bool:
-    return session.get(SESSION_KEY) == user.pk
+    return bool(session.get(SESSION_KEY) == user.pk)

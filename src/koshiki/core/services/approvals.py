@@ -86,6 +86,7 @@ def record_decision(
     assert pending is not None
     if verdict == "not_holder":
         raise NotPermitted(wording.not_holder % {"role": role_name(pending.step.role)})
+    assert staff is not None  # may_act admits holders only, and a holder is staff
     comment = comment.strip()
     if not approve and not comment:
         raise InvalidInput(wording.reason_required, field="comment")

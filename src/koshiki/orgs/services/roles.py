@@ -105,7 +105,8 @@ def decide_role(*, actor: Any, assignment: RoleAssignment, confirm: bool, commen
     also: dict[str, Any] = {"decided_by": decider, "decided_at": timezone.now(), "decision_comment": comment.strip()[:300]}
     if confirm:
         if RoleAssignment.objects.current().filter(
-            staff_id=current.staff_id, role_id=current.role_id, department_id=current.department_id
+            # department_id=None filters IS NULL (Django turns an exact None into isnull); the stubs want a value
+            staff_id=current.staff_id, role_id=current.role_id, department_id=current.department_id,  # type: ignore[misc]
         ).exists():
             raise InvalidInput(_("%(name)s already holds this role.") % {"name": current.staff}, field="role_id")
         also["start_date"] = max(current.start_date, timezone.localdate())  # takes effect once confirmed

@@ -13,7 +13,7 @@ from koshiki.checks import CheckInputError, check
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import staff_of
+from koshiki.orgs.scoping import acting_staff, staff_of
 from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
 
@@ -85,7 +85,7 @@ def create_post(*, actor: Any, account: OfficialAccount, text: str, category: st
         raise InvalidInput(_("A correction follows a published post of the same account."), field="corrects")
     if correction_action not in ("", "delete", "annotate"):
         raise InvalidInput(_("Choose what happens to the original."), field="correction_action")
-    writer = staff_of(actor)
+    writer = acting_staff(actor)
     post = Post.objects.create(organization=account.organization, account=account, author=writer, edited_by=writer, text=text.strip(),
                                category=category, corrects=corrects, correction_action=correction_action if corrects else "")
     _add_images(post, images or [])

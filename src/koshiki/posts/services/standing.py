@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, NotPermitted
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import staff_of
+from koshiki.orgs.scoping import acting_staff, staff_of
 from koshiki.registry.models import OfficialAccount
 
 from ..models import AfterReport, Category, StandingApproval
@@ -36,7 +36,7 @@ def grant_standing_approval(*, actor: Any, account: OfficialAccount, categories:
         raise InvalidInput(_("The period must end after it starts, within a year."), field="ends_on")
     standing = StandingApproval.objects.create(organization=account.organization, account=account, categories=sorted(set(categories)),
                                                description=description.strip(), starts_on=starts_on, ends_on=ends_on,
-                                               granted_by=staff_of(actor))
+                                               granted_by=acting_staff(actor))
     log_action("posts.standing_approval.granted", actor=actor, obj=account, after={
         "standing_approval": standing.pk, "categories": standing.categories, "description": standing.description,
         "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()}, clause=rules.standing_citation)

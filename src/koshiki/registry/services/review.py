@@ -11,7 +11,7 @@ from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput, InvalidTransition
 from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import staff_of
+from koshiki.orgs.scoping import acting_staff
 
 from ..lifecycle import LIVE_STATES
 from ..models import ContinuationReview, OfficialAccount
@@ -39,7 +39,7 @@ def record_review(*, actor: Any, account: OfficialAccount, answers: dict[str, bo
         )
     review = ContinuationReview.objects.create(
         account=account, answers={k: bool(v) for k, v in answers.items()}, decision=decision, note=note.strip(),
-        reviewer=staff_of(actor),
+        reviewer=acting_staff(actor),
     )
     clauses = [cite(profile, c) for c in profile.closure.criteria if cite(profile, c)]
     log_action("registry.account.reviewed", actor=actor, obj=account,

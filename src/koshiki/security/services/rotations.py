@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from koshiki.audit.services import log_action
 from koshiki.core.errors import InvalidInput
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import staff_of
+from koshiki.orgs.scoping import acting_staff
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import is_manager
 
@@ -80,7 +80,7 @@ def record_rotation(
                                field="new_password")
         strength_score = strength.score
     rotation = Rotation.objects.create(
-        account=account, rotated_on=rotated_on, reason=reason, recorded_by=staff_of(actor),
+        account=account, rotated_on=rotated_on, reason=reason, recorded_by=acting_staff(actor),
         fingerprint=mark, strength_score=strength_score, sessions_reviewed=sessions_reviewed, note=note.strip()[:300],
     )
     for task in open_tasks:  # locked above, so each guarded move succeeds or the whole rotation rolls back

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,8 +34,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
             report_error(request, error, form)
         else:
             old_key = request.session.session_key
-            request.user.refresh_from_db()
-            update_session_auth_hash(request, request.user)  # this browser stays signed in (new session key)
+            user = request.user
+            assert isinstance(user, User)  # login_required: never the anonymous user here
+            user.refresh_from_db()
+            update_session_auth_hash(request, user)  # this browser stays signed in (new session key)
             remember(request.session, request.user, replaces=old_key)
             messages.success(request, _("Your password has been changed. Your other sessions have been signed out."))
             return redirect("dashboard")
