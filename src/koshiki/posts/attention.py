@@ -28,7 +28,7 @@ def posts_for_me(user: Any, staff: Staff) -> Iterator[Attention]:
         if step is not None and staff in step.waiting_for:
             yield Attention(_("Post waiting for your approval: %(account)s") % {"account": post.account},
                             post.text[:60], reverse("post-detail", args=[post.pk]), level="warn")
-    for report in AfterReport.objects.filter(post__organization=staff.organization, acknowledged_at__isnull=True).select_related("post__account"):
+    for report in scoped(AfterReport.objects, user).filter(acknowledged_at__isnull=True).select_related("post__account"):
         if staff in report_reviewers(report.post):
             yield Attention(_("After-the-fact report: %(account)s") % {"account": report.post.account},
                             report.post.text[:60], reverse("after-reports"), due=report.due_on,

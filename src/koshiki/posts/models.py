@@ -5,6 +5,8 @@ Models hold data only; every change goes through koshiki.posts.services.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ class Category(models.TextChoices):
 
 class ChannelCredential(models.Model):
     """How Koshiki publishes for an account. Secrets are sealed (KOSHIKI_ENCRYPTION_KEY) and never logged."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Manual (staff post by hand and record the URL)")
@@ -44,6 +47,7 @@ class ChannelCredential(models.Model):
 
 class StandingApproval(models.Model):
     """包括許可 (いわき市 第5 1(4) ただし書): posts within this scope need no per-post approval."""
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="standing_approvals")
@@ -63,6 +67,7 @@ class StandingApproval(models.Model):
 
 
 class Post(models.Model):
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
@@ -108,6 +113,7 @@ class Post(models.Model):
 
 
 class PostImage(models.Model):
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
     data = models.BinaryField()
     mime_type = models.CharField(max_length=40)
@@ -121,6 +127,7 @@ class PostImage(models.Model):
 
 
 class PostApproval(models.Model):
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -144,6 +151,7 @@ class PostApproval(models.Model):
 
 class AfterReport(models.Model):
     """事後報告: a post that went out without per-post approval, until the approver acknowledges it."""
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="after_report")
     reason = models.CharField(max_length=60, help_text="exemption id, or 'standing'")
@@ -158,6 +166,7 @@ class AfterReport(models.Model):
 
 class PublishAttempt(models.Model):
     """The intent, recorded and committed before the platform is called; settled afterwards."""
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("In progress")

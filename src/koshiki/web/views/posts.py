@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.audit.models import AuditEntry
+from koshiki.audit.queries import history_for
 from koshiki.checks.detectors.platform import LIMITS
 from koshiki.core.errors import ServiceError
 from koshiki.orgs.profiles import profile_for
@@ -95,14 +95,14 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
     staff = staff_of(request.user)
     acknowledged = set(post.acknowledged)
     findings = [{**f, "key": finding_key(f), "acknowledged": finding_key(f) in acknowledged} for f in post.findings]
-    history = AuditEntry.objects.filter(object_type="posts.post", object_id=str(post.pk)).order_by("seq")
+    history, history_complete = history_for(request.user, post)
     return {
         "post": post, "findings": findings, "rules": rules, "step": step,
         "can_decide": step is not None and staff in step.waiting_for,
         "can_write": can_write(request.user, post.account), "can_approve": can_approve(request.user, post.account),
         "is_own": is_own(request.user, post),
         "can_override": can_approve(request.user, post.account) and not is_own(request.user, post),
-        "editable": post.state in EDITABLE, "states": PostState, "history": history,
+        "editable": post.state in EDITABLE, "states": PostState, "history": history, "history_complete": history_complete,
         "pending_warnings": unacknowledged_warnings(post), "channel": channel_kind(post.account),
         "approvals": post.approvals.select_related("approver"),
         "corrections": post.corrections.all(), "attempts": post.publish_attempts.all(),
@@ -220,7 +220,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def after_reports(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    reports = AfterReport.objects.filter(post__organization=staff.organization).select_related("post__account", "post__author", "acknowledged_by")
+    reports = scoped(AfterReport.objects, request.user).select_related("post__account", "post__author", "acknowledged_by")
     profile = profile_for(staff.organization)
     rules = posting_rules(profile)
 
@@ -242,7 +242,7 @@ def after_reports(request: HttpRequest) -> HttpResponse:
 @require_POST
 def after_report_ack(request: HttpRequest, report_id: int) -> HttpResponse:
     require_staff(request)
-    report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id, path="post__organization")
+    report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id)
     attempt(request, lambda: services.acknowledge_after_report(actor=request.user, report=report,
                                                                comment=request.POST.get("comment", "")), _("Acknowledged."))
     return redirect("after-reports")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.audit.models import AuditEntry
+from koshiki.audit.queries import history_for
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines.workflows import citation, effective_steps
 from koshiki.orgs.profiles import profile_for
@@ -91,7 +91,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
     staff = staff_of(request.user)
     pending = services.pending_step(account) if account.state == AccountState.REQUESTED else None
     policy = current_policy(account)
-    history = AuditEntry.objects.filter(object_type="registry.officialaccount", object_id=str(account.pk)).order_by("seq")
+    history, history_complete = history_for(request.user, account)
     return {
         "account": account,
         "profile": profile,
@@ -103,7 +103,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "policy": policy,
         "completeness": services.policy_completeness(account),
         "notices": account.notices.all(),
-        "history": history,
+        "history": history, "history_complete": history_complete,
         "notice_rule": profile.closure.notice_before,
         "policy_form": forms.get("policy_form") or PolicyForm(initial=policy.items if policy else {}, profile=profile),
         "decision_form": forms.get("decision_form") or DecisionForm(),

@@ -129,7 +129,7 @@ def two_step_set(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def access_decide(request: HttpRequest, access_id: int) -> HttpResponse:
     require_staff(request)
-    access = get_scoped(DeviceAccess.objects.select_related("account"), request.user, access_id, path="account__organization")
+    access = get_scoped(DeviceAccess.objects.select_related("account"), request.user, access_id)
     form = AccessDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
