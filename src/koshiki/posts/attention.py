@@ -12,24 +12,31 @@ from django.utils.translation import gettext as _
 
 from koshiki.orgs.models import Staff
 from koshiki.orgs.scoping import scoped
+from koshiki.registry.roles import HolderIndex
 from koshiki.web.attention import Attention, provider
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
 from .roles import can_write, report_reviewers
-from .services.approval import pending_step
+from .services.approval import pending_steps
 
 
 @provider
 def posts_for_me(user: Any, staff: Staff) -> Iterator[Attention]:
-    posts = scoped(Post.objects, user).select_related("account", "author")
-    for post in posts.filter(state=PostState.SUBMITTED):
-        step = pending_step(post)
+    posts = scoped(Post.objects, user).select_related("account__organization", "account__department",
+                                                      "account__manager", "author", "organization")
+    submitted = list(posts.filter(state=PostState.SUBMITTED))
+    steps = pending_steps(submitted)
+    index = HolderIndex(staff.organization)
+    for post in submitted:
+        step = steps[post.pk]
         if step is not None and staff in step.waiting_for:
             yield Attention(_("Post waiting for your approval: %(account)s") % {"account": post.account},
                             post.text[:60], reverse("post-detail", args=[post.pk]), level="warn")
-    for report in scoped(AfterReport.objects, user).filter(acknowledged_at__isnull=True).select_related("post__account"):
-        if staff in report_reviewers(report.post):
+    reports = scoped(AfterReport.objects, user).filter(acknowledged_at__isnull=True).select_related(
+        "post__organization", "post__account__organization", "post__account__department", "post__account__manager")
+    for report in reports:
+        if staff in report_reviewers(report.post, index):
             yield Attention(_("After-the-fact report: %(account)s") % {"account": report.post.account},
                             report.post.text[:60], reverse("after-reports"), due=report.due_on,
                             level="danger" if report.due_on < timezone.localdate() else "warn")

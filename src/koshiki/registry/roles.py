@@ -4,41 +4,87 @@ from __future__ import annotations
 
 from typing import Any
 
-from koshiki.orgs.models import RoleAssignment, Staff
+from koshiki.orgs.models import Department, Organization, RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
 from .models import OfficialAccount
 
 
-def holders(account: OfficialAccount, role_id: str) -> list[Staff]:
-    """Current holders of ``role_id`` who act for this account's department."""
+def _current(organization: Organization) -> Any:
+    return RoleAssignment.objects.current().filter(
+        organization=organization, staff__status=Staff.Status.ACTIVE
+    ).select_related("staff").order_by("role_id", "start_date", "pk")
+
+
+def holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> list[Staff]:
+    """Current holders of ``role_id`` who act for this account's department (from ``index`` when given)."""
+    if index is not None:
+        return index.holders(account, role_id)
     profile = profile_for(account.organization)
     try:
         role = profile.role(role_id)
     except KeyError:
         return []
-    current = RoleAssignment.objects.current().filter(
-        organization=account.organization, role_id=role_id, staff__status=Staff.Status.ACTIVE
-    ).select_related("staff")
+    current = _current(account.organization).filter(role_id=role_id)
     if role.scope == "department":
         current = current.filter(department_id__in=account.department.lineage_ids())
     return list(dict.fromkeys(a.staff for a in current))
 
 
-def holds(user: Any, account: OfficialAccount, role_id: str) -> bool:
+class HolderIndex:
+    """Every current role assignment of one organization, read once (two queries), so a list page can ask
+    ``holders`` for many accounts without a query per row (issue #11). Same answers as ``holders``."""
+
+    def __init__(self, organization: Organization) -> None:
+        self.organization = organization
+        self.profile = profile_for(organization)
+        self._by_role: dict[str, list[RoleAssignment]] = {}
+        for assignment in _current(organization):
+            self._by_role.setdefault(assignment.role_id, []).append(assignment)
+        self._parent = dict(Department.objects.filter(organization=organization).values_list("pk", "parent_id"))
+        self._admins: list[Staff] | None = None
+
+    def lineage_ids(self, department_id: int) -> list[int]:
+        ids: list[int] = []
+        node: int | None = department_id
+        while node is not None and node not in ids:
+            ids.append(node)
+            node = self._parent.get(node)
+        return ids
+
+    def holders(self, account: OfficialAccount, role_id: str) -> list[Staff]:
+        try:
+            role = self.profile.role(role_id)
+        except KeyError:
+            return []
+        found = self._by_role.get(role_id, [])
+        if role.scope == "department":
+            lineage = set(self.lineage_ids(account.department_id))
+            found = [a for a in found if a.department_id in lineage]
+        return list(dict.fromkeys(a.staff for a in found))
+
+    def administrators(self) -> list[Staff]:
+        """Active organization administrators (report reviewers of last resort), read once."""
+        if self._admins is None:
+            self._admins = list(Staff.objects.filter(organization=self.organization, is_org_admin=True,
+                                                     status=Staff.Status.ACTIVE))
+        return self._admins
+
+
+def holds(user: Any, account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> bool:
     staff = staff_of(user)
-    return staff is not None and staff in holders(account, role_id)
+    return staff is not None and staff in holders(account, role_id, index)
 
 
-def is_manager(user: Any, account: OfficialAccount) -> bool:
+def is_manager(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """The account's manager, a holder of the manager role for its department, or an administrator."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return bool(getattr(user, "is_superuser", False))
     if staff.is_org_admin or account.manager_id == staff.pk:
         return True
-    return holds(user, account, profile_for(account.organization).account.manager_role)
+    return holds(user, account, profile_for(account.organization).account.manager_role, index)
 
 
 def is_account_manager(user: Any, account: OfficialAccount) -> bool:

@@ -18,6 +18,7 @@ from koshiki.guidelines.schema import ApprovalStep
 from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
+from koshiki.registry.roles import HolderIndex
 
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
@@ -36,19 +37,41 @@ class PendingStep:
     waiting_for: list[Staff]
 
 
-def pending_step(post: Post) -> PendingStep | None:
+def pending_step(post: Post, *, index: HolderIndex | None = None,
+                 decisions: list[PostApproval] | None = None) -> PendingStep | None:
+    """The first step not yet done and who may decide it; ``index``/``decisions`` let a list page batch the reads."""
     if post.state != PostState.SUBMITTED:
         return None
     rules = posting_rules(profile_for(post.organization))
-    decisions = list(PostApproval.objects.filter(post=post, round=post.approval_round, decision="approved"))
+    if decisions is None:
+        decisions = list(PostApproval.objects.filter(post=post, round=post.approval_round, decision="approved"))
     own = own_ids(post)
-    for index, step in enumerate(rules.steps):
-        holders = [h for h in step_holders(post.account, step.role) if h.pk not in own]  # four-eyes
-        approved = {d.approver_id for d in decisions if d.step == index}
+    for index_, step in enumerate(rules.steps):
+        holders = [h for h in step_holders(post.account, step.role, index) if h.pk not in own]  # four-eyes
+        approved = {d.approver_id for d in decisions if d.step == index_}
         done = bool(approved) if step.mode == "any" else bool(holders) and all(h.pk in approved for h in holders)
         if not done:
-            return PendingStep(index, step, [h for h in holders if h.pk not in approved])
+            return PendingStep(index_, step, [h for h in holders if h.pk not in approved])
     return None
+
+
+def pending_steps(posts: list[Post]) -> dict[int, PendingStep | None]:
+    """``pending_step`` for many posts of one organization in a constant number of queries (list pages)."""
+    submitted = [p for p in posts if p.state == PostState.SUBMITTED]
+    if not submitted:
+        return {p.pk: None for p in posts}
+    index = HolderIndex(submitted[0].organization)
+    rounds = {p.pk: p.approval_round for p in submitted}
+    decided: dict[int, list[PostApproval]] = {pk: [] for pk in rounds}
+    for decision in PostApproval.objects.filter(post_id__in=rounds, decision="approved"):
+        if decision.round == rounds[decision.post_id]:
+            decided[decision.post_id].append(decision)
+    result: dict[int, PendingStep | None] = {p.pk: None for p in posts}
+    for post in submitted:
+        if post.organization_id != index.organization.pk:
+            raise ValueError("pending_steps takes posts of one organization")
+        result[post.pk] = pending_step(post, index=index, decisions=decided[post.pk])
+    return result
 
 
 def _require_other_approvers(post: Post, rules: PostingRules) -> None:

@@ -30,7 +30,7 @@ from koshiki.posts.roles import can_approve, can_write, is_own, report_reviewers
 from koshiki.posts.rules import check_platform, posting_rules
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import is_account_manager, is_manager
+from koshiki.registry.roles import HolderIndex, is_account_manager, is_manager
 
 from ..post_forms import (
     ChannelForm,
@@ -210,8 +210,11 @@ def post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     waiting = []
-    for post in scoped(Post.objects, request.user).filter(state=PostState.SUBMITTED).select_related("account", "author"):
-        step = services.pending_step(post)
+    submitted = list(scoped(Post.objects, request.user).filter(state=PostState.SUBMITTED).select_related(
+        "account__organization", "account__department", "account__manager", "author", "organization"))
+    steps = services.pending_steps(submitted)
+    for post in submitted:
+        step = steps[post.pk]
         if step is not None:
             waiting.append({"post": post, "step": step, "mine": staff in step.waiting_for})
     return render(request, "koshiki/post_queue.html", {"waiting": waiting})
@@ -220,7 +223,10 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def after_reports(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    reports = scoped(AfterReport.objects, request.user).select_related("post__account", "post__author", "acknowledged_by")
+    reports = scoped(AfterReport.objects, request.user).select_related(
+        "post__organization", "post__account__organization", "post__account__department", "post__account__manager",
+        "post__author", "acknowledged_by")
+    index = HolderIndex(staff.organization)
     profile = profile_for(staff.organization)
     rules = posting_rules(profile)
 
@@ -233,7 +239,7 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         label = item.label_en if (request.LANGUAGE_CODE or "ja").startswith("en") else item.label
         return f"{label} {profile.cite(item.clause)}" if item.clause and not item.silent else label
 
-    rows = [{"report": r, "mine": staff in report_reviewers(r.post), "reason": reason_label(r.reason)}
+    rows = [{"report": r, "mine": staff in report_reviewers(r.post, index), "reason": reason_label(r.reason)}
             for r in reports.order_by("acknowledged_at", "-due_on")]
     return render(request, "koshiki/after_reports.html", {"rows": rows})
 
