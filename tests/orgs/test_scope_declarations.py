@@ -76,3 +76,13 @@ def test_scoped_follows_the_declared_path(iwaki: Any, outsider: Any) -> None:
     assert list(scoped(OfficialAccount.objects.all(), iwaki.tanto.user)) == [account]
     assert not scoped(OfficialAccount.objects.all(), outsider.user).exists()
     assert list(scoped(Organization.objects.all(), iwaki.tanto.user)) == [iwaki.organization]
+
+
+def test_of_organization_uses_the_declared_path(iwaki: Any, outsider: Any) -> None:
+    from koshiki.orgs.models import Staff
+    from koshiki.orgs.scoping import of_organization
+
+    names = set(of_organization(Staff.objects.all(), iwaki.organization).values_list("organization_id", flat=True))
+    assert names == {iwaki.organization.pk}
+    with pytest.raises(ImproperlyConfigured):
+        of_organization(AuditEntry.objects.all(), iwaki.organization)

@@ -79,13 +79,18 @@ def scope_path_of(model: type[Model]) -> str:
 
 def scoped(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     """Rows of the user's own organization, by the path the model declares."""
-    path = scope_path_of(queryset.model)
+    scope_path_of(queryset.model)  # refuse undeclared and unscoped models, even for a superuser
     if getattr(user, "is_superuser", False):
         return queryset
     organization = organization_of(user)
     if organization is None:
         return queryset.none()
-    return queryset.filter(**{path: organization.pk})
+    return of_organization(queryset, organization)
+
+
+def of_organization(queryset: QuerySet[M], organization: Organization) -> QuerySet[M]:
+    """Rows of an organization already in hand (a form bound to a scoped object, a job), by the declared path."""
+    return queryset.filter(**{scope_path_of(queryset.model): organization.pk})
 
 
 class StaffCacheMiddleware:

@@ -21,7 +21,7 @@ from koshiki.audit.queries import history_for
 from koshiki.checks.detectors.platform import LIMITS
 from koshiki.core.errors import ServiceError
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.orgs.scoping import scoped
 from koshiki.posts import services
 from koshiki.posts.channels import channel_kind, set_channel
 from koshiki.posts.lifecycle import EDITABLE, PostState
@@ -42,7 +42,7 @@ from ..post_forms import (
     SubmitForm,
     UrlForm,
 )
-from .common import attempt, get_scoped, report_error, require_staff, submit_form
+from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
@@ -92,7 +92,7 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
     profile = profile_for(post.organization)
     rules = posting_rules(profile)
     step = services.pending_step(post)
-    staff = staff_of(request.user)
+    staff = current_staff(request)
     acknowledged = set(post.acknowledged)
     findings = [{**f, "key": finding_key(f), "acknowledged": finding_key(f) in acknowledged} for f in post.findings]
     history, history_complete = history_for(request.user, post)

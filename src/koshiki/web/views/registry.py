@@ -19,7 +19,7 @@ from koshiki.audit.queries import history_for
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines.workflows import citation, effective_steps
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.orgs.scoping import scoped
 from koshiki.registry import services
 from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
@@ -36,7 +36,7 @@ from ..registry_forms import (
     ReasonForm,
     ReviewForm,
 )
-from .common import attempt, get_scoped, report_error, require_staff, submit_form
+from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
@@ -88,7 +88,7 @@ def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
 
 def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> dict[str, Any]:
     profile = profile_for(account.organization)
-    staff = staff_of(request.user)
+    staff = current_staff(request)
     pending = services.pending_step(account) if account.state == AccountState.REQUESTED else None
     policy = current_policy(account)
     history, history_complete = history_for(request.user, account)
