@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from koshiki.orgs import services as org_services
 from koshiki.posts import services as posts
+from koshiki.posts.lifecycle import PostState
 from koshiki.posts.models import AfterReport, Post
 from koshiki.registry.io import import_rows
 from koshiki.security import services as security
@@ -141,4 +142,20 @@ def test_the_dashboard_costs_the_same_for_2_and_20_rows(body: PostingBody, grow:
     many, many_items = _dashboard(user)
     if listed:
         assert many_items > few_items  # the rows really reach this viewer's dashboard
+    assert many == few
+
+
+def add_failed_posts(body: PostingBody, n: int) -> None:
+    for _ in range(n):
+        post = _submitted(body)
+        Post.objects.filter(pk=post.pk).update(state=PostState.FAILED, last_error="503 Service Unavailable")
+
+
+def test_the_dashboard_costs_the_same_for_2_and_20_failed_posts(body: PostingBody) -> None:
+    user = body.operator.user
+    add_failed_posts(body, 2)
+    few, few_items = _dashboard(user)
+    add_failed_posts(body, 18)
+    many, many_items = _dashboard(user)
+    assert many_items > few_items
     assert many == few

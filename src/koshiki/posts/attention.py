@@ -40,7 +40,7 @@ def posts_for_me(user: Any, staff: Staff) -> Iterator[Attention]:
             yield Attention(_("After-the-fact report: %(account)s") % {"account": report.post.account},
                             report.post.text[:60], reverse("after-reports"), due=report.due_on,
                             level="danger" if report.due_on < timezone.localdate() else "warn")
-    for post in posts.filter(state=PostState.FAILED):
-        if can_write(user, post.account):
+    for post in posts.filter(state=PostState.FAILED).prefetch_related("account__operators"):
+        if can_write(user, post.account, index):
             yield Attention(_("Publishing failed: %(account)s") % {"account": post.account}, post.last_error[:120],
                             reverse("post-detail", args=[post.pk]), level="danger")

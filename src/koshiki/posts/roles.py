@@ -13,12 +13,12 @@ from koshiki.registry.roles import HolderIndex, can_edit, holders
 from .rules import posting_rules
 
 
-def can_write(user: Any, account: OfficialAccount) -> bool:
+def can_write(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """The account's manager and operators, and holders of the operator role for its department."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return can_edit(user, account) or staff in holders(account, "operator")
+    return can_edit(user, account, index) or staff in holders(account, "operator", index)
 
 
 def approvers(account: OfficialAccount, index: HolderIndex | None = None) -> list[Staff]:

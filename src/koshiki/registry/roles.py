@@ -96,6 +96,7 @@ def is_account_manager(user: Any, account: OfficialAccount) -> bool:
     return account.manager_id == staff.pk or holds(user, account, profile_for(account.organization).account.manager_role)
 
 
-def can_edit(user: Any, account: OfficialAccount) -> bool:
+def can_edit(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
+    """Managers and the account's operators (``.all()`` so a list page's prefetch_related is used)."""
     staff = staff_of(user)
-    return is_manager(user, account) or (staff is not None and account.operators.filter(pk=staff.pk).exists())
+    return is_manager(user, account, index) or (staff is not None and any(o.pk == staff.pk for o in account.operators.all()))
