@@ -159,3 +159,31 @@ def test_the_dashboard_costs_the_same_for_2_and_20_failed_posts(body: PostingBod
     many, many_items = _dashboard(user)
     assert many_items > few_items
     assert many == few
+
+
+def add_requested_accounts(body: PostingBody, n: int) -> None:
+    from koshiki.registry import services as registry
+
+    for _ in range(n):
+        registry.request_account(actor=body.operator.user, department=body.account.department, platform="x",
+                                 account_name=f"申請{next(_serial)}", purpose="市政情報の発信")
+
+
+def test_the_dashboard_costs_the_same_for_2_and_20_requested_accounts(body: PostingBody) -> None:
+    """Account requests waiting at the viewer's step (main's approval engine): no query per request."""
+    from koshiki.registry import services as registry
+    from koshiki.registry.lifecycle import AccountState
+    from koshiki.registry.models import OfficialAccount
+
+    first_role = registry.subject(body.account).chain.steps[0].role  # whoever the profile names first
+    org_services.assign_role(actor=body.seed.system_admin, staff=body.manager, role_id=first_role,  # type: ignore[attr-defined]
+                             department=body.account.department)
+    add_requested_accounts(body, 2)
+    step = registry.pending_step(OfficialAccount.objects.filter(state=AccountState.REQUESTED).first())
+    assert step is not None and step.waiting_for
+    user = step.waiting_for[0].user
+    few, few_items = _dashboard(user)
+    add_requested_accounts(body, 18)
+    many, many_items = _dashboard(user)
+    assert many_items > few_items
+    assert many == few

@@ -23,7 +23,7 @@ from .lifecycle import LIVE_STATES, AccountState
 from .models import ContinuationReview, Notice, OfficialAccount, PolicyVersion
 from .reminders import CARRY_OUT, open_notices
 from .roles import HolderIndex, is_manager
-from .services import pending_step
+from .services import pending_steps
 
 APPROVAL = attention.kind("registry.approval_waiting", role="approver",
                           closes_when=gettext_lazy("You approve or reject the request at your step."))
@@ -41,9 +41,11 @@ DORMANT = attention.kind("registry.dormant", role="manage_accounts",
 
 @attention.provider
 def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
-    requested = scoped(OfficialAccount.objects, viewer.user).filter(state=AccountState.REQUESTED)
-    for account in requested.select_related("department"):
-        step = pending_step(account)
+    requested = list(scoped(OfficialAccount.objects, viewer.user).filter(state=AccountState.REQUESTED)
+                     .select_related("organization", "department"))
+    steps = pending_steps(requested)
+    for account in requested:
+        step = steps[account.pk]
         if step is not None and viewer.staff in step.waiting_for:
             yield APPROVAL.item(_("Approval waiting: %(account)s") % {"account": account},
                                 _("Requested by %(dept)s.") % {"dept": account.department.name},
