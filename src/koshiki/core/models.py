@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 
@@ -11,6 +13,7 @@ class JobRun(models.Model):
     The row is the truth a crash cannot erase: the sweeper's heartbeat, the day whose reminders went
     out, and a claim (token + time) that a second sweeper must not take while it is fresh.
     """
+    scope_unscoped: ClassVar[str] = "worker bookkeeping for the whole installation, not any organization's data"  # orgs.scoping
 
     name = models.CharField(max_length=100, unique=True)
     period = models.CharField(max_length=40, blank=True, help_text="The period whose work is done (e.g. a date).")

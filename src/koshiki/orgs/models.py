@@ -6,6 +6,7 @@ Models hold data only; every change goes through koshiki.orgs.services.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
+    scope_path: ClassVar[str] = "pk"  # orgs.scoping: the way to Organization
     class Kind(models.TextChoices):
         EXECUTIVE = "executive", _("Executive (the body itself)")
         COUNCIL = "council", _("Council (議会)")
@@ -46,6 +48,7 @@ class Organization(models.Model):
 
 
 class Department(models.Model):
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
@@ -75,6 +78,7 @@ class Department(models.Model):
 
 
 class Staff(models.Model):
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
@@ -116,6 +120,7 @@ class RoleAssignment(models.Model):
     A role an administrator grants to themselves is ``pending`` until a second administrator confirms it
     (four-eyes); only ``confirmed`` assignments count (``current()``).
     """
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for a second administrator")
@@ -145,6 +150,7 @@ class RoleAssignment(models.Model):
 
 class PersonnelChange(models.Model):
     """異動: a join, a move or a leave, applied on its effective date (by the worker if later)."""
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
         JOIN = "join", _("Join")

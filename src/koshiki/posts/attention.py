@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from koshiki.core import attention
 from koshiki.core.attention import Item, Viewer
 from koshiki.orgs.scoping import scoped
+from koshiki.registry.roles import HolderIndex
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
 from .roles import can_write, report_reviewers
-from .services.approval import pending_step
+from .services.approval import pending_steps
 
 APPROVAL = attention.kind("posts.approval_waiting", role="approver",
                           closes_when=gettext_lazy("You approve or return the post at your step, or it is withdrawn."))
@@ -29,20 +30,26 @@ PUBLISH_FAILED = attention.kind("posts.publish_failed", role="write_posts",
 
 @attention.provider
 def posts_for_me(viewer: Viewer) -> Iterator[Item]:
+    """A constant number of queries however many posts: one HolderIndex and batched approval steps (issue #11)."""
     user, staff = viewer.user, viewer.staff
-    posts = scoped(Post.objects, user).select_related("account", "author")
-    for post in posts.filter(state=PostState.SUBMITTED):
-        step = pending_step(post)
+    posts = scoped(Post.objects, user).select_related("account__organization", "account__department",
+                                                      "account__manager", "author", "organization")
+    submitted = list(posts.filter(state=PostState.SUBMITTED))
+    steps = pending_steps(submitted)
+    index = HolderIndex(staff.organization)
+    for post in submitted:
+        step = steps[post.pk]
         if step is not None and staff in step.waiting_for:
             yield APPROVAL.item(_("Post waiting for your approval: %(account)s") % {"account": post.account},
                                 post.text[:60], reverse("post-detail", args=[post.pk]), severity="warn")
-    reports = AfterReport.objects.filter(post__organization=staff.organization, acknowledged_at__isnull=True)
-    for report in reports.select_related("post__account"):
-        if staff in report_reviewers(report.post):
+    reports = scoped(AfterReport.objects, user).filter(acknowledged_at__isnull=True).select_related(
+        "post__organization", "post__account__organization", "post__account__department", "post__account__manager")
+    for report in reports:
+        if staff in report_reviewers(report.post, index):
             yield AFTER_REPORT.item(_("After-the-fact report: %(account)s") % {"account": report.post.account},
                                     report.post.text[:60], reverse("after-reports"), due=report.due_on,
                                     severity="danger" if report.due_on < viewer.today else "warn")
-    for post in posts.filter(state=PostState.FAILED):
-        if can_write(user, post.account):
+    for post in posts.filter(state=PostState.FAILED).prefetch_related("account__operators"):
+        if can_write(user, post.account, index):
             yield PUBLISH_FAILED.item(_("Publishing failed: %(account)s") % {"account": post.account},
                                       post.last_error[:120], reverse("post-detail", args=[post.pk]), severity="danger")

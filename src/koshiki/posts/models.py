@@ -5,6 +5,8 @@ Models hold data only; every change goes through koshiki.posts.services.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,7 @@ class Category(models.TextChoices):
 
 class ChannelCredential(models.Model):
     """How Koshiki publishes for an account. Secrets are sealed (KOSHIKI_ENCRYPTION_KEY) and never logged."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Manual (staff post by hand and record the URL)")
@@ -45,6 +48,7 @@ class ChannelCredential(models.Model):
 
 class StandingApproval(models.Model):
     """包括許可 (いわき市 第5 1(4) ただし書): posts within this scope need no per-post approval."""
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="standing_approvals")
@@ -64,6 +68,7 @@ class StandingApproval(models.Model):
 
 
 class Post(models.Model):
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
@@ -109,6 +114,7 @@ class Post(models.Model):
 
 
 class PostImage(models.Model):
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
     data = models.BinaryField()
     mime_type = models.CharField(max_length=40)
@@ -123,6 +129,7 @@ class PostImage(models.Model):
 
 class PostApproval(ApprovalDecision):
     """One approver's decision on one step of a post's chain; fields from ApprovalDecision."""
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="approvals")
 
@@ -136,6 +143,7 @@ class PostApproval(ApprovalDecision):
 
 class AfterReport(models.Model):
     """事後報告: a post that went out without per-post approval, until the approver acknowledges it."""
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="after_report")
     reason = models.CharField(max_length=60, help_text="exemption id, or 'standing'")
@@ -150,6 +158,7 @@ class AfterReport(models.Model):
 
 class PublishAttempt(models.Model):
     """The intent, recorded and committed before the platform is called; settled afterwards."""
+    scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("In progress")

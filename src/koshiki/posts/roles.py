@@ -8,32 +8,32 @@ from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import can_edit, capability_holders, holders
+from koshiki.registry.roles import HolderIndex, can_edit, capability_holders, holders
 
 from .rules import posting_rules
 
 
-def can_write(user: Any, account: OfficialAccount) -> bool:
+def can_write(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """The account's manager and operators, and holders of a role that may write posts (the profile's kind or
     may list) for its department."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return can_edit(user, account) or staff in capability_holders(account, "write_posts")
+    return can_edit(user, account, index) or staff in capability_holders(account, "write_posts", index)
 
 
-def approvers(account: OfficialAccount) -> list[Staff]:
+def approvers(account: OfficialAccount, index: HolderIndex | None = None) -> list[Staff]:
     """Everyone who holds a role of the post approval chain for this account."""
     rules = posting_rules(profile_for(account.organization))
     people: dict[int, Staff] = {}
     for step in rules.steps:
-        for staff in step_holders(account, step.role):
+        for staff in step_holders(account, step.role, index):
             people[staff.pk] = staff
     return list(people.values())
 
 
-def step_holders(account: OfficialAccount, role_id: str) -> list[Staff]:
-    found = holders(account, role_id)
+def step_holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> list[Staff]:
+    found = holders(account, role_id, index)
     manager_role = profile_for(account.organization).account.manager_role
     if role_id == manager_role and account.manager is not None and account.manager not in found:
         found.append(account.manager)
@@ -50,13 +50,15 @@ def is_own(user: Any, post: Any) -> bool:
     return staff is not None and staff.pk in own_ids(post)
 
 
-def report_reviewers(post: Any) -> list[Staff]:
+def report_reviewers(post: Any, index: HolderIndex | None = None) -> list[Staff]:
     """Who acknowledges an after-the-fact report: the account's approvers other than the post's writers and
     whoever published it; when there is nobody else, the organization's administrators (never the writers)."""
     excluded = own_ids(post) | ({post.submitted_by_id} if post.submitted_by_id else set())
-    people = [s for s in approvers(post.account) if s.pk not in excluded]
+    people = [s for s in approvers(post.account, index) if s.pk not in excluded]
     if people:
         return people
+    if index is not None:
+        return [s for s in index.administrators() if s.pk not in excluded]
     return list(Staff.objects.filter(organization_id=post.organization_id, is_org_admin=True,
                                      status=Staff.Status.ACTIVE).exclude(pk__in=excluded))
 

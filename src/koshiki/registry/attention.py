@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,11 +20,10 @@ from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 
 from .lifecycle import LIVE_STATES, AccountState
-from .models import Notice, OfficialAccount
+from .models import ContinuationReview, Notice, OfficialAccount, PolicyVersion
 from .reminders import CARRY_OUT, open_notices
-from .roles import is_manager
-from .services import pending_step
-from .services.policy import current_policy
+from .roles import HolderIndex, is_manager
+from .services import pending_steps
 
 APPROVAL = attention.kind("registry.approval_waiting", role="approver",
                           closes_when=gettext_lazy("You approve or reject the request at your step."))
@@ -41,9 +41,11 @@ DORMANT = attention.kind("registry.dormant", role="manage_accounts",
 
 @attention.provider
 def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
-    requested = scoped(OfficialAccount.objects, viewer.user).filter(state=AccountState.REQUESTED)
-    for account in requested.select_related("department"):
-        step = pending_step(account)
+    requested = list(scoped(OfficialAccount.objects, viewer.user).filter(state=AccountState.REQUESTED)
+                     .select_related("organization", "department"))
+    steps = pending_steps(requested)
+    for account in requested:
+        step = steps[account.pk]
         if step is not None and viewer.staff in step.waiting_for:
             yield APPROVAL.item(_("Approval waiting: %(account)s") % {"account": account},
                                 _("Requested by %(dept)s.") % {"dept": account.department.name},
@@ -51,9 +53,18 @@ def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
 
 
 def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccount]:
+    """Accounts the viewer manages, with their latest policy date and last review annotated and the role
+    holders read once (a constant number of queries however many accounts; issue #11)."""
     hidden = [AccountState.REJECTED] if closed_too else [AccountState.CLOSED, AccountState.REJECTED]
     accounts = scoped(OfficialAccount.objects, viewer.user).exclude(state__in=hidden)
-    return [a for a in accounts.select_related("organization", "department") if is_manager(viewer.user, a)]
+    accounts = accounts.select_related("organization", "department").annotate(
+        policy_created_at=Subquery(PolicyVersion.objects.filter(account=OuterRef("pk")).order_by("-version")
+                                   .values("created_at")[:1]),
+        last_reviewed_at=Subquery(ContinuationReview.objects.filter(account=OuterRef("pk")).order_by("-reviewed_at")
+                                  .values("reviewed_at")[:1]),
+    )
+    index = HolderIndex(viewer.staff.organization)
+    return [a for a in accounts if is_manager(viewer.user, a, index)]
 
 
 @attention.provider
@@ -81,15 +92,15 @@ def reviews_due(viewer: Viewer) -> Iterator[Item]:
     for account in _managed(viewer):
         profile = profile_for(account.organization)
         review = profile.operating_policy.review
-        policy = current_policy(account)
+        policy_created_at = account.policy_created_at  # type: ignore[attr-defined]
         clause = cite(profile, review)
         link = reverse("account-detail", args=[account.pk])
-        if account.state in LIVE_STATES and policy and policy.created_at < now - dt.timedelta(days=review.interval_days):
+        if account.state in LIVE_STATES and policy_created_at \
+                and policy_created_at < now - dt.timedelta(days=review.interval_days):
             yield POLICY_REVIEW.item(_("Review the operating policy of %(account)s") % {"account": account},
-                                     _("Last revised on %(date)s.") % {"date": policy.created_at.date()},
+                                     _("Last revised on %(date)s.") % {"date": policy_created_at.date()},
                                      link, clause=clause)
-        last_review = account.reviews.order_by("-reviewed_at").first()
-        reviewed = last_review.reviewed_at if last_review else account.state_changed_at
+        reviewed = account.last_reviewed_at or account.state_changed_at  # type: ignore[attr-defined]
         if profile.closure.criteria and account.state == AccountState.ACTIVE and reviewed \
                 and reviewed < now - dt.timedelta(days=review.interval_days):
             yield CONTINUATION_REVIEW.item(_("Review whether %(account)s should continue") % {"account": account},

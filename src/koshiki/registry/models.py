@@ -5,6 +5,8 @@ Models hold data only; every change goes through koshiki.registry.services.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,7 @@ class Platform(models.TextChoices):
 
 
 class OfficialAccount(models.Model):
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="accounts")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="accounts")
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
@@ -65,6 +68,7 @@ class OfficialAccount(models.Model):
 
 class Approval(ApprovalDecision):
     """One approver's decision on one step of a chain (open, change or close); fields from ApprovalDecision."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="approvals")
     workflow = models.CharField(max_length=20)
@@ -83,6 +87,7 @@ class Approval(ApprovalDecision):
 
 class PolicyVersion(models.Model):
     """The account's operating policy (運用方針), one row per saved version."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="policies")
     version = models.PositiveIntegerField()
@@ -100,6 +105,7 @@ class PolicyVersion(models.Model):
 
 class Notice(models.Model):
     """An announced change or closure: when it was announced, takes effect, and stays posted until."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
         CHANGE = "change", _("Change")
@@ -125,6 +131,7 @@ class Notice(models.Model):
 
 class ContinuationReview(models.Model):
     """継続の検討: the account checked against the profile's closure criteria (守谷市議会 7(1) ア–エ)."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Decision(models.TextChoices):
         CONTINUE = "continue", _("Continue")

@@ -7,30 +7,39 @@ from typing import Any
 from django.db.models import Q
 
 from koshiki.guidelines.permissions import roles_with
-from koshiki.orgs.models import RoleAssignment, Staff
+from koshiki.orgs.models import Department, Organization, RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
 from .models import OfficialAccount
 
 
-def holders(account: OfficialAccount, role_id: str) -> list[Staff]:
-    """Current holders of ``role_id`` who act for this account's department."""
+def _current(organization: Organization) -> Any:
+    return RoleAssignment.objects.current().filter(
+        organization=organization, staff__status=Staff.Status.ACTIVE
+    ).select_related("staff").order_by("role_id", "start_date", "pk")
+
+
+def holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> list[Staff]:
+    """Current holders of ``role_id`` who act for this account's department (from ``index`` when given)."""
+    if index is not None:
+        return index.holders(account, role_id)
     profile = profile_for(account.organization)
     try:
         role = profile.role(role_id)
     except KeyError:
         return []
-    current = RoleAssignment.objects.current().filter(
-        organization=account.organization, role_id=role_id, staff__status=Staff.Status.ACTIVE
-    ).select_related("staff")
+    current = _current(account.organization).filter(role_id=role_id)
     if role.scope == "department":
         current = current.filter(department_id__in=account.department.lineage_ids())
     return list(dict.fromkeys(a.staff for a in current))
 
 
-def capability_holders(account: OfficialAccount, capability: str) -> list[Staff]:
-    """Current holders of any role the profile lets do ``capability`` for this account (kind or may, never an id)."""
+def capability_holders(account: OfficialAccount, capability: str, index: HolderIndex | None = None) -> list[Staff]:
+    """Current holders of any role the profile lets do ``capability`` for this account (kind or may, never an id);
+    from ``index`` when given."""
+    if index is not None:
+        return index.capability_holders(account, capability)
     profile = profile_for(account.organization)
     role_ids = roles_with(profile, capability)
     if not role_ids:
@@ -44,27 +53,76 @@ def capability_holders(account: OfficialAccount, capability: str) -> list[Staff]
     return list(dict.fromkeys(a.staff for a in current))
 
 
-def has_capability(user: Any, capability: str, *, account: OfficialAccount) -> bool:
+class HolderIndex:
+    """Every current role assignment of one organization, read once (two queries), so a list page can ask
+    ``holders`` / ``capability_holders`` for many accounts without a query per row (issue #11). Same answers
+    as the module functions."""
+
+    def __init__(self, organization: Organization) -> None:
+        self.organization = organization
+        self.profile = profile_for(organization)
+        self._by_role: dict[str, list[RoleAssignment]] = {}
+        for assignment in _current(organization):
+            self._by_role.setdefault(assignment.role_id, []).append(assignment)
+        self._parent = dict(Department.objects.filter(organization=organization).values_list("pk", "parent_id"))
+        self._admins: list[Staff] | None = None
+
+    def lineage_ids(self, department_id: int) -> list[int]:
+        ids: list[int] = []
+        node: int | None = department_id
+        while node is not None and node not in ids:
+            ids.append(node)
+            node = self._parent.get(node)
+        return ids
+
+    def _acting(self, account: OfficialAccount, role_id: str) -> list[RoleAssignment]:
+        """Assignments of ``role_id`` that act for the account's department (all of them for body-wide roles)."""
+        try:
+            role = self.profile.role(role_id)
+        except KeyError:
+            return []
+        found = self._by_role.get(role_id, [])
+        if role.scope == "department":
+            lineage = set(self.lineage_ids(account.department_id))
+            found = [a for a in found if a.department_id in lineage]
+        return found
+
+    def holders(self, account: OfficialAccount, role_id: str) -> list[Staff]:
+        return list(dict.fromkeys(a.staff for a in self._acting(account, role_id)))
+
+    def capability_holders(self, account: OfficialAccount, capability: str) -> list[Staff]:
+        found = [a for role_id in roles_with(self.profile, capability) for a in self._acting(account, role_id)]
+        return list(dict.fromkeys(a.staff for a in sorted(found, key=lambda a: a.pk)))
+
+    def administrators(self) -> list[Staff]:
+        """Active organization administrators (report reviewers of last resort), read once."""
+        if self._admins is None:
+            self._admins = list(Staff.objects.filter(organization=self.organization, is_org_admin=True,
+                                                     status=Staff.Status.ACTIVE))
+        return self._admins
+
+
+def has_capability(user: Any, capability: str, *, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """Whether the user holds, for this account, a role the profile lets do ``capability``."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return staff in capability_holders(account, capability)
+    return staff in capability_holders(account, capability, index)
 
 
-def holds(user: Any, account: OfficialAccount, role_id: str) -> bool:
+def holds(user: Any, account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> bool:
     staff = staff_of(user)
-    return staff is not None and staff in holders(account, role_id)
+    return staff is not None and staff in holders(account, role_id, index)
 
 
-def is_manager(user: Any, account: OfficialAccount) -> bool:
+def is_manager(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """The account's manager, a holder of the manager role for its department, or an administrator."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return bool(getattr(user, "is_superuser", False))
     if staff.is_org_admin or account.manager_id == staff.pk:
         return True
-    return has_capability(user, "manage_accounts", account=account)
+    return has_capability(user, "manage_accounts", account=account, index=index)
 
 
 def is_account_manager(user: Any, account: OfficialAccount) -> bool:
@@ -76,6 +134,7 @@ def is_account_manager(user: Any, account: OfficialAccount) -> bool:
     return account.manager_id == staff.pk or has_capability(user, "manage_credentials", account=account)
 
 
-def can_edit(user: Any, account: OfficialAccount) -> bool:
+def can_edit(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
+    """Managers and the account's operators (``.all()`` so a list page's prefetch_related is used)."""
     staff = staff_of(user)
-    return is_manager(user, account) or (staff is not None and account.operators.filter(pk=staff.pk).exists())
+    return is_manager(user, account, index) or (staff is not None and any(o.pk == staff.pk for o in account.operators.all()))

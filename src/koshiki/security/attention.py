@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from koshiki.core import attention
 from koshiki.core.attention import Item, Viewer
+from koshiki.registry.roles import HolderIndex
 
 from .recipients import recipients
 from .status import board_lines, organization_security
@@ -45,8 +46,9 @@ KINDS = {
 def security_items(viewer: Viewer) -> Iterator[Item]:
     staff = viewer.staff
     state = organization_security(staff.organization, today=viewer.today)
+    index = HolderIndex(staff.organization)
     for line in board_lines(state):
-        if staff in recipients(state, line):
+        if staff in recipients(state, line, index):
             escalated = line.level == "danger" and state.rules.escalate_to and not (
                 line.account_id and any(s.account.pk == line.account_id and (
                     s.account.manager_id == staff.pk or any(h.staff_id == staff.pk for h in s.holders))

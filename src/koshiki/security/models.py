@@ -8,6 +8,8 @@ Models hold data only; every change goes through koshiki.security.services.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ from .lifecycle import AccessState, DeviceState, TaskState
 
 class OrganizationKey(models.Model):
     """A random per-organization key, sealed (koshiki.core.crypto); used for password fingerprints."""
+    scope_unscoped: ClassVar[str] = "key material, read only by security.fingerprint for the organization in hand"  # orgs.scoping
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=40)
@@ -44,6 +47,7 @@ class TwoStepMethod(models.TextChoices):
 
 class AccountSecurity(models.Model):
     """An account's two-step login and recovery contact, as last confirmed by its manager."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.OneToOneField(OfficialAccount, on_delete=models.PROTECT, related_name="security")
     two_step_method = models.CharField(
@@ -63,6 +67,7 @@ class AccountSecurity(models.Model):
 
 class CredentialHolder(models.Model):
     """A named staff member who knows an account's password, from ``added_at`` until ``removed_at``."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="credential_holders")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="held_credentials")
@@ -86,6 +91,7 @@ class CredentialHolder(models.Model):
 
 class Rotation(models.Model):
     """A password change recorded by staff. ``fingerprint`` is an HMAC, never the password or a plain hash."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Reason(models.TextChoices):
         SCHEDULED = "scheduled", _("Regular change")
@@ -114,6 +120,7 @@ class Rotation(models.Model):
 
 class RotationTask(models.Model):
     """'Rotate now': opened by a personnel change, a new holder or a lost device; closed by a rotation."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Cause(models.TextChoices):
         PERSONNEL = "personnel", _("Personnel change")
@@ -144,6 +151,7 @@ class RotationTask(models.Model):
 
 class Device(models.Model):
     """A device used to log in to official accounts: official (公用) or personal (私物)."""
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
         OFFICIAL = "official", _("Official device")
@@ -176,6 +184,7 @@ class Device(models.Model):
 
 class DeviceAccess(models.Model):
     """A device's use for one account. A personal device needs the responsible person's prior approval."""
+    scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     State = AccessState
 
@@ -197,6 +206,7 @@ class DeviceAccess(models.Model):
 
 
 class DeviceLossReport(models.Model):
+    scope_path: ClassVar[str] = "device__organization"  # orgs.scoping: the way to Organization
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="loss_reports")
     reported_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     happened_on = models.DateField(_("lost on"))

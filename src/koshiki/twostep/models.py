@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
 
 class TOTPDevice(models.Model):
+    scope_unscoped: ClassVar[str] = "a user's own second factor, read by user only (twostep.services)"  # orgs.scoping
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="totp_device")
     sealed_secret = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from koshiki.orgs.scoping import staff_of
+from .views.common import current_staff as _staff
 
 
 def current_staff(request: HttpRequest) -> dict[str, Any]:
-    staff = staff_of(getattr(request, "user", None))
+    staff = _staff(request)
     return {"current_staff": staff, "current_org": staff.organization if staff else None}

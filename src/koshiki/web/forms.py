@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from koshiki.guidelines import Profile, cite
 from koshiki.orgs.models import Department, Organization, PersonnelChange
+from koshiki.orgs.scoping import of_organization
 
 
 def _limit_departments(form: forms.Form, organization: Organization) -> None:
     """The department choice lists only this organization's active departments."""
     field = form.fields["department" if "department" in form.fields else "to_department"]
     assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = Department.objects.filter(organization=organization, is_active=True)
+    field.queryset = of_organization(Department.objects.filter(is_active=True), organization)
 
 
 class PersonnelChangeForm(forms.Form):

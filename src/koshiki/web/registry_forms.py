@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koshiki.guidelines import Profile, cite
 from koshiki.orgs.models import Department, Organization
+from koshiki.orgs.scoping import of_organization
 from koshiki.registry.fields import TEXT_LIMITS
 from koshiki.registry.models import Notice, Platform
 
@@ -29,7 +30,7 @@ class AccountRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Department.objects.filter(organization=organization, is_active=True)
+        field.queryset = of_organization(Department.objects.filter(is_active=True), organization)
 
 
 class PolicyForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koshiki.orgs.models import Organization, Staff
+from koshiki.orgs.scoping import of_organization
 from koshiki.registry.models import OfficialAccount
 from koshiki.security.models import Device, Rotation, TwoStepMethod
 from koshiki.security.status import TRACKED_STATES
@@ -24,7 +25,7 @@ class HolderForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["staff"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Staff.objects.filter(organization=organization, status=Staff.Status.ACTIVE)
+        field.queryset = of_organization(Staff.objects.filter(status=Staff.Status.ACTIVE), organization)
 
 
 class RotationForm(forms.Form):
@@ -64,7 +65,7 @@ class AccessForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = OfficialAccount.objects.filter(organization=organization, state__in=TRACKED_STATES)
+        field.queryset = of_organization(OfficialAccount.objects.filter(state__in=TRACKED_STATES), organization)
 
 
 class LossForm(forms.Form):

@@ -1,6 +1,6 @@
 """Service functions: the only code that changes posts. Check, execute, audit, one transaction."""
 
-from .approval import decide, pending_step, schedule, submit, withdraw
+from .approval import decide, pending_step, pending_steps, schedule, submit, withdraw
 from .compose import acknowledge_warning, correction_template, create_post, edit_post, override_blocks
 from .publishing import publish_due, reconcile_stuck, record_manual_publication, retry_failed
 from .standing import acknowledge_after_report, grant_standing_approval, revoke_standing_approval
@@ -15,6 +15,7 @@ __all__ = [
     "grant_standing_approval",
     "override_blocks",
     "pending_step",
+    "pending_steps",
     "publish_due",
     "reconcile_stuck",
     "record_manual_publication",

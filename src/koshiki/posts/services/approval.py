@@ -20,6 +20,7 @@ from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import chain, unstaffed_steps
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
+from koshiki.registry.roles import HolderIndex
 
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
@@ -30,21 +31,46 @@ from .common import blocking, move, unacknowledged_warnings
 MAX_AHEAD = dt.timedelta(days=366)
 
 
-def subject(post: Post) -> Subject:
-    """The post on its approval chain, for the approval engine: its writers may not decide (four-eyes)."""
+def subject(post: Post, *, index: HolderIndex | None = None,
+            decisions: list[PostApproval] | None = None) -> Subject:
+    """The post on its approval chain, for the approval engine: its writers may not decide (four-eyes).
+    ``index``/``decisions`` (the current round's rows) let a list page batch the reads."""
+    if decisions is None:
+        decisions = list(PostApproval.objects.filter(post=post, round=post.approval_round))
     return Subject(
         chain=chain(profile_for(post.organization), "post"),
-        decisions=list(PostApproval.objects.filter(post=post, round=post.approval_round)),
-        holders=lambda role_id: step_holders(post.account, role_id),
+        decisions=decisions,
+        holders=lambda role_id: step_holders(post.account, role_id, index),
         excluded=frozenset(own_ids(post)),
         round=post.approval_round,
     )
 
 
-def pending_step(post: Post) -> PendingStep | None:
+def pending_step(post: Post, *, index: HolderIndex | None = None,
+                 decisions: list[PostApproval] | None = None) -> PendingStep | None:
+    """The first step not yet done and who may decide it; ``index``/``decisions`` let a list page batch the reads."""
     if post.state != PostState.SUBMITTED:
         return None
-    return engine_pending_step(subject(post))
+    return engine_pending_step(subject(post, index=index, decisions=decisions))
+
+
+def pending_steps(posts: list[Post]) -> dict[int, PendingStep | None]:
+    """``pending_step`` for many posts of one organization in a constant number of queries (list pages)."""
+    submitted = [p for p in posts if p.state == PostState.SUBMITTED]
+    if not submitted:
+        return {p.pk: None for p in posts}
+    index = HolderIndex(submitted[0].organization)
+    rounds = {p.pk: p.approval_round for p in submitted}
+    decided: dict[int, list[PostApproval]] = {pk: [] for pk in rounds}
+    for decision in PostApproval.objects.filter(post_id__in=rounds):
+        if decision.round == rounds[decision.post_id]:
+            decided[decision.post_id].append(decision)
+    result: dict[int, PendingStep | None] = {p.pk: None for p in posts}
+    for post in submitted:
+        if post.organization_id != index.organization.pk:
+            raise ValueError("pending_steps takes posts of one organization")
+        result[post.pk] = pending_step(post, index=index, decisions=decided[post.pk])
+    return result
 
 
 def _require_other_approvers(post: Post, rules: PostingRules) -> None:

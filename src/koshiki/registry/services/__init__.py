@@ -10,7 +10,7 @@ from .lifecycle_ops import (
     take_down_notice,
 )
 from .policy import policy_completeness, save_policy
-from .requests import decide, pending_step, request_account, subject
+from .requests import decide, pending_step, pending_steps, request_account, subject
 from .review import record_review
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "decide",
     "emergency_stop",
     "pending_step",
+    "pending_steps",
     "subject",
     "record_review",
     "policy_completeness",

@@ -21,7 +21,7 @@ from koshiki.orgs.scoping import staff_of
 
 from ..lifecycle import AccountState
 from ..models import Approval, OfficialAccount, Platform
-from ..roles import holders
+from ..roles import HolderIndex, holders
 from .common import account_snapshot, move, notify_after_commit
 from .policy import policy_completeness
 
@@ -87,13 +87,20 @@ def _round(account: OfficialAccount, name: str) -> int:
     return last.round if last else 1
 
 
-def subject(account: OfficialAccount, name: WorkflowName = OPEN) -> Subject:
-    """The account on one of its chains, for the approval engine: the requester may not decide (four-eyes)."""
-    current = _round(account, name)
+def subject(account: OfficialAccount, name: WorkflowName = OPEN, *, index: HolderIndex | None = None,
+            approvals: list[Approval] | None = None) -> Subject:
+    """The account on one of its chains, for the approval engine: the requester may not decide (four-eyes).
+    ``index`` and ``approvals`` (every decision on this chain, all rounds) let a list page batch the reads."""
+    if approvals is None:
+        current = _round(account, name)
+        decisions = list(account.approvals.filter(workflow=name, round=current))
+    else:
+        current = max((a.round for a in approvals), default=1)
+        decisions = [a for a in approvals if a.round == current]
     return Subject(
         chain=chain(profile_for(account.organization), name),
-        decisions=list(account.approvals.filter(workflow=name, round=current)),
-        holders=lambda role_id: holders(account, role_id),
+        decisions=decisions,
+        holders=lambda role_id: holders(account, role_id, index),
         excluded=frozenset({account.requested_by_id} if account.requested_by_id else ()),
         round=current,
     )
@@ -102,6 +109,22 @@ def subject(account: OfficialAccount, name: WorkflowName = OPEN) -> Subject:
 def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> PendingStep | None:
     """The first step not yet complete, or None when the chain is done (or rejected)."""
     return engine_pending_step(subject(account, name))
+
+
+def pending_steps(accounts: list[OfficialAccount], name: WorkflowName = OPEN) -> dict[int, PendingStep | None]:
+    """``pending_step`` for many accounts of one organization in a constant number of queries (dashboard)."""
+    if not accounts:
+        return {}
+    index = HolderIndex(accounts[0].organization)
+    decided: dict[int, list[Approval]] = {a.pk: [] for a in accounts}
+    for approval in Approval.objects.filter(account_id__in=decided, workflow=name):
+        decided[approval.account_id].append(approval)
+    result: dict[int, PendingStep | None] = {}
+    for account in accounts:
+        if account.organization_id != index.organization.pk:
+            raise ValueError("pending_steps takes accounts of one organization")
+        result[account.pk] = engine_pending_step(subject(account, name, index=index, approvals=decided[account.pk]))
+    return result
 
 
 @transaction.atomic

@@ -17,16 +17,23 @@ from koshiki.orgs.scoping import scoped, staff_of
 M = TypeVar("M", bound=Model)
 
 
+def current_staff(request: HttpRequest) -> Staff | None:
+    """The signed-in staff, resolved once per request (orgs.scoping.StaffCacheMiddleware)."""
+    if hasattr(request, "staff"):
+        return request.staff  # type: ignore[no-any-return]
+    return staff_of(getattr(request, "user", None))
+
+
 def require_staff(request: HttpRequest) -> Staff:
-    staff = staff_of(request.user)
+    staff = current_staff(request)
     if staff is None:
         raise Http404
     return staff
 
 
-def get_scoped(queryset: QuerySet[M], user: Any, pk: int, *, path: str = "organization") -> M:
-    """One row of the user's own organization, or 404 (never 'exists elsewhere')."""
-    obj = scoped(queryset, user, path=path).filter(pk=pk).first()
+def get_scoped(queryset: QuerySet[M], user: Any, pk: int) -> M:
+    """One row of the user's own organization (by the model's scope_path), or 404 (never 'exists elsewhere')."""
+    obj = scoped(queryset, user).filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.audit.models import AuditEntry
+from koshiki.audit.queries import history_for
 from koshiki.checks.detectors.platform import LIMITS
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines import cite
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.orgs.scoping import scoped
 from koshiki.posts import services
 from koshiki.posts.channels import channel_kind, set_channel
 from koshiki.posts.lifecycle import EDITABLE, PostState
@@ -31,7 +31,7 @@ from koshiki.posts.roles import can_approve, can_write, is_own, report_reviewers
 from koshiki.posts.rules import check_platform, posting_rules
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import is_account_manager, is_manager
+from koshiki.registry.roles import HolderIndex, is_account_manager, is_manager
 
 from ..post_forms import (
     ChannelForm,
@@ -43,7 +43,7 @@ from ..post_forms import (
     SubmitForm,
     UrlForm,
 )
-from .common import attempt, get_scoped, report_error, require_staff, submit_form
+from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
@@ -93,17 +93,17 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
     profile = profile_for(post.organization)
     rules = posting_rules(profile)
     step = services.pending_step(post)
-    staff = staff_of(request.user)
+    staff = current_staff(request)
     acknowledged = set(post.acknowledged)
     findings = [{**f, "key": finding_key(f), "acknowledged": finding_key(f) in acknowledged} for f in post.findings]
-    history = AuditEntry.objects.filter(object_type="posts.post", object_id=str(post.pk)).order_by("seq")
+    history, history_complete = history_for(request.user, post)
     return {
         "post": post, "findings": findings, "rules": rules, "step": step,
         "can_decide": step is not None and staff in step.waiting_for,
         "can_write": can_write(request.user, post.account), "can_approve": can_approve(request.user, post.account),
         "is_own": is_own(request.user, post),
         "can_override": can_approve(request.user, post.account) and not is_own(request.user, post),
-        "editable": post.state in EDITABLE, "states": PostState, "history": history,
+        "editable": post.state in EDITABLE, "states": PostState, "history": history, "history_complete": history_complete,
         "pending_warnings": unacknowledged_warnings(post), "channel": channel_kind(post.account),
         "approvals": post.approvals.select_related("approver"),
         "corrections": post.corrections.all(), "attempts": post.publish_attempts.all(),
@@ -211,8 +211,11 @@ def post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     waiting = []
-    for post in scoped(Post.objects, request.user).filter(state=PostState.SUBMITTED).select_related("account", "author"):
-        step = services.pending_step(post)
+    submitted = list(scoped(Post.objects, request.user).filter(state=PostState.SUBMITTED).select_related(
+        "account__organization", "account__department", "account__manager", "author", "organization"))
+    steps = services.pending_steps(submitted)
+    for post in submitted:
+        step = steps[post.pk]
         if step is not None:
             waiting.append({"post": post, "step": step, "mine": staff in step.waiting_for})
     return render(request, "koshiki/post_queue.html", {"waiting": waiting})
@@ -221,7 +224,10 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def after_reports(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    reports = AfterReport.objects.filter(post__organization=staff.organization).select_related("post__account", "post__author", "acknowledged_by")
+    reports = scoped(AfterReport.objects, request.user).select_related(
+        "post__organization", "post__account__organization", "post__account__department", "post__account__manager",
+        "post__author", "acknowledged_by")
+    index = HolderIndex(staff.organization)
     profile = profile_for(staff.organization)
     rules = posting_rules(profile)
 
@@ -235,7 +241,7 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         where = cite(profile, item)
         return f"{label} {where}" if where else label
 
-    rows = [{"report": r, "mine": staff in report_reviewers(r.post), "reason": reason_label(r.reason)}
+    rows = [{"report": r, "mine": staff in report_reviewers(r.post, index), "reason": reason_label(r.reason)}
             for r in reports.order_by("acknowledged_at", "-due_on")]
     return render(request, "koshiki/after_reports.html", {"rows": rows})
 
@@ -244,7 +250,7 @@ def after_reports(request: HttpRequest) -> HttpResponse:
 @require_POST
 def after_report_ack(request: HttpRequest, report_id: int) -> HttpResponse:
     require_staff(request)
-    report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id, path="post__organization")
+    report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id)
     attempt(request, lambda: services.acknowledge_after_report(actor=request.user, report=report,
                                                                comment=request.POST.get("comment", "")), _("Acknowledged."))
     return redirect("after-reports")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.audit.models import AuditEntry
+from koshiki.audit.queries import history_for
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines.workflows import citation
 from koshiki.orgs.profiles import profile_for
-from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.orgs.scoping import scoped
 from koshiki.registry import services
 from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
@@ -37,7 +37,7 @@ from ..registry_forms import (
     ReasonForm,
     ReviewForm,
 )
-from .common import attempt, get_scoped, report_error, require_staff, submit_form
+from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
@@ -86,10 +86,10 @@ def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
 
 def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> dict[str, Any]:
     profile = profile_for(account.organization)
-    staff = staff_of(request.user)
+    staff = current_staff(request)
     pending = services.pending_step(account) if account.state == AccountState.REQUESTED else None
     policy = current_policy(account)
-    history = AuditEntry.objects.filter(object_type="registry.officialaccount", object_id=str(account.pk)).order_by("seq")
+    history, history_complete = history_for(request.user, account)
     return {
         "account": account,
         "profile": profile,
@@ -102,7 +102,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "completeness": services.policy_completeness(account),
         "notices": account.notices.all(),
         "today": timezone.localdate(),
-        "history": history,
+        "history": history, "history_complete": history_complete,
         "notice_rule": profile.closure.notice_before,
         "policy_form": forms.get("policy_form") or PolicyForm(initial=policy.items if policy else {}, profile=profile),
         "decision_form": forms.get("decision_form") or DecisionForm(),

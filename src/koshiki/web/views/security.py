@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from koshiki.core.errors import ServiceError
 from koshiki.orgs.permissions import can_manage_org
-from koshiki.orgs.scoping import scoped, staff_of
+from koshiki.orgs.scoping import scoped
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import is_manager
 from koshiki.security import services
@@ -33,7 +33,7 @@ from ..security_forms import (
     RotationForm,
     TwoStepForm,
 )
-from .common import attempt, get_scoped, report_error, require_staff, submit_form
+from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
@@ -129,7 +129,7 @@ def two_step_set(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def access_decide(request: HttpRequest, access_id: int) -> HttpResponse:
     require_staff(request)
-    access = get_scoped(DeviceAccess.objects.select_related("account"), request.user, access_id, path="account__organization")
+    access = get_scoped(DeviceAccess.objects.select_related("account"), request.user, access_id)
     form = AccessDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -173,7 +173,7 @@ def _device_context(request: HttpRequest, device: Device, **forms: Any) -> dict[
         "attest_form": forms.get("attest_form") or AttestForm(initial={"os_patched_on": device.os_patched_on, "antivirus": device.antivirus}),
         "access_form": forms.get("access_form") or AccessForm(organization=device.organization),
         "loss_form": forms.get("loss_form") or LossForm(),
-        "is_owner": staff_of(request.user) == device.owner,
+        "is_owner": current_staff(request) == device.owner,
     }
 
 
