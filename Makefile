@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test install messages lint schema eval bench clean
+.PHONY: demo test install messages lint format schema eval bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -25,11 +25,17 @@ test: messages
 	scripts/run-tests.sh
 
 lint: install
-	.venv/bin/ruff check src tests
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff format --check src tests benchmarks
 	.venv/bin/lint-imports --no-cache
 	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks
 	KOSHIKI_ENV=local .venv/bin/mypy --strict src/koshiki/connectors
 	KOSHIKI_ENV=local .venv/bin/mypy src/koshiki
+
+# Rewrite the code in the house style (line limit 110, pyproject [tool.ruff]); `make test` checks it.
+format: install
+	.venv/bin/ruff format src tests benchmarks
+	.venv/bin/ruff check --fix src tests benchmarks
 
 # Regenerate docs/profile.schema.json from the pydantic models.
 schema: install

@@ -82,15 +82,21 @@ def build_analyzer(patterns: dict[str, str]) -> AnalyzerEngine:
     # the model is loaded, since each layer keeps the ops it was built with.
     set_current_ops(NumpyOps(use_blis=False))
     ner_config = NerModelConfiguration(model_to_presidio_entity_mapping=dict(LABEL_MAP))
-    nlp_engine = SpacyNlpEngine(models=[{"lang_code": LANG, "model_name": MODEL}], ner_model_configuration=ner_config)
+    nlp_engine = SpacyNlpEngine(
+        models=[{"lang_code": LANG, "model_name": MODEL}], ner_model_configuration=ner_config
+    )
     nlp_engine.load()
     ner_labels = nlp_engine.get_nlp(LANG).pipe_labels["ner"]
     ner_config.labels_to_ignore = [label for label in ner_labels if label not in LABEL_MAP]
 
-    recognizers: list[EntityRecognizer] = [SpacyRecognizer(supported_language=LANG, supported_entities=["PERSON", "LOCATION"])]
+    recognizers: list[EntityRecognizer] = [
+        SpacyRecognizer(supported_language=LANG, supported_entities=["PERSON", "LOCATION"])
+    ]
     recognizers += [
         PatternRecognizer(
-            supported_entity=entity, name=f"{entity}_ja", supported_language=LANG,
+            supported_entity=entity,
+            name=f"{entity}_ja",
+            supported_language=LANG,
             patterns=[Pattern(name=entity, regex=regex, score=PATTERN_SCORE)],
         )
         for entity, regex in patterns.items()
@@ -138,8 +144,12 @@ def run(texts: list[str], patterns: dict[str, str], limit: int) -> dict[str, obj
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--posts", type=Path, required=True, help="JSON Lines, one post with a 'text' field a line")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--posts", type=Path, required=True, help="JSON Lines, one post with a 'text' field a line"
+    )
     parser.add_argument("--patterns", type=Path, required=True, help='JSON {"ENTITY": "python regex", ...}')
     parser.add_argument("--limit", type=int, default=2000, help="posts to measure, cycling over the file")
     args = parser.parse_args()

@@ -28,13 +28,15 @@ BASELINE_PY = ROOT / ".venv-bench" / "bin" / "python"
 
 
 def load_texts() -> list[str]:
-    return [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def posts_of_280(texts: list[str]) -> list[str]:
     """The corpus run together and cut into 280-character posts."""
     joined = "\n".join(texts)
-    return [joined[i:i + 280] for i in range(0, len(joined) - 280, 280)]
+    return [joined[i : i + 280] for i in range(0, len(joined) - 280, 280)]
 
 
 def measure(texts: list[str], count: int) -> dict[str, float]:
@@ -65,15 +67,29 @@ def run_baseline(limit: int) -> dict[str, float] | None:
         print("baseline: .venv-bench missing (benchmarks/setup-baseline.sh)", file=sys.stderr)
         return None
     patterns = {
-        "JP_PHONE": pii.PHONE.pattern, "EMAIL_ADDRESS": pii.EMAIL.pattern, "JP_POSTAL": pii.POSTAL.pattern,
-        "JP_MYNUMBER": pii.MYNUMBER.pattern, "JP_ADDRESS": pii.BLOCK.pattern, "JP_DATE": pii.DATE.pattern,
+        "JP_PHONE": pii.PHONE.pattern,
+        "EMAIL_ADDRESS": pii.EMAIL.pattern,
+        "JP_POSTAL": pii.POSTAL.pattern,
+        "JP_MYNUMBER": pii.MYNUMBER.pattern,
+        "JP_ADDRESS": pii.BLOCK.pattern,
+        "JP_DATE": pii.DATE.pattern,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(patterns, handle, ensure_ascii=False)
     result = subprocess.run(
-        [str(BASELINE_PY), str(ROOT / "benchmarks" / "baseline_presidio.py"), "--posts", str(CORPUS),
-         "--patterns", handle.name, "--limit", str(limit)],
-        capture_output=True, text=True, check=False,
+        [
+            str(BASELINE_PY),
+            str(ROOT / "benchmarks" / "baseline_presidio.py"),
+            "--posts",
+            str(CORPUS),
+            "--patterns",
+            handle.name,
+            "--limit",
+            str(limit),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         print(result.stderr[-2000:], file=sys.stderr)
@@ -94,15 +110,19 @@ def main() -> int:
     texts = load_texts()
     ours = measure(texts, args.posts)
     ours_280 = measure(posts_of_280(texts), args.posts)
-    print(f"corpus: {CORPUS.relative_to(ROOT)} ({len(texts)} posts, mean {statistics.mean(map(len, texts)):.0f} chars); one core")
+    print(
+        f"corpus: {CORPUS.relative_to(ROOT)} ({len(texts)} posts, mean {statistics.mean(map(len, texts)):.0f} chars); one core"
+    )
     print(f"{'checker':28} {'posts':>7} {'posts/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'RSS MB':>8}")
     print(row("koshiki.checks", ours))
     print(row("koshiki.checks (280 chars)", ours_280))
     baseline = None if args.no_baseline else run_baseline(args.baseline_posts)
     if baseline:
         print(row("presidio + ja_ginza", baseline))
-        print(f"ratio: koshiki.checks is {ours['posts_per_s'] / baseline['posts_per_s']:,.0f}x the baseline's throughput;"
-              f" p95 {baseline['p95_ms'] / ours['p95_ms']:,.0f}x lower")
+        print(
+            f"ratio: koshiki.checks is {ours['posts_per_s'] / baseline['posts_per_s']:,.0f}x the baseline's throughput;"
+            f" p95 {baseline['p95_ms'] / ours['p95_ms']:,.0f}x lower"
+        )
     ok = ours_280["p95_ms"] <= 5 and ours_280["posts_per_s"] >= 1500
     print(f"targets (280 chars): p95 ≤ 5 ms and ≥ 1,500 posts/s: {'met' if ok else 'NOT met'}")
     return 0

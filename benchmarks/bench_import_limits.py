@@ -38,7 +38,7 @@ def _text(rng: random.Random, n: int) -> str:
     """n random characters (a slice of a random pool at a random place: fast, and compresses like text)."""
     pool = _SMALL_POOL if os.environ.get("KOSHIKI_BENCH_TEXT") == "compressible" else _POOL
     start = rng.randrange(len(pool) - n)
-    return pool[start:start + n]
+    return pool[start : start + n]
 
 
 def _rows(rows: int, free_text: int, departments: list[str]) -> list[list[str]]:
@@ -50,9 +50,21 @@ def _rows(rows: int, free_text: int, departments: list[str]) -> list[list[str]]:
     out: list[list[str]] = [COLUMNS]
     for i in range(rows):
         handle = f"h{i:06d}" + "x" * 93
-        out.append([departments[i % len(departments)], "所属名", "Instagram", _text(rng, 100), handle,
-                    "https://www.instagram.com/" + handle + "/" + "p" * (300 - 27 - len(handle)),
-                    _text(rng, limit), _text(rng, 200), _text(rng, 100), _text(rng, limit), "運用中"])
+        out.append(
+            [
+                departments[i % len(departments)],
+                "所属名",
+                "Instagram",
+                _text(rng, 100),
+                handle,
+                "https://www.instagram.com/" + handle + "/" + "p" * (300 - 27 - len(handle)),
+                _text(rng, limit),
+                _text(rng, 200),
+                _text(rng, 100),
+                _text(rng, limit),
+                "運用中",
+            ]
+        )
     return out
 
 
@@ -114,9 +126,17 @@ def _setup() -> tuple[object, object, list[str]]:
     org = services.create_organization(actor=admin, lgcode="070009", name="福島県", profile_id="iwaki")
     codes = []
     for number in range(10):
-        department = services.create_department(actor=admin, organization=org, code=f"d{number:02d}", name=f"課{number}")
-        staff = services.add_staff(actor=admin, organization=org, username=f"m{number:02d}", display_name=f"課長{number}",
-                                   password="bench-password-123", department=department)
+        department = services.create_department(
+            actor=admin, organization=org, code=f"d{number:02d}", name=f"課{number}"
+        )
+        staff = services.add_staff(
+            actor=admin,
+            organization=org,
+            username=f"m{number:02d}",
+            display_name=f"課長{number}",
+            password="bench-password-123",
+            department=department,
+        )
         services.assign_role(actor=admin, staff=staff, role_id="account_manager")
         codes.append(department.code)
     return admin, org, codes
@@ -147,8 +167,20 @@ def measure(fmt: str, path: str) -> int:
     assert not report.errors, report.errors[:3]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
-    print(json.dumps({"format": fmt, "cpu_seconds": cpu, "bytes": Path(path).stat().st_size, "created": report.created,
-                      "seconds": seconds, "read_seconds": read, "peak_mb": peak / 1024, "before_mb": before / 1024}))
+    print(
+        json.dumps(
+            {
+                "format": fmt,
+                "cpu_seconds": cpu,
+                "bytes": Path(path).stat().st_size,
+                "created": report.created,
+                "seconds": seconds,
+                "read_seconds": read,
+                "peak_mb": peak / 1024,
+                "before_mb": before / 1024,
+            }
+        )
+    )
     return 0
 
 
@@ -156,14 +188,27 @@ def run(fmt: str, text: str = "random") -> dict[str, object]:
     """Build the file in one interpreter, import it in another, and return the figures."""
     import subprocess
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "KOSHIKI_BENCH_TEXT": text}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "KOSHIKI_BENCH_TEXT": text,
+    }
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / f"largest.{fmt}")
-        built = subprocess.run([sys.executable, __file__, "build", fmt, path], capture_output=True, text=True,
-                               env=env, check=True)
-        done = subprocess.run([sys.executable, __file__, "measure", fmt, path], capture_output=True, text=True,
-                              env=env, check=True)
+        built = subprocess.run(
+            [sys.executable, __file__, "build", fmt, path],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        done = subprocess.run(
+            [sys.executable, __file__, "measure", fmt, path],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
     result: dict[str, object] = json.loads(built.stdout.strip().splitlines()[-1])
     result.update(json.loads(done.stdout.strip().splitlines()[-1]))
     result["text"] = text
@@ -176,11 +221,13 @@ CASES = [("xlsx", "random"), ("xlsx", "compressible"), ("csv", "random")]
 def report(result: dict[str, object]) -> str:
     seconds, peak = float(str(result["seconds"])), float(str(result["peak_mb"]))
     ok = seconds < 10 and peak < 200
-    return (f"  largest .{result['format']} allowed, {result['text']} text ({int(str(result['rows'])):,} rows × all columns, free text "
-            f"{result['free_text']} chars, {int(str(result['bytes'])) / 1024 / 1024:.1f} MB): import {seconds:.2f} s "
-            f"({float(str(result['cpu_seconds'])):.2f} s CPU), "
-            f"peak RSS {peak:.0f} MB (of which Django before the import: {float(str(result['before_mb'])):.0f} MB)"
-            f"  (target < 10 s, < 200 MB) {'met' if ok else 'NOT met'}")
+    return (
+        f"  largest .{result['format']} allowed, {result['text']} text ({int(str(result['rows'])):,} rows × all columns, free text "
+        f"{result['free_text']} chars, {int(str(result['bytes'])) / 1024 / 1024:.1f} MB): import {seconds:.2f} s "
+        f"({float(str(result['cpu_seconds'])):.2f} s CPU), "
+        f"peak RSS {peak:.0f} MB (of which Django before the import: {float(str(result['before_mb'])):.0f} MB)"
+        f"  (target < 10 s, < 200 MB) {'met' if ok else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -48,9 +48,18 @@ def main() -> int:
     prefectures = sorted({t["pref"] for t in towns})
     departments = {}
     for number, pref in enumerate(prefectures):
-        department = services.create_department(actor=admin, organization=org, code=f"d{number:02d}", name=f"{pref}担当")
-        manager = services.add_staff(actor=admin, organization=org, username=f"m{number:02d}", display_name=f"{pref}課長",
-                                     password="bench-password-123", department=department, is_org_admin=number == 0)
+        department = services.create_department(
+            actor=admin, organization=org, code=f"d{number:02d}", name=f"{pref}担当"
+        )
+        manager = services.add_staff(
+            actor=admin,
+            organization=org,
+            username=f"m{number:02d}",
+            display_name=f"{pref}課長",
+            password="bench-password-123",
+            department=department,
+            is_org_admin=number == 0,
+        )
         services.assign_role(actor=admin, staff=manager, role_id="account_manager")
         departments[pref] = department
     out = io.StringIO()
@@ -61,8 +70,17 @@ def main() -> int:
         town = towns[i % len(towns)]
         platform = platforms[(i // len(towns)) % len(platforms)] if i >= len(towns) else "X"
         url = town["url"] if town["url"].startswith("https://") else f"https://x.com/acct{town['lgcode']}"
-        writer.writerow([departments[town["pref"]].code, platform, f"{town['city']}公式", f"acct{town['lgcode']}_{i}",
-                         url, f"{town['city']}の暮らしの情報", "運用中"])
+        writer.writerow(
+            [
+                departments[town["pref"]].code,
+                platform,
+                f"{town['city']}公式",
+                f"acct{town['lgcode']}_{i}",
+                url,
+                f"{town['city']}の暮らしの情報",
+                "運用中",
+            ]
+        )
     data = out.getvalue().encode("utf-8")
 
     started = time.perf_counter()
@@ -72,8 +90,15 @@ def main() -> int:
     assert report.created == ACCOUNTS, report.errors[:3]
 
     client = Client()
-    client.force_login(services.add_staff(actor=admin, organization=org, username="viewer", display_name="閲覧",
-                                          password="bench-password-123").user)
+    client.force_login(
+        services.add_staff(
+            actor=admin,
+            organization=org,
+            username="viewer",
+            display_name="閲覧",
+            password="bench-password-123",
+        ).user
+    )
     client.get("/accounts/")  # warm-up
     times = []
     for _ in range(20):
@@ -82,11 +107,17 @@ def main() -> int:
         times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
     times.sort()
-    print(f"registry: {ACCOUNTS:,} accounts from {len({t['city'] for t in towns}):,} municipalities (code4fukui, CC0)")
-    print(f"  import (.csv, all rows checked, one audit entry each): {import_seconds:.2f} s  (target < 10 s)"
-          f" {'met' if import_seconds < 10 else 'NOT met'}")
-    print(f"  list page (100 per page): p50 {statistics.median(times):.0f} ms, max {times[-1]:.0f} ms  (target < 200 ms)"
-          f" {'met' if times[-1] < 200 else 'NOT met'}")
+    print(
+        f"registry: {ACCOUNTS:,} accounts from {len({t['city'] for t in towns}):,} municipalities (code4fukui, CC0)"
+    )
+    print(
+        f"  import (.csv, all rows checked, one audit entry each): {import_seconds:.2f} s  (target < 10 s)"
+        f" {'met' if import_seconds < 10 else 'NOT met'}"
+    )
+    print(
+        f"  list page (100 per page): p50 {statistics.median(times):.0f} ms, max {times[-1]:.0f} ms  (target < 200 ms)"
+        f" {'met' if times[-1] < 200 else 'NOT met'}"
+    )
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import bench_import_limits
 

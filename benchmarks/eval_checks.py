@@ -43,7 +43,9 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", context_file: str = "context.json") -> int:
+def evaluate(
+    profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", context_file: str = "context.json"
+) -> int:
     """Print the table; return the number of targets missed."""
     context_spec = json.loads((CORPUS / context_file).read_text(encoding="utf-8"))
     context = CheckContext.from_profile(
@@ -58,7 +60,9 @@ def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", co
     clean = clean_alarms = 0
     for post in posts:
         findings = check(
-            post["text"], context=context, platform=post.get("platform", "x"),
+            post["text"],
+            context=context,
+            platform=post.get("platform", "x"),
             alt_texts=[a.get("alt") for a in post.get("attachments", [])],
             is_correction=bool(post.get("correction_of")),
         )
@@ -70,7 +74,7 @@ def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", co
             elif category in flagged:
                 fp[category] += 1
                 if verbose:
-                    spans = [post["text"][f.start:f.end] for f in findings if f.category == category]
+                    spans = [post["text"][f.start : f.end] for f in findings if f.category == category]
                     print(f"FP {category:18} {post['id']}: {spans} | {post['text'][:70]!r}", file=sys.stderr)
             else:
                 fn[category] += 1
@@ -80,14 +84,19 @@ def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", co
         for label in post["labels"]:
             start, end = label_span(post, label)
             span_total[label["category"]] += 1
-            if any(f.category == label["category"] and _overlaps(f.start, f.end, start, end) for f in findings):
+            if any(
+                f.category == label["category"] and _overlaps(f.start, f.end, start, end) for f in findings
+            ):
                 span_hit[label["category"]] += 1
         if not post["labels"]:
             clean += 1
             if any(f.severity in ("warn", "block") for f in findings):
                 clean_alarms += 1
                 if verbose:
-                    print(f"ALARM {post['id']}: {[(f.category, post['text'][f.start:f.end]) for f in findings]}", file=sys.stderr)
+                    print(
+                        f"ALARM {post['id']}: {[(f.category, post['text'][f.start : f.end]) for f in findings]}",
+                        file=sys.stderr,
+                    )
 
     print(f"koshiki.checks on {posts_file}: {len(posts)} posts ({clean} clean), profile {profile_id}")
     print(f"{'category':20} {'posts':>5} {'precision':>9} {'recall':>7} {'span rec.':>9} {'target':>7}  ok")
@@ -100,11 +109,15 @@ def evaluate(profile_id: str, verbose: bool, posts_file: str = "posts.jsonl", co
         target = TARGETS.get(category, DEFAULT_TARGET)
         ok = recall >= target
         failures += not ok
-        print(f"{category:20} {labelled:5d} {precision:9.2f} {recall:7.2f} {spans:9.2f} {target:7.2f}  {'✓' if ok else '✗'}")
+        print(
+            f"{category:20} {labelled:5d} {precision:9.2f} {recall:7.2f} {spans:9.2f} {target:7.2f}  {'✓' if ok else '✗'}"
+        )
     rate = clean_alarms / clean if clean else 0.0
     ok = rate <= MAX_FALSE_ALARM
     failures += not ok
-    print(f"false alarms on clean posts: {clean_alarms}/{clean} = {rate:.1%} (target ≤ {MAX_FALSE_ALARM:.0%}) {'✓' if ok else '✗'}")
+    print(
+        f"false alarms on clean posts: {clean_alarms}/{clean} = {rate:.1%} (target ≤ {MAX_FALSE_ALARM:.0%}) {'✓' if ok else '✗'}"
+    )
     return failures
 
 
@@ -116,7 +129,9 @@ def main() -> int:
     failures = evaluate(args.profile, args.verbose)
     if (CORPUS / "heldout.jsonl").exists():
         print()
-        print("Held-out set (written independently; its first-look figures are in the README; shown, not gated):")
+        print(
+            "Held-out set (written independently; its first-look figures are in the README; shown, not gated):"
+        )
         evaluate(args.profile, args.verbose, "heldout.jsonl", "heldout_context.json")
     return 1 if failures else 0
 

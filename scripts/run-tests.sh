@@ -7,8 +7,9 @@ PY=.venv/bin/python
 export KOSHIKI_ENV=local
 status=0
 
-echo "== Lint (ruff), layers (import-linter) and types (mypy: strict for the Django-free core, django-stubs for the apps)"
-.venv/bin/ruff check src tests || status=1
+echo "== Lint and format (ruff), layers (import-linter) and types (mypy: strict for the Django-free core, django-stubs for the apps)"
+.venv/bin/ruff check src tests benchmarks || status=1
+.venv/bin/ruff format --check src tests benchmarks || status=1
 .venv/bin/lint-imports --no-cache || status=1
 .venv/bin/mypy src/koshiki/guidelines src/koshiki/checks || status=1
 .venv/bin/mypy --strict src/koshiki/connectors || status=1

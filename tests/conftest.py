@@ -124,7 +124,9 @@ def _build_body(admin: Any, *, lgcode: str, name: str, profile_id: str, prefix: 
         actor=admin, organization=org, code="kiki", name="危機管理課", parent=departments["somu"]
     )
 
-    def person(username: str, display: str, dept: str, roles: tuple[str, ...], admin_flag: bool = False) -> Any:
+    def person(
+        username: str, display: str, dept: str, roles: tuple[str, ...], admin_flag: bool = False
+    ) -> Any:
         staff = services.add_staff(
             actor=admin,
             organization=org,
@@ -157,7 +159,9 @@ def iwaki(db: Any, system_admin: Any) -> Body:
 
 @pytest.fixture
 def shinshiro(db: Any, system_admin: Any) -> Body:
-    return _build_body(system_admin, lgcode="232211", name="新城市", profile_id="shinshiro", prefix="shinshiro")
+    return _build_body(
+        system_admin, lgcode="232211", name="新城市", profile_id="shinshiro", prefix="shinshiro"
+    )
 
 
 @pytest.fixture
@@ -169,13 +173,26 @@ def outsider(shinshiro: Body) -> Any:
 @pytest.fixture
 def iwaki_officers(iwaki: Body, system_admin: Any) -> dict[str, Any]:
     """総務部長 as 情報管理者 (部等の長) for 危機管理課, and 総合政策部長."""
-    bucho = _org_services().add_staff(actor=system_admin, organization=iwaki.organization, username="iwaki-bucho",
-                                   display_name="総務 部長", password=PASSWORD, department=iwaki.departments["somu"],
-                                   email="bucho@example.lg.jp")
+    bucho = _org_services().add_staff(
+        actor=system_admin,
+        organization=iwaki.organization,
+        username="iwaki-bucho",
+        display_name="総務 部長",
+        password=PASSWORD,
+        department=iwaki.departments["somu"],
+        email="bucho@example.lg.jp",
+    )
     _org_services().assign_role(actor=system_admin, staff=bucho, role_id="info_manager")
-    seisaku = _org_services().add_staff(actor=system_admin, organization=iwaki.organization, username="iwaki-seisaku",
-                                     display_name="政策 部長", password=PASSWORD, department=iwaki.departments["kouhou"],
-                                     email="seisaku@example.lg.jp", language="en")
+    seisaku = _org_services().add_staff(
+        actor=system_admin,
+        organization=iwaki.organization,
+        username="iwaki-seisaku",
+        display_name="政策 部長",
+        password=PASSWORD,
+        department=iwaki.departments["kouhou"],
+        email="seisaku@example.lg.jp",
+        language="en",
+    )
     _org_services().assign_role(actor=system_admin, staff=seisaku, role_id="policy_director")
     return {"bucho": bucho, "seisaku": seisaku}
 
@@ -256,5 +273,3 @@ def make_account(bsky_pds_url: str) -> Callable[[str], DevAccount]:
         return create_test_account(bsky_pds_url, prefix)
 
     return make
-
-

@@ -24,8 +24,12 @@ def _compile(po: Path, mo: Path) -> None:
     try:
         msgfmt = shutil.which("msgfmt")
         if msgfmt:
-            done = subprocess.run([msgfmt, "--check-format", "-o", str(tmp), str(po)], capture_output=True, text=True,
-                                  check=False)
+            done = subprocess.run(
+                [msgfmt, "--check-format", "-o", str(tmp), str(po)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode:
                 raise RuntimeError(f"msgfmt could not compile {po}: {done.stderr.strip()}")
         else:

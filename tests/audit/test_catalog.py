@@ -71,9 +71,13 @@ def _resolve(node: ast.expr, module: Any, where: str) -> set[str]:
         return _resolve(node.body, module, where) | _resolve(node.orelse, module, where)
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         family = getattr(module, node.value.id, None)
-        assert isinstance(family, catalog.CodeFamily), f"{where}: {node.value.id} is not a catalog.family(...)"
+        assert isinstance(family, catalog.CodeFamily), (
+            f"{where}: {node.value.id} is not a catalog.family(...)"
+        )
         return set(family.values())
-    raise AssertionError(f"{where}: the action code is not a literal, a conditional of literals or a catalog.family")
+    raise AssertionError(
+        f"{where}: the action code is not a literal, a conditional of literals or a catalog.family"
+    )
 
 
 def used_codes() -> dict[str, str]:
@@ -114,7 +118,8 @@ def test_every_family_picked_at_run_time_is_declared() -> None:
             importlib.import_module(info.name)
     families = catalog.families()
     assert {"registry.account.change_announced", "registry.account.closure_completed"} <= {
-        code for family in families for code in family.values()}
+        code for family in families for code in family.values()
+    }
     assert all(code in catalog.ACTIONS for family in families for code in family.values())
 
 
@@ -149,7 +154,8 @@ def test_unknown_code_is_refused_in_tests(db: Any) -> None:
 
 
 def test_unknown_code_in_production_is_logged_and_still_written(
-        db: Any, settings: Any, caplog: pytest.LogCaptureFixture) -> None:
+    db: Any, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     settings.DEBUG = False
     settings.LOCAL = False
     with caplog.at_level(logging.ERROR, logger="koshiki.audit"):
@@ -158,7 +164,9 @@ def test_unknown_code_in_production_is_logged_and_still_written(
     assert any("registry.acount.step_approved" in r.getMessage() for r in caplog.records)
 
 
-def test_known_code_in_production_logs_nothing(db: Any, settings: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_known_code_in_production_logs_nothing(
+    db: Any, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     settings.DEBUG = False
     settings.LOCAL = False
     with caplog.at_level(logging.ERROR, logger="koshiki.audit"):
@@ -175,7 +183,9 @@ def test_docs_page_is_generated_from_the_catalog() -> None:
     catalog.write_markdown(out)
     text = out.getvalue()
     assert "| `registry.account.step_approved` | 申請の段階承認 | Request approved at one step |" in text
-    assert (REPO / "docs" / "AUDIT.md").read_text(encoding="utf-8") == text, "run: koshiki audit catalog --format md > docs/AUDIT.md"
+    assert (REPO / "docs" / "AUDIT.md").read_text(encoding="utf-8") == text, (
+        "run: koshiki audit catalog --format md > docs/AUDIT.md"
+    )
 
 
 def test_cli_prints_the_catalog(capsys: pytest.CaptureFixture[str]) -> None:

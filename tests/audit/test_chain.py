@@ -38,11 +38,15 @@ def test_intact_chain_verifies(iwaki: Any) -> None:
 def test_each_entry_links_to_the_previous_hash(iwaki: Any) -> None:
     entries = list(AuditEntry.objects.order_by("seq"))
     assert entries[0].prev_hash == "0" * 64
-    assert all(later.prev_hash == earlier.entry_hash for earlier, later in zip(entries, entries[1:], strict=False))
+    assert all(
+        later.prev_hash == earlier.entry_hash for earlier, later in zip(entries, entries[1:], strict=False)
+    )
 
 
-@pytest.mark.parametrize("column,value", [("actor_name", "someone else"), ("after", '{"name": "forged"}'),
-                                          ("action", "orgs.staff.removed")])
+@pytest.mark.parametrize(
+    "column,value",
+    [("actor_name", "someone else"), ("after", '{"name": "forged"}'), ("action", "orgs.staff.removed")],
+)
 def test_changing_a_row_directly_breaks_the_chain_at_that_entry(iwaki: Any, column: str, value: str) -> None:
     target = AuditEntry.objects.order_by("seq")[3]
     _disable_triggers()
@@ -61,7 +65,10 @@ def test_rehashing_a_changed_row_is_still_caught_by_the_next_entry(iwaki: Any) -
     target.actor_name = "forger"
     forged = entry_hash(target.prev_hash, _fields_of(target))
     _disable_triggers()
-    _raw("UPDATE audit_auditentry SET actor_name = %s, entry_hash = %s WHERE id = %s", ["forger", forged, target.pk])
+    _raw(
+        "UPDATE audit_auditentry SET actor_name = %s, entry_hash = %s WHERE id = %s",
+        ["forger", forged, target.pk],
+    )
     result = verify_chain()
     assert not result.ok and result.broken_seq == target.seq + 1
 
@@ -123,7 +130,9 @@ def test_writing_outside_a_transaction_is_refused(transactional_db: Any) -> None
 def test_secrets_are_masked_in_before_and_after(db: Any) -> None:
     with transaction.atomic():
         entry = log_action(
-            "test.secret", actor=None, after={"app_password": "hunter2", "handle": "@iwaki", "nested": {"token": "t"}}
+            "test.secret",
+            actor=None,
+            after={"app_password": "hunter2", "handle": "@iwaki", "nested": {"token": "t"}},
         )
     assert entry.after == {"app_password": "********", "handle": "@iwaki", "nested": {"token": "********"}}
 

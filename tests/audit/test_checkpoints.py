@@ -78,7 +78,9 @@ def test_truncation_with_the_head_moved_back_is_detected(iwaki: Any, tmp_path: P
     assert code == 1 and "truncated" in out
 
 
-def test_truncation_and_regrowth_past_the_checkpoint_is_detected(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
+def test_truncation_and_regrowth_past_the_checkpoint_is_detected(
+    iwaki: Any, tmp_path: Path, capsys: Any
+) -> None:
     path = _checkpoint_file(tmp_path, capsys)
     keep = AuditEntry.objects.order_by("seq")[4]
     lift_triggers()
@@ -91,7 +93,9 @@ def test_truncation_and_regrowth_past_the_checkpoint_is_detected(iwaki: Any, tmp
     assert code == 1 and "differs" in out
 
 
-def test_rewriting_an_entry_and_rehashing_the_rest_is_detected(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
+def test_rewriting_an_entry_and_rehashing_the_rest_is_detected(
+    iwaki: Any, tmp_path: Path, capsys: Any
+) -> None:
     path = _checkpoint_file(tmp_path, capsys)
     entries = list(AuditEntry.objects.order_by("seq"))
     lift_triggers()
@@ -101,8 +105,10 @@ def test_rewriting_an_entry_and_rehashing_the_rest_is_detected(iwaki: Any, tmp_p
             entry.actor_name = "forger"
         entry.prev_hash = prev
         entry.entry_hash = entry_hash(prev, _fields_of(entry))
-        raw("UPDATE audit_auditentry SET actor_name = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",
-            [entry.actor_name, entry.prev_hash, entry.entry_hash, entry.pk])
+        raw(
+            "UPDATE audit_auditentry SET actor_name = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",
+            [entry.actor_name, entry.prev_hash, entry.entry_hash, entry.pk],
+        )
         prev = entry.entry_hash
     raw("UPDATE audit_chainhead SET last_hash = %s", [prev])
     raw("DELETE FROM audit_checkpoint")
@@ -128,8 +134,9 @@ def test_a_forged_signature_is_refused(iwaki: Any, tmp_path: Path, capsys: Any) 
     assert code == 1 and "signature" in out
 
 
-def test_a_checkpoint_signed_by_another_key_fails_the_pin(iwaki: Any, tmp_path: Path, capsys: Any,
-                                                          settings: Any) -> None:
+def test_a_checkpoint_signed_by_another_key_fails_the_pin(
+    iwaki: Any, tmp_path: Path, capsys: Any, settings: Any
+) -> None:
     pinned = checkpoints.public_key_text()
     other = tmp_path / "other_key"
     checkpoints.generate_key_file(other)
@@ -139,7 +146,9 @@ def test_a_checkpoint_signed_by_another_key_fails_the_pin(iwaki: Any, tmp_path: 
     assert code == 1 and "pinned" in out
 
 
-def test_the_stored_checkpoints_are_checked_by_a_plain_verify(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
+def test_the_stored_checkpoints_are_checked_by_a_plain_verify(
+    iwaki: Any, tmp_path: Path, capsys: Any
+) -> None:
     _checkpoint_file(tmp_path, capsys)
     keep = AuditEntry.objects.order_by("seq")[4]
     lift_triggers()

@@ -11,8 +11,12 @@ from koshiki.orgs import services
 
 
 def test_csv_cells_starting_with_formula_characters_are_escaped(iwaki: Any) -> None:
-    services.create_department(actor=iwaki.kacho.user, organization=iwaki.organization, code="f1",
-                               name="=HYPERLINK(\"https://evil.example/\")")
+    services.create_department(
+        actor=iwaki.kacho.user,
+        organization=iwaki.organization,
+        code="f1",
+        name='=HYPERLINK("https://evil.example/")',
+    )
     out = io.StringIO()
     export_entries(out, since=None, fmt="csv")
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))

@@ -61,7 +61,10 @@ def test_appending_after_the_head_was_deleted_is_refused(iwaki: Any) -> None:
     raw("DELETE FROM audit_chainhead")
     with pytest.raises(ChainBroken), transaction.atomic():
         log_action("test.after_head_lost", actor=None)
-    assert AuditEntry.objects.count() == count and not AuditEntry.objects.filter(seq=1, action="test.after_head_lost").exists()
+    assert (
+        AuditEntry.objects.count() == count
+        and not AuditEntry.objects.filter(seq=1, action="test.after_head_lost").exists()
+    )
 
 
 def test_a_fresh_database_starts_the_chain(db: Any) -> None:

@@ -39,7 +39,9 @@ def iwaki_posting(db: Any, system_admin: Any) -> Any:
 def test_a_blocked_draft_text_is_not_in_the_chain(iwaki_posting: Any) -> None:
     from koshiki.posts import services
 
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=PHONE_POST)
+    post = services.create_post(
+        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=PHONE_POST
+    )
     entries = AuditEntry.objects.filter(object_type="posts.post", object_id=str(post.pk))
     assert entries.exists()
     for entry in entries:
@@ -50,8 +52,9 @@ def test_a_blocked_draft_text_is_not_in_the_chain(iwaki_posting: Any) -> None:
 
 def test_comment_and_reason_are_kept_outside_the_chain(db: Any) -> None:
     with transaction.atomic():
-        entry = log_action("test.free_text", actor=None, after={"comment": f"連絡先 {PHONE}", "reason": "紛失",
-                                                                "step": 1})
+        entry = log_action(
+            "test.free_text", actor=None, after={"comment": f"連絡先 {PHONE}", "reason": "紛失", "step": 1}
+        )
     assert PHONE not in _chained(entry) and "紛失" not in _chained(entry)
     assert entry.after["step"] == 1
     assert reveal(entry.after) == {"comment": f"連絡先 {PHONE}", "reason": "紛失", "step": 1}
@@ -66,9 +69,12 @@ def test_the_digest_is_salted_so_a_guess_cannot_be_confirmed(db: Any) -> None:
 
 
 def test_shredding_deletes_old_texts_audits_it_and_the_chain_still_verifies(
-        iwaki: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    iwaki: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     with transaction.atomic():
-        old = log_action("test.old", actor=None, organization=iwaki.organization, after={"text": "古い下書き"})
+        old = log_action(
+            "test.old", actor=None, organization=iwaki.organization, after={"text": "古い下書き"}
+        )
     with transaction.atomic():
         log_action("test.other", actor=None, after={"text": "団体なし"})
     held = RetainedText.objects.filter(organization_id=iwaki.organization.pk).count()
@@ -77,7 +83,9 @@ def test_shredding_deletes_old_texts_audits_it_and_the_chain_still_verifies(
     assert f"deleted {held} " in capsys.readouterr().out
     assert reveal(AuditEntry.objects.get(pk=old.pk).after)["text"] == SHREDDED
     assert not RetainedText.objects.filter(organization_id=iwaki.organization.pk).exists()
-    assert RetainedText.objects.filter(organization_id__isnull=True, text="団体なし").exists()  # not this body's
+    assert RetainedText.objects.filter(
+        organization_id__isnull=True, text="団体なし"
+    ).exists()  # not this body's
     shredded = AuditEntry.objects.filter(action="audit.texts.shredded").get()
     assert shredded.organization_id == iwaki.organization.pk and shredded.after["count"] == held
     assert verify_chain().ok
@@ -88,7 +96,10 @@ def test_shred_dry_run_deletes_nothing(db: Any, capsys: pytest.CaptureFixture[st
         log_action("test.old", actor=None, after={"text": "下書き"})
     later = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     assert main(["audit", "shred", "--before", later, "--dry-run"]) == 0
-    assert RetainedText.objects.count() == 1 and not AuditEntry.objects.filter(action="audit.texts.shredded").exists()
+    assert (
+        RetainedText.objects.count() == 1
+        and not AuditEntry.objects.filter(action="audit.texts.shredded").exists()
+    )
 
 
 def test_shred_by_default_keeps_texts_within_the_retention_period(db: Any, settings: Any) -> None:
@@ -104,7 +115,12 @@ def test_shred_by_default_keeps_texts_within_the_retention_period(db: Any, setti
 
 def test_the_log_page_shows_the_text_then_the_shredded_mark(iwaki: Any) -> None:
     with transaction.atomic():
-        log_action("test.page", actor=iwaki.kacho.user, organization=iwaki.organization, after={"comment": "表示される本文"})
+        log_action(
+            "test.page",
+            actor=iwaki.kacho.user,
+            organization=iwaki.organization,
+            after={"comment": "表示される本文"},
+        )
     client = signed_in_client(iwaki.ciso.user)
     assert "表示される本文" in client.get("/audit/?action=test.page").content.decode()
     RetainedText.objects.all().delete()
@@ -113,5 +129,12 @@ def test_the_log_page_shows_the_text_then_the_shredded_mark(iwaki: Any) -> None:
 
 
 def test_boolean_secret_flags_are_shown_while_secret_values_are_masked() -> None:
-    masked = mask_secrets({"secret_changed": True, "secret": "hunter2", "token_rotated": False, "app_password": "x"})
-    assert masked == {"secret_changed": True, "secret": "********", "token_rotated": False, "app_password": "********"}
+    masked = mask_secrets(
+        {"secret_changed": True, "secret": "hunter2", "token_rotated": False, "app_password": "x"}
+    )
+    assert masked == {
+        "secret_changed": True,
+        "secret": "********",
+        "token_rotated": False,
+        "app_password": "********",
+    }

@@ -64,14 +64,18 @@ def test_personnel_form_error_is_shown_in_japanese(page: Any, live_server: Any, 
     assert page.get_by_text("異動先の所属を選んでください。").is_visible()
 
 
-def test_outsider_cannot_open_another_bodys_staff(page: Any, live_server: Any, iwaki: Any, outsider: Any) -> None:
+def test_outsider_cannot_open_another_bodys_staff(
+    page: Any, live_server: Any, iwaki: Any, outsider: Any
+) -> None:
     _login(page, live_server, outsider.user.username)
     page.get_by_role("heading", name="ダッシュボード").wait_for()
     response = page.goto(f"{live_server.url}/people/{iwaki.tanto.pk}/")
     assert response is not None and response.status == 404
 
 
-def test_live_check_highlights_a_phone_number_with_its_clause(page: Any, live_server: Any, iwaki: Any) -> None:
+def test_live_check_highlights_a_phone_number_with_its_clause(
+    page: Any, live_server: Any, iwaki: Any
+) -> None:
     _login(page, live_server, iwaki.tanto.user.username)
     page.get_by_role("link", name="投稿チェック").click()
     page.locator("#post-text[data-ready='1']").wait_for()

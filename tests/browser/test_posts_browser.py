@@ -39,9 +39,17 @@ def _compose(page: Any, live_server: Any, account: Any, text: str, category: str
 
 
 @pytest.mark.parametrize("profile_id,lgcode,kind", SEEDS, ids=[s[0] for s in SEEDS])
-def test_posting_workflow_in_the_browser(page: Any, live_server: Any, transactional_db: Any, system_admin: Any,
-                                         make_account: Any, monkeypatch: pytest.MonkeyPatch,
-                                         profile_id: str, lgcode: str, kind: str) -> None:
+def test_posting_workflow_in_the_browser(
+    page: Any,
+    live_server: Any,
+    transactional_db: Any,
+    system_admin: Any,
+    make_account: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    profile_id: str,
+    lgcode: str,
+    kind: str,
+) -> None:
     body = build_posting_body(system_admin, profile_id, lgcode, kind)
     dev = connect_bluesky(body, make_account)
     # Hours have their own tests; 新城市 allows weekdays only and this may run on a Sunday.
@@ -109,7 +117,10 @@ def test_posting_workflow_in_the_browser(page: Any, live_server: Any, transactio
     page.get_by_role("button", name="保存してチェック").click()
     page.locator("#corrects-link").wait_for()
     correction = Post.objects.get(corrects=post)
-    assert correction.text.startswith("【訂正】") and page.locator("#corrects-link").inner_text() == f"#{post.pk}"
+    assert (
+        correction.text.startswith("【訂正】")
+        and page.locator("#corrects-link").inner_text() == f"#{post.pk}"
+    )
 
     # The approver sees the emergency post in the after-the-fact list and acknowledges it.
     page.context.clear_cookies()

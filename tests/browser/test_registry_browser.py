@@ -22,7 +22,9 @@ def _login(page: Any, live_server: Any, username: str) -> None:
     page.get_by_role("heading", name="ダッシュボード").wait_for()
 
 
-def test_request_approve_open_and_announce_closure(page: Any, live_server: Any, iwaki: Any, iwaki_officers: Any) -> None:
+def test_request_approve_open_and_announce_closure(
+    page: Any, live_server: Any, iwaki: Any, iwaki_officers: Any
+) -> None:
     # 担当者 requests
     _login(page, live_server, iwaki.tanto.user.username)
     page.get_by_role("link", name="アカウント").first.click()

@@ -20,13 +20,34 @@ STRONG = "Kawa-Sakura-Tonbo-8372!"
 
 
 def _accounts(body: Any) -> tuple[OfficialAccount, OfficialAccount]:
-    import_rows(actor=None, organization=body.organization, source="test", rows=[
-        {"所属コード": "kiki", "サービス": "x", "アカウント名": "いわき市防災", "ID": "iwaki_bousai",
-         "URL": "https://x.com/iwaki_bousai", "目的": "防災情報", "状態": "運用中"},
-        {"所属コード": "kiki", "サービス": "facebook", "アカウント名": "いわき市危機管理", "ID": "iwaki_kiki",
-         "URL": "https://facebook.com/iwaki_kiki", "目的": "危機管理", "状態": "運用中"},
-    ])
-    return OfficialAccount.objects.get(handle="iwaki_bousai"), OfficialAccount.objects.get(handle="iwaki_kiki")
+    import_rows(
+        actor=None,
+        organization=body.organization,
+        source="test",
+        rows=[
+            {
+                "所属コード": "kiki",
+                "サービス": "x",
+                "アカウント名": "いわき市防災",
+                "ID": "iwaki_bousai",
+                "URL": "https://x.com/iwaki_bousai",
+                "目的": "防災情報",
+                "状態": "運用中",
+            },
+            {
+                "所属コード": "kiki",
+                "サービス": "facebook",
+                "アカウント名": "いわき市危機管理",
+                "ID": "iwaki_kiki",
+                "URL": "https://facebook.com/iwaki_kiki",
+                "目的": "危機管理",
+                "状態": "運用中",
+            },
+        ],
+    )
+    return OfficialAccount.objects.get(handle="iwaki_bousai"), OfficialAccount.objects.get(
+        handle="iwaki_kiki"
+    )
 
 
 def test_totp_set_up_then_sign_in_with_a_code(page: Any, live_server: Any, iwaki: Any) -> None:
@@ -53,7 +74,9 @@ def test_totp_set_up_then_sign_in_with_a_code(page: Any, live_server: Any, iwaki
     page.get_by_role("heading", name="ダッシュボード").wait_for()
 
 
-def test_holders_rotation_reuse_personnel_change_and_personal_device(page: Any, live_server: Any, iwaki: Any) -> None:
+def test_holders_rotation_reuse_personnel_change_and_personal_device(
+    page: Any, live_server: Any, iwaki: Any
+) -> None:
     bousai, kiki = _accounts(iwaki)
     # 担当者 registers a personal phone (before holding anything, so no second step yet) and asks to use it.
     sign_in(page, live_server, iwaki.tanto.user.username)

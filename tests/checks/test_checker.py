@@ -9,23 +9,26 @@ from koshiki.guidelines import get_profile
 
 
 def _found(text: str, context: CheckContext, platform: str = "x") -> list[tuple[str, str]]:
-    return [(f.category, text[f.start:f.end]) for f in check(text, context=context, platform=platform)]
+    return [(f.category, text[f.start : f.end]) for f in check(text, context=context, platform=platform)]
 
 
-@pytest.mark.parametrize("text", [
-    "デマに注意してください。",
-    "パスワードの使い回しに注意しましょう。",
-    "投票日のお知らせ：7月10日（日）は市議会議員選挙の投票日です。期日前投票もご利用ください。",
-    "〇〇神社の例大祭が開催されます。観光客の皆様もぜひお越しください。",
-    "素晴らしい夕日が見られました。",
-    "ゴミ収集日が変わります。",
-    "いわき市長 内田広之が式典に出席しました。",
-    "問い合わせ：いわき市役所 0246-22-1111",
-    "詳しくは https://www.city.iwaki.lg.jp/www/index.html をご覧ください。",
-    "国の発表は https://www.mhlw.go.jp/ をご覧ください。",
-    "シネマ上映会を開催します。",
-    "受付番号 12-3456 の方はお越しください。予算額は1,234,567円です。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "デマに注意してください。",
+        "パスワードの使い回しに注意しましょう。",
+        "投票日のお知らせ：7月10日（日）は市議会議員選挙の投票日です。期日前投票もご利用ください。",
+        "〇〇神社の例大祭が開催されます。観光客の皆様もぜひお越しください。",
+        "素晴らしい夕日が見られました。",
+        "ゴミ収集日が変わります。",
+        "いわき市長 内田広之が式典に出席しました。",
+        "問い合わせ：いわき市役所 0246-22-1111",
+        "詳しくは https://www.city.iwaki.lg.jp/www/index.html をご覧ください。",
+        "国の発表は https://www.mhlw.go.jp/ をご覧ください。",
+        "シネマ上映会を開催します。",
+        "受付番号 12-3456 の方はお越しください。予算額は1,234,567円です。",
+    ],
+)
 def test_clean_look_alikes_are_not_flagged(text: str, iwaki_context: CheckContext) -> None:
     assert _found(text, iwaki_context) == []
 
@@ -36,11 +39,15 @@ def test_full_width_phone_is_found_with_original_offsets(iwaki_context: CheckCon
 
 
 def test_kanji_numeral_phone_is_found(iwaki_context: CheckContext) -> None:
-    assert ("personal_info", "〇九〇ー一二三四ー五六七八") in _found("電話〇九〇ー一二三四ー五六七八まで", iwaki_context)
+    assert ("personal_info", "〇九〇ー一二三四ー五六七八") in _found(
+        "電話〇九〇ー一二三四ー五六七八まで", iwaki_context
+    )
 
 
 def test_private_name_with_honorific_is_found(iwaki_context: CheckContext) -> None:
-    assert _found("山田花子さんが落とし物を届けてくれました。", iwaki_context) == [("personal_info", "山田花子さん")]
+    assert _found("山田花子さんが落とし物を届けてくれました。", iwaki_context) == [
+        ("personal_info", "山田花子さん")
+    ]
 
 
 def test_private_email_is_found_but_the_bodys_is_not(iwaki_context: CheckContext) -> None:
@@ -81,7 +88,9 @@ def test_bare_shortener_without_scheme_is_found(iwaki_context: CheckContext) -> 
 
 
 def test_third_party_link_is_noted(iwaki_context: CheckContext) -> None:
-    assert _found("参考 https://example.com/page", iwaki_context) == [("third_party_link", "https://example.com/page")]
+    assert _found("参考 https://example.com/page", iwaki_context) == [
+        ("third_party_link", "https://example.com/page")
+    ]
 
 
 def test_punycode_look_alike_is_flagged(iwaki_context: CheckContext) -> None:
@@ -93,15 +102,18 @@ def test_ip_literal_link_is_a_security_risk(iwaki_context: CheckContext) -> None
     assert _found("http://192.168.10.5/admin", iwaki_context)[0][0] == "security_risk"
 
 
-@pytest.mark.parametrize("text,category,span", [
-    ("ば　か じゃないの", "defamation", "ば　か"),
-    ("爆◯予告がありました", "illegal", "爆◯"),
-    ("ｼﾈ", "defamation", "ｼﾈ"),
-    ("あの店は来月閉店するらしいです。", "rumor", "らしいです"),
-    ("パスワードは Abc12345 です", "security_risk", "パスワードは Abc12345"),
-    ("この計画はまだ未発表ですが、来年度に実施予定です。", "confidential", "未発表"),
-    ("個人的には、この政策には反対です。", "personal_opinion", "個人的には"),
-])
+@pytest.mark.parametrize(
+    "text,category,span",
+    [
+        ("ば　か じゃないの", "defamation", "ば　か"),
+        ("爆◯予告がありました", "illegal", "爆◯"),
+        ("ｼﾈ", "defamation", "ｼﾈ"),
+        ("あの店は来月閉店するらしいです。", "rumor", "らしいです"),
+        ("パスワードは Abc12345 です", "security_risk", "パスワードは Abc12345"),
+        ("この計画はまだ未発表ですが、来年度に実施予定です。", "confidential", "未発表"),
+        ("個人的には、この政策には反対です。", "personal_opinion", "個人的には"),
+    ],
+)
 def test_violations_are_found(text: str, category: str, span: str, iwaki_context: CheckContext) -> None:
     assert (category, span) in _found(text, iwaki_context)
 
@@ -153,18 +165,24 @@ def test_unknown_platform_is_refused(iwaki_context: CheckContext) -> None:
         check("test", context=iwaki_context, platform="myspace")
 
 
-@pytest.mark.parametrize("text", ["", "\x00\x01\x1b[31m", "a\ud800b", "👩🏽‍💻👨‍👩‍👧", "\u202eabc\u202c", "\u200b" * 50, "\n" * 1000])
+@pytest.mark.parametrize(
+    "text",
+    ["", "\x00\x01\x1b[31m", "a\ud800b", "👩🏽‍💻👨‍👩‍👧", "\u202eabc\u202c", "\u200b" * 50, "\n" * 1000],
+)
 def test_odd_input_never_crashes(text: str, iwaki_context: CheckContext) -> None:
     for finding in check(text, context=iwaki_context):
         assert 0 <= finding.start <= finding.end <= len(text)
 
 
-@pytest.mark.parametrize("profile_id,citation", [
-    ("iwaki", "「いわき市 第5 2(2)①」"),
-    ("moriya-council", "「守谷市議会 "),
-    ("ashibetsu", "「芦別市 第1章 5(2)」"),
-    ("shinshiro", "「新城市 4(3)」"),
-])
+@pytest.mark.parametrize(
+    "profile_id,citation",
+    [
+        ("iwaki", "「いわき市 第5 2(2)①」"),
+        ("moriya-council", "「守谷市議会 "),
+        ("ashibetsu", "「芦別市 第1章 5(2)」"),
+        ("shinshiro", "「新城市 4(3)」"),
+    ],
+)
 def test_each_seed_profile_blocks_a_private_phone_with_its_own_clause(profile_id: str, citation: str) -> None:
     context = CheckContext.from_profile(get_profile(profile_id))
     (finding,) = check("連絡は 090-1234-5678 まで", context=context)

@@ -35,8 +35,9 @@ bluesky = pytest.mark.bluesky
 
 
 def connector_for(account: DevAccount, **kwargs: Any) -> BlueskyConnector:
-    return BlueskyConnector(account.pds_url, account.handle, account.app_password, guard=guard_for(account.pds_url),
-                            **kwargs)
+    return BlueskyConnector(
+        account.pds_url, account.handle, account.app_password, guard=guard_for(account.pds_url), **kwargs
+    )
 
 
 def reader(account: DevAccount) -> Any:
@@ -87,15 +88,25 @@ def facet_texts(text: str, facets: list[dict[str, Any]]) -> list[str]:
 def test_facets_use_utf8_byte_offsets_for_japanese_text() -> None:
     text = "お知らせ https://www.city.iwaki.lg.jp/page.html?id=1&x=(a) をご覧ください。\n#いわき市　＃防災、#2024 #️⃣"
     facets = detect_facets(text)
-    assert facet_texts(text, facets) == ["https://www.city.iwaki.lg.jp/page.html?id=1&x=(a)", "#いわき市", "＃防災"]
-    assert facets[0]["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": "https://www.city.iwaki.lg.jp/page.html?id=1&x=(a)"}]
+    assert facet_texts(text, facets) == [
+        "https://www.city.iwaki.lg.jp/page.html?id=1&x=(a)",
+        "#いわき市",
+        "＃防災",
+    ]
+    assert facets[0]["features"] == [
+        {"$type": "app.bsky.richtext.facet#link", "uri": "https://www.city.iwaki.lg.jp/page.html?id=1&x=(a)"}
+    ]
     assert [f["features"][0].get("tag") for f in facets[1:]] == ["いわき市", "防災"]
     assert facets[1]["index"]["byteStart"] == len(text[: text.index("#いわき市")].encode())
 
 
 def test_links_stop_at_japanese_text_and_sentence_punctuation() -> None:
     text = "詳細はhttps://example.jp/a/をご覧ください（https://example.jp/b）. See https://example.jp/c."
-    assert facet_texts(text, detect_facets(text)) == ["https://example.jp/a/", "https://example.jp/b", "https://example.jp/c"]
+    assert facet_texts(text, detect_facets(text)) == [
+        "https://example.jp/a/",
+        "https://example.jp/b",
+        "https://example.jp/c",
+    ]
     assert detect_facets("no#tag here, mail#x, https:// alone, http:/x") == []
 
 
@@ -103,15 +114,27 @@ def test_error_mapping() -> None:
     def response(status: int, error: str = "", headers: dict[str, str] | None = None) -> Response:
         return Response(False, status, XrpcError(error=error, message="m") if error else None, headers or {})
 
-    assert isinstance(map_error(xrpc.RequestException(response(500, "InternalServerError")), "x"), TransientPlatformError)
+    assert isinstance(
+        map_error(xrpc.RequestException(response(500, "InternalServerError")), "x"), TransientPlatformError
+    )
     assert isinstance(map_error(xrpc.NetworkError(response(502)), "x"), TransientPlatformError)
     assert isinstance(map_error(xrpc.NetworkError(response(413)), "x"), PermanentPlatformError)
     assert isinstance(map_error(httpx.ConnectError("refused"), "x"), TransientPlatformError)
-    assert isinstance(map_error(xrpc.BadRequestError(response(400, "InvalidRequest")), "x"), PermanentPlatformError)
-    assert isinstance(map_error(xrpc.BadRequestError(response(400, "ExpiredToken")), "x"), AuthenticationError)
-    assert isinstance(map_error(xrpc.BadRequestError(response(400, "InvalidSwap")), "x"), TransientPlatformError)
-    assert isinstance(map_error(xrpc.UnauthorizedError(response(401, "AuthenticationRequired")), "x"), AuthenticationError)
-    limited = map_error(xrpc.RateLimitExceededError(response(429, "RateLimitExceeded", {"retry-after": "7"})), "x")
+    assert isinstance(
+        map_error(xrpc.BadRequestError(response(400, "InvalidRequest")), "x"), PermanentPlatformError
+    )
+    assert isinstance(
+        map_error(xrpc.BadRequestError(response(400, "ExpiredToken")), "x"), AuthenticationError
+    )
+    assert isinstance(
+        map_error(xrpc.BadRequestError(response(400, "InvalidSwap")), "x"), TransientPlatformError
+    )
+    assert isinstance(
+        map_error(xrpc.UnauthorizedError(response(401, "AuthenticationRequired")), "x"), AuthenticationError
+    )
+    limited = map_error(
+        xrpc.RateLimitExceededError(response(429, "RateLimitExceeded", {"retry-after": "7"})), "x"
+    )
     assert isinstance(limited, TransientPlatformError) and limited.retry_after == 7.0
     assert str(limited) == "x failed: HTTP 429 RateLimitExceeded: m"
 
@@ -142,11 +165,17 @@ def test_publish_japanese_post_with_link_and_hashtags(bsky_account: DevAccount) 
     assert post.record.text == text
     data = text.encode()
     found = {
-        data[f.index.byte_start : f.index.byte_end].decode(): (f.features[0].py_type, getattr(f.features[0], "uri", None) or f.features[0].tag)
+        data[f.index.byte_start : f.index.byte_end].decode(): (
+            f.features[0].py_type,
+            getattr(f.features[0], "uri", None) or f.features[0].tag,
+        )
         for f in post.record.facets
     }
     assert found == {
-        "https://www.city.iwaki.lg.jp/bousai/": ("app.bsky.richtext.facet#link", "https://www.city.iwaki.lg.jp/bousai/"),
+        "https://www.city.iwaki.lg.jp/bousai/": (
+            "app.bsky.richtext.facet#link",
+            "https://www.city.iwaki.lg.jp/bousai/",
+        ),
         "#いわき市": ("app.bsky.richtext.facet#tag", "いわき市"),
         "＃防災": ("app.bsky.richtext.facet#tag", "防災"),
     }
@@ -158,7 +187,9 @@ def test_publish_japanese_post_with_link_and_hashtags(bsky_account: DevAccount) 
 def test_image_with_alt_text(bsky_account: DevAccount) -> None:
     connector = connector_for(bsky_account)
     alt = "避難所の地図（青い印が避難所）"
-    ref = connector.publish(OutgoingPost("避難所の地図です", "post-2", (MediaItem(tiny_png(), "image/png", alt),)))
+    ref = connector.publish(
+        OutgoingPost("避難所の地図です", "post-2", (MediaItem(tiny_png(), "image/png", alt),))
+    )
 
     post = feed_post(reader(bsky_account), bsky_account, ref.remote_id)
     assert post.embed.py_type == "app.bsky.embed.images#view"
@@ -167,13 +198,22 @@ def test_image_with_alt_text(bsky_account: DevAccount) -> None:
 
 
 @bluesky
-def test_same_idempotency_key_publishes_once(bsky_account: DevAccount, caplog: pytest.LogCaptureFixture) -> None:
+def test_same_idempotency_key_publishes_once(
+    bsky_account: DevAccount, caplog: pytest.LogCaptureFixture
+) -> None:
     sessions: list[str] = []
-    first = connector_for(bsky_account, on_session_change=sessions.append).publish(OutgoingPost("一度だけ", "post-3"))
+    first = connector_for(bsky_account, on_session_change=sessions.append).publish(
+        OutgoingPost("一度だけ", "post-3")
+    )
     # Another worker retries after a crash: same key, its own connector, the stored session (its
     # password is not even needed), a text edited in between. The PDS keeps the first post.
-    retry = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, "not-needed", session_string=sessions[0],
-                             guard=guard_for(bsky_account.pds_url))
+    retry = BlueskyConnector(
+        bsky_account.pds_url,
+        bsky_account.handle,
+        "not-needed",
+        session_string=sessions[0],
+        guard=guard_for(bsky_account.pds_url),
+    )
     with caplog.at_level(logging.INFO, logger="koshiki.connectors.bluesky"):
         again = retry.publish(OutgoingPost("一度だけ（再送）", "post-3"))
 
@@ -182,7 +222,9 @@ def test_same_idempotency_key_publishes_once(bsky_account: DevAccount, caplog: p
     client = reader(bsky_account)
     assert count_posts(client, bsky_account) == 1
     record = client.com.atproto.repo.get_record(
-        models.ComAtprotoRepoGetRecord.Params(repo=bsky_account.did, collection=POST, rkey=tid_for_key("post-3"))
+        models.ComAtprotoRepoGetRecord.Params(
+            repo=bsky_account.did, collection=POST, rkey=tid_for_key("post-3")
+        )
     )
     assert record.value.text == "一度だけ"
     retry.publish(OutgoingPost("別の投稿", "post-4"))
@@ -231,7 +273,9 @@ def test_update_profile_description_keeps_display_name(bsky_account: DevAccount)
         )
     )
 
-    connector.update_profile_description("いわき市危機管理課の公式アカウントです。運用方針: https://www.city.iwaki.lg.jp/")
+    connector.update_profile_description(
+        "いわき市危機管理課の公式アカウントです。運用方針: https://www.city.iwaki.lg.jp/"
+    )
 
     record = profile_record()
     assert record.display_name == "いわき市 危機管理課"
@@ -244,7 +288,9 @@ def test_update_profile_description_keeps_display_name(bsky_account: DevAccount)
 
 
 @bluesky
-def test_replies_from_other_accounts(bsky_account: DevAccount, make_account: Callable[[str], DevAccount]) -> None:
+def test_replies_from_other_accounts(
+    bsky_account: DevAccount, make_account: Callable[[str], DevAccount]
+) -> None:
     connector = connector_for(bsky_account)
     ref = connector.publish(OutgoingPost("ご意見をお寄せください", "post-8"))
     resident = make_account("resident")
@@ -293,10 +339,14 @@ def test_replies_from_other_accounts(bsky_account: DevAccount, make_account: Cal
 @bluesky
 def test_wrong_app_password(bsky_account: DevAccount) -> None:
     secret = "wxyz-wxyz-wxyz-wxyz"
-    connector = BlueskyConnector(bsky_account.pds_url, bsky_account.handle, secret, guard=guard_for(bsky_account.pds_url))
+    connector = BlueskyConnector(
+        bsky_account.pds_url, bsky_account.handle, secret, guard=guard_for(bsky_account.pds_url)
+    )
     with pytest.raises(AuthenticationError) as raised:
         connector.publish(OutgoingPost("出ません", "post-9"))
-    assert secret not in str(raised.value) and secret not in repr(raised.value) and secret not in repr(connector)
+    assert (
+        secret not in str(raised.value) and secret not in repr(raised.value) and secret not in repr(connector)
+    )
     assert "Invalid identifier or password" in str(raised.value)
     assert raised.value.__cause__ is None
 

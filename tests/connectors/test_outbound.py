@@ -101,8 +101,12 @@ REFUSED = [
 
 @pytest.mark.parametrize("url", REFUSED)
 def test_guard_with_fake_resolver_refuses(url: str) -> None:
-    resolver = {"pds.example.jp": [PUBLIC], "127.0.0.1.evil.example": ["127.0.0.1"], "localhost": ["127.0.0.1"],
-                "evil.example": [PUBLIC]}
+    resolver = {
+        "pds.example.jp": [PUBLIC],
+        "127.0.0.1.evil.example": ["127.0.0.1"],
+        "localhost": ["127.0.0.1"],
+        "evil.example": [PUBLIC],
+    }
     with pytest.raises(OutboundRefused):
         guard(resolver).check_url(url)
 
@@ -148,8 +152,13 @@ def test_guard_with_fake_resolver_converts_japanese_names_with_idna() -> None:
 def test_allow_list_admits_exactly_its_origins() -> None:
     allowed = guard(allow=("http://127.0.0.1:2583",))
     assert allowed.check_url("http://127.0.0.1:2583/xrpc").addresses == ("127.0.0.1",)
-    for url in ("http://127.0.0.1:2584/", "https://127.0.0.1:2583/", "http://localhost:2583/",
-                "http://user@127.0.0.1:2583/", "http://127.0.0.2:2583/"):
+    for url in (
+        "http://127.0.0.1:2584/",
+        "https://127.0.0.1:2583/",
+        "http://localhost:2583/",
+        "http://user@127.0.0.1:2583/",
+        "http://127.0.0.2:2583/",
+    ):
         with pytest.raises(OutboundRefused):
             allowed.check_url(url)
 
@@ -178,8 +187,9 @@ class FakeStream(httpcore.NetworkStream):
     def close(self) -> None:
         pass
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         self.log.setdefault("tls", []).append(server_hostname)
         return self
 
@@ -283,8 +293,10 @@ def test_bluesky_connector_with_fake_resolver_logs_in_through_the_pinned_transpo
     from koshiki.connectors.base import AuthenticationError, OutgoingPost
     from koshiki.connectors.bluesky import BlueskyConnector
 
-    refused = (b'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 70\r\n\r\n'
-               b'{"error":"AuthenticationRequired","message":"Invalid identifier or pw"}')
+    refused = (
+        b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 70\r\n\r\n"
+        b'{"error":"AuthenticationRequired","message":"Invalid identifier or pw"}'
+    )
     log, connect = fake_network([refused])
     guard_ = RecordingGuard({"pds.example.jp": [[PUBLIC], ["10.0.0.1"]]}, connect)
     connector = BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_)
@@ -303,7 +315,8 @@ def test_bluesky_connector_with_fake_resolver_refuses_a_pds_that_now_resolves_pr
     guard_ = RecordingGuard({"pds.example.jp": ["192.168.0.9"]}, connect)
     with pytest.raises(OutboundRefused, match="192.168.0.9"):
         BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_).publish(
-            OutgoingPost("本文", "k-3"))
+            OutgoingPost("本文", "k-3")
+        )
     assert log["connect"] == []
 
 
@@ -361,17 +374,35 @@ def test_bluesky_connector_with_fake_resolver_stays_on_its_server_whatever_the_d
     from koshiki.connectors.bluesky import BlueskyConnector
     from koshiki.connectors.tid import tid_for_key
 
-    did_doc = {"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:plc:abc", "alsoKnownAs": ["at://koho.example.jp"],
-               "verificationMethod": [], "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
-                                                      "serviceEndpoint": "https://elsewhere.example.jp"}]}
-    session = {"accessJwt": _jwt(), "refreshJwt": _jwt(), "handle": "koho.example.jp", "did": "did:plc:abc",
-               "didDoc": did_doc}
-    created = {"uri": f"at://did:plc:abc/app.bsky.feed.post/{tid_for_key('k-4')}",
-               "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"}
+    did_doc = {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": "did:plc:abc",
+        "alsoKnownAs": ["at://koho.example.jp"],
+        "verificationMethod": [],
+        "service": [
+            {
+                "id": "#atproto_pds",
+                "type": "AtprotoPersonalDataServer",
+                "serviceEndpoint": "https://elsewhere.example.jp",
+            }
+        ],
+    }
+    session = {
+        "accessJwt": _jwt(),
+        "refreshJwt": _jwt(),
+        "handle": "koho.example.jp",
+        "did": "did:plc:abc",
+        "didDoc": did_doc,
+    }
+    created = {
+        "uri": f"at://did:plc:abc/app.bsky.feed.post/{tid_for_key('k-4')}",
+        "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm",
+    }
     log, connect = fake_network([_json_response(session), _json_response(created)])
     guard_ = RecordingGuard({"pds.example.jp": [PUBLIC], "elsewhere.example.jp": ["93.184.215.99"]}, connect)
     ref = BlueskyConnector("https://pds.example.jp", "koho.example.jp", "app-pass", guard=guard_).publish(
-        OutgoingPost("本文", "k-4"))
+        OutgoingPost("本文", "k-4")
+    )
     assert ref.remote_id == created["uri"]
     assert log["connect"] == [(PUBLIC, 443), (PUBLIC, 443)]
     assert b"elsewhere" not in b"".join(log["sent"])

@@ -11,7 +11,10 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWQ6cGxjOnh5eiJ9.c2lnbmF0dXJlLXZhbHVl"
 
 def test_the_known_secret_is_removed_in_any_case() -> None:
     text = "login failed for koho.test with MySecretPass99 (echo: mysecretpass99)"
-    assert clean_error(text, secrets=["MySecretPass99"]) == f"login failed for koho.test with {REDACTED} (echo: {REDACTED})"
+    assert (
+        clean_error(text, secrets=["MySecretPass99"])
+        == f"login failed for koho.test with {REDACTED} (echo: {REDACTED})"
+    )
 
 
 def test_authorization_headers_and_bearer_tokens_are_removed() -> None:

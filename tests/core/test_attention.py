@@ -28,8 +28,7 @@ CLEARED_BY = {
     "orgs.self_granted_role": "orgs/test_attention.py::test_a_self_granted_role_clears_once_another_admin_decides",
     "registry.approval_waiting": "registry/test_notice_attention.py::test_an_approval_waiting_clears_once_decided",
     "registry.notice_due": "registry/test_notice_attention.py::test_a_notice_coming_due_clears_once_carried_out",
-    "registry.notice_take_down":
-        "registry/test_notice_attention.py::test_change_notice_may_come_down_item_clears_once_taken_down",
+    "registry.notice_take_down": "registry/test_notice_attention.py::test_change_notice_may_come_down_item_clears_once_taken_down",
     "registry.policy_review": "registry/test_notice_attention.py::test_a_policy_review_clears_once_the_policy_is_revised",
     "registry.continuation_review": "registry/test_notice_attention.py::test_a_continuation_review_clears_once_recorded",
     "registry.dormant": "registry/test_notice_attention.py::test_a_dormant_account_clears_once_its_closure_is_announced",
@@ -43,8 +42,7 @@ CLEARED_BY = {
     "security.missing_two_step": "security/test_attention.py::test_missing_two_step_clears_once_recorded",
     "security.personal_device": "security/test_attention.py::test_a_personal_device_clears_once_its_access_is_decided",
     "security.stale_device": "security/test_attention.py::test_a_stale_device_clears_once_attested_again",
-    "security.unhealthy_device":
-        "security/test_attention.py::test_an_unhealthy_device_clears_once_attested_with_current_patches",
+    "security.unhealthy_device": "security/test_attention.py::test_an_unhealthy_device_clears_once_attested_with_current_patches",
     "core.sweeper_stale": "core/test_attention.py::test_a_stale_sweeper_clears_once_it_runs",
     "core.tasks_held": "core/test_attention.py::test_held_tasks_clear_once_the_sweeper_requeues_them",
     "core.job_failed": "core/test_attention.py::test_a_failed_job_clears_once_its_next_run_succeeds",
@@ -53,7 +51,11 @@ CLEARED_BY = {
 
 
 def _test_names(path: Path) -> set[str]:
-    return {n.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.FunctionDef)}
+    return {
+        n.name
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(n, ast.FunctionDef)
+    }
 
 
 def test_every_kind_has_a_closing_condition_and_a_test_that_it_clears() -> None:
@@ -71,7 +73,9 @@ def test_a_kind_without_a_closing_condition_is_refused() -> None:
     assert "tests.never_clears" not in attention.KINDS
 
 
-def test_items_carry_their_kind_role_and_closing_condition_and_sort_by_due(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_items_carry_their_kind_role_and_closing_condition_and_sort_by_due(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     spec = attention.Kind("tests.sample", "It is done.", role="org_admin")
     later, sooner = dt.date(2030, 1, 2), dt.date(2030, 1, 1)
 
@@ -83,7 +87,11 @@ def test_items_carry_their_kind_role_and_closing_condition_and_sort_by_due(monke
     monkeypatch.setattr(attention, "PROVIDERS", {"sample": sample})
     items = attention.items_for(None, None, now=timezone.now())
     assert [i.title for i in items] == ["A sooner", "B later", "Z undated"]
-    assert items[0].kind == "tests.sample" and items[0].role == "org_admin" and items[0].closes_when == "It is done."
+    assert (
+        items[0].kind == "tests.sample"
+        and items[0].role == "org_admin"
+        and items[0].closes_when == "It is done."
+    )
     with pytest.raises(ValueError):
         spec.item("x", "", "/", severity="loud")
 
@@ -102,8 +110,9 @@ def test_a_stale_sweeper_clears_once_it_runs(iwaki: Any) -> None:
 
 def test_held_tasks_clear_once_the_sweeper_requeues_them(iwaki: Any) -> None:
     result = apply_due_personnel_changes_task.enqueue()
-    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.RUNNING,
-                                                      started_at=timezone.now() - dt.timedelta(minutes=11))
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=11)
+    )
     assert "core.tasks_held" in kinds(iwaki.kacho)
     jobs.run_sweeps()
     assert "core.tasks_held" not in kinds(iwaki.kacho)
@@ -129,8 +138,11 @@ def test_a_failed_job_clears_once_its_next_run_succeeds(iwaki: Any, monkeypatch:
 def test_a_failed_task_clears_a_day_later(iwaki: Any) -> None:
     jobs.run_sweeps()
     result = apply_due_personnel_changes_task.enqueue()
-    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.FAILED, finished_at=timezone.now(),
-                                                      exception_class_path=jobs.LEASE_EXPIRED,
-                                                      traceback="LeaseExpired: held past the lease")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path=jobs.LEASE_EXPIRED,
+        traceback="LeaseExpired: held past the lease",
+    )
     assert "core.task_failed" in kinds(iwaki.kacho)
     assert "core.task_failed" not in kinds(iwaki.kacho, now=timezone.now() + dt.timedelta(days=1, minutes=1))

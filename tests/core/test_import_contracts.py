@@ -19,14 +19,23 @@ pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter
 
 def _lint(src: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
-                          capture_output=True, text=True, timeout=120, env=env, cwd=src)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=src,
+    )
 
 
 def _copy_of_src(tmp_path: Path) -> Path:
     src = tmp_path / "src"
-    shutil.copytree(ROOT / "src" / "koshiki", src / "koshiki",
-                    ignore=shutil.ignore_patterns("__pycache__", "locale", "*.yaml", "data", "templates", "static"))
+    shutil.copytree(
+        ROOT / "src" / "koshiki",
+        src / "koshiki",
+        ignore=shutil.ignore_patterns("__pycache__", "locale", "*.yaml", "data", "templates", "static"),
+    )
     return src
 
 
@@ -36,13 +45,27 @@ def test_the_layer_contracts_hold() -> None:
     assert "2 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize(("module", "line", "broken"), [
-    ("notify/service.py", "from koshiki.web import views", "koshiki.notify is not allowed to import koshiki.web"),
-    ("core/jobs.py", "from koshiki.registry import models", "koshiki.core is not allowed to import koshiki.registry"),
-    ("guidelines/rules.py", "from koshiki.core import errors",
-     "koshiki.guidelines is not allowed to import koshiki.core"),
-    ("connectors/tid.py", "import django", "koshiki.connectors is not allowed to import django"),
-])
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        (
+            "notify/service.py",
+            "from koshiki.web import views",
+            "koshiki.notify is not allowed to import koshiki.web",
+        ),
+        (
+            "core/jobs.py",
+            "from koshiki.registry import models",
+            "koshiki.core is not allowed to import koshiki.registry",
+        ),
+        (
+            "guidelines/rules.py",
+            "from koshiki.core import errors",
+            "koshiki.guidelines is not allowed to import koshiki.core",
+        ),
+        ("connectors/tid.py", "import django", "koshiki.connectors is not allowed to import django"),
+    ],
+)
 def test_a_layer_violation_breaks_the_contracts(tmp_path: Path, module: str, line: str, broken: str) -> None:
     src = _copy_of_src(tmp_path)
     target = src / "koshiki" / module

@@ -28,7 +28,8 @@ def _modules() -> dict[str, Path]:
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(name: str, path: Path, known: set[str]) -> set[str]:
@@ -36,8 +37,13 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
     is_package = path.name == "__init__.py"
     found: set[str] = set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test)
-                   for stmt in block.body for n in ast.walk(stmt)}
+    typing_only = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and _is_type_checking(block.test)
+        for stmt in block.body
+        for n in ast.walk(stmt)
+    }
     for node in ast.walk(tree):
         if id(node) in typing_only:
             continue  # `if TYPE_CHECKING:` imports never run
@@ -99,8 +105,13 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_domain_app_imports_the_web_layer() -> None:
-    offenders = sorted(f"{name} → {target}" for name, targets in graph().items()
-                       if not name.startswith(ABOVE_WEB) for target in targets if target.startswith("koshiki.web"))
+    offenders = sorted(
+        f"{name} → {target}"
+        for name, targets in graph().items()
+        if not name.startswith(ABOVE_WEB)
+        for target in targets
+        if target.startswith("koshiki.web")
+    )
     assert offenders == []
 
 
@@ -118,13 +129,22 @@ def test_no_new_import_cycles() -> None:
     assert [c for c in _cycles(graph()) if c not in KNOWN_CYCLES] == []
 
 
-@pytest.mark.parametrize("module", ["koshiki.posts.services.publishing", "koshiki.posts.tasks",
-                                   "koshiki.core.attention", "koshiki.notify.service"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "koshiki.posts.services.publishing",
+        "koshiki.posts.tasks",
+        "koshiki.core.attention",
+        "koshiki.notify.service",
+    ],
+)
 def test_each_module_imports_in_a_fresh_interpreter(module: str) -> None:
     """Imported first and alone (after django.setup), so an import-order dependency shows up."""
     code = f"import django; django.setup(); import importlib; importlib.import_module({module!r})"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "koshiki.project.pytest_settings"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 

@@ -25,8 +25,9 @@ LATER = dt.timedelta(seconds=601)
 def _held(task: Any, *, claims: int, started: dt.datetime) -> DBTaskResult:
     """A run a worker claimed and (as far as the row says) still holds."""
     result = task.enqueue()
-    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.RUNNING, started_at=started,
-                                                      worker_ids=[f"dead-{n}" for n in range(claims)])
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=started, worker_ids=[f"dead-{n}" for n in range(claims)]
+    )
     return DBTaskResult.objects.get(pk=result.id)
 
 
@@ -50,12 +51,18 @@ def test_a_task_held_past_its_lease_as_often_as_the_cap_is_failed_not_rerun(db: 
 def test_recurring_jobs_are_ensured_once_however_often_asked(db: Any) -> None:
     assert jobs.ensure_recurring()[jobs.SWEEPER] is True
     assert jobs.ensure_recurring()[jobs.SWEEPER] is False
-    assert DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).count() == 1
+    assert (
+        DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).count()
+        == 1
+    )
 
 
 def test_a_dead_sweeper_run_is_failed_and_the_next_run_is_queued(db: Any) -> None:
     row = _held(sweeper_task, claims=1, started=timezone.now())
-    assert jobs.requeue_expired(timezone.now() + LATER) == {"requeued": 0, "failed": 1}  # not re-run: no second chain
+    assert jobs.requeue_expired(timezone.now() + LATER) == {
+        "requeued": 0,
+        "failed": 1,
+    }  # not re-run: no second chain
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED
     assert jobs.ensure_recurring()[jobs.SWEEPER] is True
@@ -64,8 +71,16 @@ def test_a_dead_sweeper_run_is_failed_and_the_next_run_is_queued(db: Any) -> Non
 def test_the_worker_command_ensures_the_recurring_jobs_before_it_works(transactional_db: Any) -> None:
     call_command("worker", batch=True, interval=0, verbosity=0, startup_delay=False)
     # The ensured sweeper ran in the batch (queued for now) and queued its own next run.
-    assert DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.SUCCESSFUL).count() == 1
-    assert DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).count() == 1
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=sweeper_task.module_path, status=TaskResultStatus.SUCCESSFUL
+        ).count()
+        == 1
+    )
+    assert (
+        DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).count()
+        == 1
+    )
     assert JobRun.objects.get(name=jobs.SWEEPER).last_finished_at is not None
 
 
@@ -73,28 +88,41 @@ def test_once_per_period_work_runs_once_and_again_after_its_runner_died(db: Any)
     calls: list[str] = []
     now = timezone.now()
     assert jobs.run_once_per_period("test.daily", "2026-04-01", lambda: calls.append("a") or 1, now=now) == 1
-    assert jobs.run_once_per_period("test.daily", "2026-04-01", lambda: calls.append("b") or 1, now=now) is None
+    assert (
+        jobs.run_once_per_period("test.daily", "2026-04-01", lambda: calls.append("b") or 1, now=now) is None
+    )
     # A runner claims the next day and dies: a fresh claim is respected, a stale one taken over.
     JobRun.objects.filter(name="test.daily").update(claim_token="dead", claimed_at=now)
-    assert jobs.run_once_per_period("test.daily", "2026-04-02", lambda: calls.append("c") or 1, now=now) is None
-    assert jobs.run_once_per_period("test.daily", "2026-04-02", lambda: calls.append("d") or 1, now=now + LATER) == 1
+    assert (
+        jobs.run_once_per_period("test.daily", "2026-04-02", lambda: calls.append("c") or 1, now=now) is None
+    )
+    assert (
+        jobs.run_once_per_period("test.daily", "2026-04-02", lambda: calls.append("d") or 1, now=now + LATER)
+        == 1
+    )
     assert calls == ["a", "d"]
 
 
-def test_a_failing_sweep_is_recorded_and_the_other_sweeps_still_run(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_sweep_is_recorded_and_the_other_sweeps_still_run(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ran: list[str] = []
 
     def broken(now: dt.datetime) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jobs, "SWEEPS", {"test.broken": broken, "test.fine": lambda now: ran.append("fine") or 1})
+    monkeypatch.setattr(
+        jobs, "SWEEPS", {"test.broken": broken, "test.fine": lambda now: ran.append("fine") or 1}
+    )
     results = jobs.run_sweeps()
     assert results["test.broken"] == "error" and results["test.fine"] == 1 and ran == ["fine"]
     assert "boom" in JobRun.objects.get(name="test.broken").last_error
     assert JobRun.objects.get(name=jobs.SWEEPER).last_started_at is not None
 
 
-def test_enqueue_after_commit_queues_by_name_only_on_commit(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_enqueue_after_commit_queues_by_name_only_on_commit(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     path = apply_due_personnel_changes_task.module_path
     with django_capture_on_commit_callbacks(execute=True):
         jobs.enqueue_after_commit("orgs.apply_due_personnel_changes")

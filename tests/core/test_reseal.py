@@ -24,8 +24,12 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "koshiki"
 
 
 def test_the_registry_lists_every_sealed_field_of_every_model() -> None:
-    found = {(model._meta.label, field.name) for model in apps.get_models() for field in model._meta.fields
-             if field.name.startswith("sealed_")}
+    found = {
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        for field in model._meta.fields
+        if field.name.startswith("sealed_")
+    }
     assert found == set(SEALED_FIELDS)
 
 
@@ -46,21 +50,43 @@ def sealed_rows(iwaki: Any) -> dict[str, Any]:
     from koshiki.registry.io import import_rows
     from koshiki.registry.models import OfficialAccount
 
-    report = import_rows(actor=None, organization=iwaki.organization, source="test", rows=[
-        {"所属コード": "kiki", "サービス": "bluesky", "アカウント名": "防災", "ID": "bousai.test",
-         "URL": "https://bsky.app/profile/bousai.test", "目的": "防災情報", "状態": "運用中"}])
+    report = import_rows(
+        actor=None,
+        organization=iwaki.organization,
+        source="test",
+        rows=[
+            {
+                "所属コード": "kiki",
+                "サービス": "bluesky",
+                "アカウント名": "防災",
+                "ID": "bousai.test",
+                "URL": "https://bsky.app/profile/bousai.test",
+                "目的": "防災情報",
+                "状態": "運用中",
+            }
+        ],
+    )
     assert not report.errors, report.errors
     account = OfficialAccount.objects.get(handle="bousai.test")
-    ChannelCredential.objects.create(account=account, kind="bluesky", service_url="https://pds.example",
-                                     identifier="bousai.test", sealed_secret=seal_text("app-pass"),
-                                     sealed_session=seal_text("session"))
+    ChannelCredential.objects.create(
+        account=account,
+        kind="bluesky",
+        service_url="https://pds.example",
+        identifier="bousai.test",
+        sealed_secret=seal_text("app-pass"),
+        sealed_session=seal_text("session"),
+    )
     return {"user": iwaki.shozokucho.user, "organization": iwaki.organization}
 
 
 def _opens_with_only(key: str) -> bool:
     fernet = Fernet(key.encode())
-    tokens = [TOTPDevice.objects.get().sealed_secret, OrganizationKey.objects.get().sealed_key,
-              ChannelCredential.objects.get().sealed_secret, ChannelCredential.objects.get().sealed_session]
+    tokens = [
+        TOTPDevice.objects.get().sealed_secret,
+        OrganizationKey.objects.get().sealed_key,
+        ChannelCredential.objects.get().sealed_secret,
+        ChannelCredential.objects.get().sealed_session,
+    ]
     try:
         for token in tokens:
             fernet.decrypt(token.encode())
@@ -70,7 +96,8 @@ def _opens_with_only(key: str) -> bool:
 
 
 def test_reseal_moves_every_sealed_value_to_the_first_key_and_audits_counts(
-        sealed_rows: dict[str, Any], settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    sealed_rows: dict[str, Any], settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = settings.KOSHIKI_ENCRYPTION_KEYS[0]
     new = Fernet.generate_key().decode()
     settings.KOSHIKI_ENCRYPTION_KEYS = [new, old]
@@ -80,7 +107,9 @@ def test_reseal_moves_every_sealed_value_to_the_first_key_and_audits_counts(
     assert "4" in capsys.readouterr().out
     entry = AuditEntry.objects.filter(action="core.keys.resealed").get()
     assert entry.after["resealed"] == 4 and entry.after["unreadable"] == 0
-    assert "app-pass" not in str(entry.after) and "session" not in str(entry.after).replace("sealed_session", "")
+    assert "app-pass" not in str(entry.after) and "session" not in str(entry.after).replace(
+        "sealed_session", ""
+    )
     settings.KOSHIKI_ENCRYPTION_KEYS = [new]  # the old key can now be dropped
     assert twostep.pending_secret(sealed_rows["user"]) is not None
 
@@ -96,7 +125,8 @@ def test_reseal_twice_changes_nothing_the_second_time(sealed_rows: dict[str, Any
 
 
 def test_values_no_configured_key_opens_are_reported_and_left_alone(
-        sealed_rows: dict[str, Any], settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    sealed_rows: dict[str, Any], settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = TOTPDevice.objects.get().sealed_secret
     settings.KOSHIKI_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key forgotten
     assert main(["keys", "reseal"]) == 1

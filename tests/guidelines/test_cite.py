@@ -28,7 +28,9 @@ def test_a_silent_rule_gives_the_documented_default_label_when_asked() -> None:
 
 
 def test_subclasses_such_as_roles_are_cited_the_same_way() -> None:
-    role = Role(id="r", name="課長", name_en="Section chief", scope="organization", silent=True, clause="1(1)")
+    role = Role(
+        id="r", name="課長", name_en="Section chief", scope="organization", silent=True, clause="1(1)"
+    )
     assert cite(PROFILE, role) == ""
 
 

@@ -18,7 +18,9 @@ def test_validate_ok_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "OK" in capsys.readouterr().out
 
 
-def test_validate_checks_quotes_against_the_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_checks_quotes_against_the_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "text.txt"
     source.write_text("全く別のガイドライン", encoding="utf-8")
     assert main(["guideline", "validate", str(FIXTURES / "minimal.yaml"), "--source", str(source)]) == 1
@@ -27,7 +29,9 @@ def test_validate_checks_quotes_against_the_source(tmp_path: Path, capsys: pytes
 
 def test_validate_malformed_exits_1_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text((FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("kind: city", "kind: metropolis"))
+    bad.write_text(
+        (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("kind: city", "kind: metropolis")
+    )
     assert main(["guideline", "validate", str(bad)]) == 1
     assert f"{bad}:6: body.kind:" in capsys.readouterr().err
 
@@ -60,7 +64,9 @@ def test_unknown_profile_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "atlantis" in capsys.readouterr().err
 
 
-def test_profiles_doc_lists_the_fields_as_the_component_registry_says(capsys: pytest.CaptureFixture[str]) -> None:
+def test_profiles_doc_lists_the_fields_as_the_component_registry_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """docs/PROFILES.md's table of acted-on and recorded fields is the output of `guideline fields --format md`."""
     assert main(["guideline", "fields", "--format", "md"]) == 0
     table = capsys.readouterr().out

@@ -33,15 +33,19 @@ def _checker(body: SeedBody, admin: Any) -> None:
     from koshiki.checks import check
     from koshiki.orgs.check_context import context_for
 
-    check("田中さん（090-1234-5678）へ。詳しくは https://bit.ly/x をご覧ください。", platform="x",
-          context=context_for(body.organization))
+    check(
+        "田中さん（090-1234-5678）へ。詳しくは https://bit.ly/x をご覧ください。",
+        platform="x",
+        context=context_for(body.organization),
+    )
 
 
 def _posts(body: SeedBody, admin: Any) -> None:
     from koshiki.posts import services
 
-    post = services.create_post(actor=body.operator.user, account=body.account,
-                                text="本日15時から市役所本庁舎で防災訓練を行います。")
+    post = services.create_post(
+        actor=body.operator.user, account=body.account, text="本日15時から市役所本庁舎で防災訓練を行います。"
+    )
     services.submit(actor=body.operator.user, post=post)
 
 
@@ -56,15 +60,23 @@ def _staff_every_role(body: SeedBody, admin: Any) -> None:
     from koshiki.orgs import services as org_services
     from koshiki.orgs.models import RoleAssignment
 
-    held = set(RoleAssignment.objects.current().filter(staff__organization=body.organization)
-               .values_list("role_id", flat=True))
+    held = set(
+        RoleAssignment.objects.current()
+        .filter(staff__organization=body.organization)
+        .values_list("role_id", flat=True)
+    )
     dept = body.account.department
     for role in get_profile(body.organization.profile_id).roles:
         if role.id in held:
             continue
-        staff = org_services.add_staff(actor=admin, organization=body.organization, username=f"{body.organization.pk}-{role.id}",
-                                       display_name=role.name, password=PASSWORD,
-                                       department=dept if role.scope == "department" else dept.parent)
+        staff = org_services.add_staff(
+            actor=admin,
+            organization=body.organization,
+            username=f"{body.organization.pk}-{role.id}",
+            display_name=role.name,
+            password=PASSWORD,
+            department=dept if role.scope == "department" else dept.parent,
+        )
         org_services.assign_role(actor=admin, staff=staff, role_id=role.id)
 
 
@@ -78,9 +90,18 @@ def _registry(body: SeedBody, admin: Any) -> None:
     dept = body.account.department
     _staff_every_role(body, admin)
     with pytest.raises(InvalidInput):
-        services.request_account(actor=body.operator.user, department=dept, platform="x", account_name="新規", purpose="")
-    account = services.request_account(actor=body.operator.user, department=dept, platform="x", account_name="新規",
-                                       handle="new_one", purpose="広報", login_email="koho@example.com")
+        services.request_account(
+            actor=body.operator.user, department=dept, platform="x", account_name="新規", purpose=""
+        )
+    account = services.request_account(
+        actor=body.operator.user,
+        department=dept,
+        platform="x",
+        account_name="新規",
+        handle="new_one",
+        purpose="広報",
+        login_email="koho@example.com",
+    )
     login_email_warning(account)
     services.save_policy(actor=body.operator.user, account=account, items=full_policy(account))
     while (step := pending_step(account)) is not None:
@@ -91,10 +112,20 @@ def _registry(body: SeedBody, admin: Any) -> None:
     services.record_review(actor=account.manager.user, account=account, answers={}, decision="continue")
     days = get_profile(body.organization.profile_id).closure.notice_before.days
     effective = timezone.localdate() + dt.timedelta(days=days)
-    services.announce(actor=body.manager.user, account=body.account, kind="change", effective_on=effective,
-                      description="名称変更")
-    services.announce(actor=body.manager.user, account=body.other_account, kind="closure", effective_on=effective,
-                      description="終了")
+    services.announce(
+        actor=body.manager.user,
+        account=body.account,
+        kind="change",
+        effective_on=effective,
+        description="名称変更",
+    )
+    services.announce(
+        actor=body.manager.user,
+        account=body.other_account,
+        kind="closure",
+        effective_on=effective,
+        description="終了",
+    )
     services.emergency_stop(actor=account.manager.user, account=account, reason="乗っ取りの疑い")
 
 
@@ -135,7 +166,9 @@ def test_declared_reads_are_read_when_the_component_runs(
     assert sorted(set(component.reads) - read) == []
 
 
-def test_a_declaration_the_code_does_not_back_fails(db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_declaration_the_code_does_not_back_fails(
+    db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The proof is not vacuous: the checker never reads posting.accuracy."""
     body = build_seed_body(system_admin, *SEEDS[0])
     recording = RecordingProfile(get_profile(body.organization.profile_id))

@@ -39,14 +39,16 @@ def test_clause_cited_only_by_a_role_is_human() -> None:
 @pytest.mark.parametrize("field", ["verification", "per_department"])
 def test_clause_cited_only_by_an_unread_field_is_recorded(field: str) -> None:
     text = _with_account_rule(field).replace(
-        '    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n', ""
+        "    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n",
+        "",
     )
     assert _report(text)["3"] == "recorded"
 
 
 def test_clause_read_by_a_built_component_through_account_field_is_enforced() -> None:
     text = _with_account_rule("purpose_required").replace(
-        '    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n', ""
+        "    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n",
+        "",
     )
     assert _report(text)["3"] == "enforced"
 
@@ -91,7 +93,9 @@ def test_dangling_handled_by_ref_is_an_error() -> None:
 def test_carriers_name_the_rule_id_and_component() -> None:
     report = build_coverage(load_profile(FIXTURES / "minimal.yaml"))
     entry = next(c for c in report.clauses if c.clause == "2(1)")
-    assert [(c.ref, c.component) for c in entry.carriers] == [("content.rules.personal_info", "koshiki.checks")]
+    assert [(c.ref, c.component) for c in entry.carriers] == [
+        ("content.rules.personal_info", "koshiki.checks")
+    ]
 
 
 @pytest.mark.parametrize("profile_id", sorted(HONEST_ENFORCED))
@@ -104,7 +108,9 @@ def test_seed_profiles_enforced_counts_match_the_hand_regrade(profile_id: str) -
 def test_seed_profiles_no_enforced_clause_rests_on_a_role_or_an_unread_field(profile_id: str) -> None:
     for entry in build_coverage(get_profile(profile_id)).clauses:
         if entry.status == "enforced":
-            assert any(c.kind in ("rule", "workflow", "reminder") and c.available for c in entry.carriers), entry
+            assert any(c.kind in ("rule", "workflow", "reminder") and c.available for c in entry.carriers), (
+                entry
+            )
 
 
 @pytest.mark.parametrize(

@@ -29,11 +29,14 @@ def test_minimal_fixture_is_valid() -> None:
 
 def test_unknown_role_in_approval_chain_names_line_and_field() -> None:
     text = MINIMAL.replace(
-        "account:\n", "approvals:\n  open_account:\n    silent: true\n    steps:\n      - role: mayor\naccount:\n"
+        "account:\n",
+        "approvals:\n  open_account:\n    silent: true\n    steps:\n      - role: mayor\naccount:\n",
     )
     errors = _errors(text)
-    assert errors == [f"bad.yaml:{_line_of(text, 'role: mayor')}: approvals.open_account.steps[0].role: "
-                      "未定義の役割 'mayor' です。roles に定義されているのは account_manager です / unknown role"]
+    assert errors == [
+        f"bad.yaml:{_line_of(text, 'role: mayor')}: approvals.open_account.steps[0].role: "
+        "未定義の役割 'mayor' です。roles に定義されているのは account_manager です / unknown role"
+    ]
 
 
 def test_bad_severity_names_the_allowed_values() -> None:
@@ -94,9 +97,11 @@ def test_a_self_approval_exception_must_name_an_after_the_fact_exemption() -> No
         "content:\n", "posting:\n  self_approval:\n    silent: true\n    exceptions: [repost]\ncontent:\n", 1
     )
     errors = _errors(text)
-    assert errors == [f"bad.yaml:{_line_of(text, 'exceptions: [repost]')}: posting.self_approval.exceptions[0]: "
-                      "事後報告の例外 'repost' は after_the_fact にありません。あるのは emergency です"
-                      " / unknown after-the-fact exemption"]
+    assert errors == [
+        f"bad.yaml:{_line_of(text, 'exceptions: [repost]')}: posting.self_approval.exceptions[0]: "
+        "事後報告の例外 'repost' は after_the_fact にありません。あるのは emergency です"
+        " / unknown after-the-fact exemption"
+    ]
 
 
 def test_by_default_only_the_emergency_notice_goes_out_by_its_author_alone() -> None:

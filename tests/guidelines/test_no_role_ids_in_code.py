@@ -33,10 +33,13 @@ def test_the_shipped_profiles_name_the_usual_role_ids() -> None:
 def test_no_role_id_is_written_in_python() -> None:
     ids = "|".join(sorted(map(re.escape, known_role_ids())))
     pattern = re.compile(rf"""["']({ids})["']""")
-    found = [f"{path.relative_to(SRC)}:{number}: {line.strip()}"
-             for path in sorted(SRC.rglob("*.py")) if path not in ALLOWED and "migrations" not in path.parts
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if pattern.search(line)]
+    found = [
+        f"{path.relative_to(SRC)}:{number}: {line.strip()}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path not in ALLOWED and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert found == []
 
 

@@ -20,45 +20,93 @@ FIXTURES = Path(__file__).with_name("fixtures")
 
 #: The persona → role id of each profile (same roles, different ids).
 ROLE_IDS = {
-    "iwaki": {"manager": "account_manager", "writer": "operator", "ciso": "ciso", "pr": "pr_division",
-              "council": "sns_council"},
-    "iwaki-renamed": {"manager": "shokucho", "writer": "tantosha", "ciso": "joho_tokatsu", "pr": "furusato_hasshin",
-                      "council": "kyogikai"},
+    "iwaki": {
+        "manager": "account_manager",
+        "writer": "operator",
+        "ciso": "ciso",
+        "pr": "pr_division",
+        "council": "sns_council",
+    },
+    "iwaki-renamed": {
+        "manager": "shokucho",
+        "writer": "tantosha",
+        "ciso": "joho_tokatsu",
+        "pr": "furusato_hasshin",
+        "council": "kyogikai",
+    },
 }
 
 
 @pytest.fixture(params=sorted(ROLE_IDS))
-def body(request: pytest.FixtureRequest, db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def body(
+    request: pytest.FixtureRequest, db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     from koshiki.orgs import services
     from koshiki.registry.io import import_rows
     from koshiki.registry.models import OfficialAccount
 
     monkeypatch.setenv("KOSHIKI_PROFILE_DIRS", str(FIXTURES))
     profile_id = request.param
-    org = services.create_organization(actor=system_admin, lgcode="072044", name="いわき市", profile_id=profile_id,
-                                       web_domains=["city.iwaki.lg.jp"])
+    org = services.create_organization(
+        actor=system_admin,
+        lgcode="072044",
+        name="いわき市",
+        profile_id=profile_id,
+        web_domains=["city.iwaki.lg.jp"],
+    )
     bu = services.create_department(actor=system_admin, organization=org, code="bu", name="総務部")
-    ka = services.create_department(actor=system_admin, organization=org, code="ka", name="危機管理課", parent=bu)
+    ka = services.create_department(
+        actor=system_admin, organization=org, code="ka", name="危機管理課", parent=bu
+    )
     people: dict[str, Any] = {"profile_id": profile_id}
     for persona, role_id in ROLE_IDS[profile_id].items():
-        staff = services.add_staff(actor=system_admin, organization=org, username=f"{profile_id}-{persona}",
-                                   display_name=persona, password=PASSWORD, department=ka,
-                                   email=f"{persona}@city.iwaki.lg.jp")
+        staff = services.add_staff(
+            actor=system_admin,
+            organization=org,
+            username=f"{profile_id}-{persona}",
+            display_name=persona,
+            password=PASSWORD,
+            department=ka,
+            email=f"{persona}@city.iwaki.lg.jp",
+        )
         services.assign_role(actor=system_admin, staff=staff, role_id=role_id)
         people[persona] = staff
     people["second_manager"] = services.add_staff(
-        actor=system_admin, organization=org, username=f"{profile_id}-manager2", display_name="manager2",
-        password=PASSWORD, department=ka, email="manager2@city.iwaki.lg.jp")
-    services.assign_role(actor=system_admin, staff=people["second_manager"], role_id=ROLE_IDS[profile_id]["manager"])
-    import_rows(actor=None, organization=org, source="test", rows=[
-        {"所属コード": "ka", "サービス": "x", "アカウント名": "危機管理", "ID": "kiki_iwaki",
-         "URL": "https://x.com/kiki_iwaki", "目的": "防災情報の発信", "状態": "運用中"}])
+        actor=system_admin,
+        organization=org,
+        username=f"{profile_id}-manager2",
+        display_name="manager2",
+        password=PASSWORD,
+        department=ka,
+        email="manager2@city.iwaki.lg.jp",
+    )
+    services.assign_role(
+        actor=system_admin, staff=people["second_manager"], role_id=ROLE_IDS[profile_id]["manager"]
+    )
+    import_rows(
+        actor=None,
+        organization=org,
+        source="test",
+        rows=[
+            {
+                "所属コード": "ka",
+                "サービス": "x",
+                "アカウント名": "危機管理",
+                "ID": "kiki_iwaki",
+                "URL": "https://x.com/kiki_iwaki",
+                "目的": "防災情報の発信",
+                "状態": "運用中",
+            }
+        ],
+    )
     people["account"] = OfficialAccount.objects.get(handle="kiki_iwaki")
     people["organization"] = org
     return people
 
 
-def test_the_renamed_profile_is_the_same_guideline_under_other_role_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_renamed_profile_is_the_same_guideline_under_other_role_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from koshiki.guidelines import get_profile
 
     monkeypatch.setenv("KOSHIKI_PROFILE_DIRS", str(FIXTURES))
@@ -80,8 +128,11 @@ def test_a_writer_submits_and_the_manager_approves(body: dict[str, Any]) -> None
     from koshiki.posts import services
     from koshiki.posts.lifecycle import PostState
 
-    post = services.create_post(actor=body["writer"].user, account=body["account"],
-                                text="本日15時から市役所本庁舎で防災訓練を行います。ご協力をお願いします。")
+    post = services.create_post(
+        actor=body["writer"].user,
+        account=body["account"],
+        text="本日15時から市役所本庁舎で防災訓練を行います。ご協力をお願いします。",
+    )
     post = services.submit(actor=body["writer"].user, post=post)
     assert post.state == PostState.SUBMITTED
     with pytest.raises(NotPermitted):
@@ -104,7 +155,9 @@ def test_only_the_manager_role_manages_credentials(body: dict[str, Any]) -> None
     from koshiki.security.permissions import require_credential_manager
 
     account = body["account"]
-    require_credential_manager(body["second_manager"].user, account)  # holds the manager role, not the named manager
+    require_credential_manager(
+        body["second_manager"].user, account
+    )  # holds the manager role, not the named manager
     for persona in ("writer", "ciso", "pr", "council"):
         with pytest.raises(NotPermitted):
             require_credential_manager(body[persona].user, account)
@@ -115,8 +168,14 @@ def test_a_writer_may_register_a_device_for_the_account(body: dict[str, Any]) ->
 
     from koshiki.security import services as security
 
-    phone = security.register_device(actor=body["writer"].user, label="公用スマートフォン", kind="official",
-                                     os_name="iOS 18", os_patched_on=dt.date.today(), antivirus="active")
+    phone = security.register_device(
+        actor=body["writer"].user,
+        label="公用スマートフォン",
+        kind="official",
+        os_name="iOS 18",
+        os_patched_on=dt.date.today(),
+        antivirus="active",
+    )
     access = security.request_device_access(actor=body["writer"].user, device=phone, account=body["account"])
     assert access.state == "approved"
 
@@ -124,8 +183,10 @@ def test_a_writer_may_register_a_device_for_the_account(body: dict[str, Any]) ->
 # --- the profile is checked: every role says what it may do; the duties it names are held -----------------------
 
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
-WRITER = ("  - id: kakari\n    name: 係員\n    name_en: Clerk\n    scope: department\n    silent: true\n"
-          "    kind: writer\n")
+WRITER = (
+    "  - id: kakari\n    name: 係員\n    name_en: Clerk\n    scope: department\n    silent: true\n"
+    "    kind: writer\n"
+)
 
 
 def _errors(text: str) -> list[str]:
@@ -146,14 +207,19 @@ def test_a_role_without_kind_or_may_is_refused() -> None:
 
 
 def test_an_unknown_capability_is_refused() -> None:
-    role = WRITER.replace("    kind: writer\n", "    may:\n      silent: true\n      capabilities: [post_anything]\n")
+    role = WRITER.replace(
+        "    kind: writer\n", "    may:\n      silent: true\n      capabilities: [post_anything]\n"
+    )
     (error,) = _errors(_with_writer(MINIMAL, role))
     assert "roles[1].may.capabilities[0]" in error and "write_posts" in error
 
 
 def test_when_nobody_may_approve_posts_the_profile_is_refused() -> None:
-    text = MINIMAL.replace("    kind: manager\n", "    may:\n      silent: true\n      capabilities: [write_posts,"
-                           " manage_accounts, manage_credentials, approve_devices]\n")
+    text = MINIMAL.replace(
+        "    kind: manager\n",
+        "    may:\n      silent: true\n      capabilities: [write_posts,"
+        " manage_accounts, manage_credentials, approve_devices]\n",
+    )
     errors = _errors(text)
     assert any("posting.approval.approver_role" in e and "approve_posts" in e for e in errors)
     assert any("nobody may approve posts" in e for e in errors)
@@ -163,9 +229,12 @@ def test_a_may_list_with_its_clause_replaces_the_kind_default() -> None:
     from koshiki.guidelines import parse_profile
     from koshiki.guidelines.permissions import capability_citation, roles_with
 
-    role = WRITER.replace("    silent: true\n    kind: writer\n", '    silent: true\n    kind: other\n    may:\n'
-                          '      clause: "1(1)"\n      quote: アカウント管理者は課等の長とする。\n'
-                          '      capabilities: [read_audit_log]\n')
+    role = WRITER.replace(
+        "    silent: true\n    kind: writer\n",
+        "    silent: true\n    kind: other\n    may:\n"
+        '      clause: "1(1)"\n      quote: アカウント管理者は課等の長とする。\n'
+        "      capabilities: [read_audit_log]\n",
+    )
     profile = parse_profile(_with_writer(MINIMAL, role), "ok.yaml")
     assert roles_with(profile, "read_audit_log") == ["kakari"]
     assert roles_with(profile, "write_posts") == ["account_manager"]

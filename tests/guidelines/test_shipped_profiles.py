@@ -118,4 +118,7 @@ def test_silent_chain_defaults_to_the_account_manager() -> None:
     from koshiki.guidelines.workflows import effective_steps
 
     assert [s.role for s in effective_steps(get_profile("ashibetsu"), "open_account")] == ["account_manager"]
-    assert [s.role for s in effective_steps(get_profile("iwaki"), "open_account")] == ["info_manager", "policy_director"]
+    assert [s.role for s in effective_steps(get_profile("iwaki"), "open_account")] == [
+        "info_manager",
+        "policy_director",
+    ]

@@ -36,9 +36,14 @@ def test_the_default_chain_where_the_guideline_names_none() -> None:
     opening = chain(ashibetsu, "open_account")
     assert opening.defaulted and [s.role for s in opening.steps] == [ashibetsu.account.manager_role]
     iwaki_posts = chain(get_profile("iwaki"), "post")
-    assert [s.role for s in iwaki_posts.steps] == ["account_manager"] and iwaki_posts.citation.startswith("「いわき市")
+    assert [s.role for s in iwaki_posts.steps] == ["account_manager"] and iwaki_posts.citation.startswith(
+        "「いわき市"
+    )
     iwaki_open = chain(get_profile("iwaki"), "open_account")
-    assert not iwaki_open.defaulted and [s.role for s in iwaki_open.steps] == ["info_manager", "policy_director"]
+    assert not iwaki_open.defaulted and [s.role for s in iwaki_open.steps] == [
+        "info_manager",
+        "policy_director",
+    ]
 
 
 def test_excluded_people_are_not_eligible_and_may_not_act() -> None:

@@ -18,7 +18,11 @@ NEW = "kinmokusei-Hiyori-2039-nagare"
 
 
 def _form(new: str, current: str = PASSWORD, again: str | None = None) -> dict[str, str]:
-    return {"current_password": current, "new_password": new, "new_password_again": new if again is None else again}
+    return {
+        "current_password": current,
+        "new_password": new,
+        "new_password_again": new if again is None else again,
+    }
 
 
 def test_a_repeated_letter_password_is_refused_in_japanese(iwaki: Any) -> None:
@@ -33,8 +37,9 @@ def test_a_repeated_letter_password_is_refused_in_japanese(iwaki: Any) -> None:
 
 def test_django_validators_apply_too(iwaki: Any) -> None:
     with pytest.raises(InvalidInput):
-        services.change_password(actor=iwaki.tanto.user, staff=iwaki.tanto, new_password="short",
-                                 current_password=PASSWORD)
+        services.change_password(
+            actor=iwaki.tanto.user, staff=iwaki.tanto, new_password="short", current_password=PASSWORD
+        )
 
 
 def test_the_current_password_is_required(iwaki: Any) -> None:

@@ -19,8 +19,9 @@ from .test_self_grant import _self_grant, second_admin  # noqa: F401  (fixture)
 
 def test_a_personnel_change_coming_up_clears_once_applied(iwaki: Any) -> None:
     effective = timezone.localdate() + dt.timedelta(days=10)
-    change = services.record_personnel_change(actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave",
-                                              effective_date=effective)
+    change = services.record_personnel_change(
+        actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=effective
+    )
     assert "orgs.personnel_change" in kinds(iwaki.kacho)
     assert "orgs.personnel_change" not in kinds(iwaki.tanto)  # administrators only
     services.apply_due_personnel_changes(effective)

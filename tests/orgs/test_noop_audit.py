@@ -17,7 +17,9 @@ def test_setting_the_same_web_domains_writes_no_audit_row(iwaki: Any) -> None:
     before = _rows("orgs.organization.domains_changed")
     services.set_web_domains(actor=iwaki.kacho.user, organization=org, domains=list(org.web_domains))
     assert _rows("orgs.organization.domains_changed") == before
-    services.set_web_domains(actor=iwaki.kacho.user, organization=org, domains=[*org.web_domains, "example.lg.jp"])
+    services.set_web_domains(
+        actor=iwaki.kacho.user, organization=org, domains=[*org.web_domains, "example.lg.jp"]
+    )
     assert _rows("orgs.organization.domains_changed") == before + 1
 
 
@@ -25,7 +27,9 @@ def test_setting_the_same_public_entries_writes_no_audit_row(iwaki: Any) -> None
     org = iwaki.organization
     services.set_public_entries(actor=iwaki.kacho.user, organization=org, entries=["いわき市長"])
     once = _rows("orgs.organization.public_entries_changed")
-    services.set_public_entries(actor=iwaki.kacho.user, organization=org, entries=[" いわき市長 ", "いわき市長"])
+    services.set_public_entries(
+        actor=iwaki.kacho.user, organization=org, entries=[" いわき市長 ", "いわき市長"]
+    )
     assert _rows("orgs.organization.public_entries_changed") == once
 
 

@@ -18,7 +18,9 @@ def _count() -> tuple[int, int]:
 
 
 def test_registering_a_body_pins_its_profile_version(system_admin: Any) -> None:
-    org = services.create_organization(actor=system_admin, lgcode="072044", name="いわき市", profile_id="iwaki")
+    org = services.create_organization(
+        actor=system_admin, lgcode="072044", name="いわき市", profile_id="iwaki"
+    )
     assert (org.code, org.profile_id, org.profile_version) == ("072044", "iwaki", "2016-04-01")
     assert AuditEntry.objects.filter(action="orgs.organization.created", object_id=str(org.pk)).exists()
 
@@ -49,18 +51,24 @@ def test_wrong_check_digit_is_refused(system_admin: Any) -> None:
 def test_unknown_profile_is_refused(system_admin: Any) -> None:
     before = _count()
     with pytest.raises(InvalidInput, match="atlantis"):
-        services.create_organization(actor=system_admin, lgcode="072044", name="いわき市", profile_id="atlantis")
+        services.create_organization(
+            actor=system_admin, lgcode="072044", name="いわき市", profile_id="atlantis"
+        )
     assert _count() == before
 
 
 def test_staff_cannot_register_a_body(iwaki: Any) -> None:
     with pytest.raises(NotPermitted):
-        services.create_organization(actor=iwaki.kacho.user, lgcode="232211", name="新城市", profile_id="shinshiro")
+        services.create_organization(
+            actor=iwaki.kacho.user, lgcode="232211", name="新城市", profile_id="shinshiro"
+        )
 
 
 def test_web_domain_must_be_a_bare_domain(iwaki: Any) -> None:
     with pytest.raises(InvalidInput, match="https://"):
-        services.set_web_domains(actor=iwaki.kacho.user, organization=iwaki.organization, domains=["https://x.jp/"])
+        services.set_web_domains(
+            actor=iwaki.kacho.user, organization=iwaki.organization, domains=["https://x.jp/"]
+        )
 
 
 def test_every_real_lgcode_passes_the_check_digit() -> None:

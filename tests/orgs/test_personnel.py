@@ -20,24 +20,36 @@ TODAY = timezone.localdate
 
 def test_move_today_changes_department_and_ends_department_roles(iwaki: Any) -> None:
     services.record_personnel_change(
-        actor=iwaki.kacho.user, staff=iwaki.shozokucho, kind="move", effective_date=TODAY(),
+        actor=iwaki.kacho.user,
+        staff=iwaki.shozokucho,
+        kind="move",
+        effective_date=TODAY(),
         to_department=iwaki.departments["somu"],
     )
     iwaki.shozokucho.refresh_from_db()
     assert iwaki.shozokucho.department == iwaki.departments["somu"]
-    assert not RoleAssignment.objects.current().filter(staff=iwaki.shozokucho, role_id="account_manager").exists()
+    assert (
+        not RoleAssignment.objects.current()
+        .filter(staff=iwaki.shozokucho, role_id="account_manager")
+        .exists()
+    )
 
 
 def test_move_keeps_body_wide_roles(iwaki: Any) -> None:
     services.record_personnel_change(
-        actor=iwaki.kacho.user, staff=iwaki.ciso, kind="move", effective_date=TODAY(),
+        actor=iwaki.kacho.user,
+        staff=iwaki.ciso,
+        kind="move",
+        effective_date=TODAY(),
         to_department=iwaki.departments["kiki"],
     )
     assert RoleAssignment.objects.current().filter(staff=iwaki.ciso, role_id="ciso").exists()
 
 
 def test_leave_deactivates_the_login_and_ends_every_role(iwaki: Any) -> None:
-    services.record_personnel_change(actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY())
+    services.record_personnel_change(
+        actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY()
+    )
     iwaki.tanto.refresh_from_db()
     assert iwaki.tanto.status == Staff.Status.LEFT
     assert not iwaki.tanto.user.is_active
@@ -52,7 +64,9 @@ def test_applied_change_is_announced_to_listeners(iwaki: Any) -> None:
 
     personnel_change_applied.connect(listener)
     try:
-        services.record_personnel_change(actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY())
+        services.record_personnel_change(
+            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY()
+        )
     finally:
         personnel_change_applied.disconnect(listener)
     assert [c.staff_id for c in seen] == [iwaki.tanto.pk]
@@ -61,7 +75,10 @@ def test_applied_change_is_announced_to_listeners(iwaki: Any) -> None:
 def test_future_change_waits_for_its_date(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         change = services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=10)
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
+            effective_date=TODAY() + dt.timedelta(days=10),
         )
     assert change.state == PersonnelChange.State.SCHEDULED
     assert len(callbacks) == 1  # the worker job is queued only after commit
@@ -74,7 +91,10 @@ def test_future_change_waits_for_its_date(iwaki: Any, django_capture_on_commit_c
 def test_due_changes_apply_only_once(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=1)
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
+            effective_date=TODAY() + dt.timedelta(days=1),
         )
     later = TODAY() + dt.timedelta(days=1)
     assert services.apply_due_personnel_changes(later) == 1
@@ -82,10 +102,15 @@ def test_due_changes_apply_only_once(iwaki: Any, django_capture_on_commit_callba
     assert AuditEntry.objects.filter(action="orgs.staff.left").count() == 1
 
 
-def test_applying_a_cancelled_change_is_an_invalid_transition(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_applying_a_cancelled_change_is_an_invalid_transition(
+    iwaki: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         change = services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=5)
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
+            effective_date=TODAY() + dt.timedelta(days=5),
         )
     services.cancel_personnel_change(actor=iwaki.kacho.user, change=change)
     with pytest.raises(InvalidTransition):
@@ -95,7 +120,10 @@ def test_applying_a_cancelled_change_is_an_invalid_transition(iwaki: Any, django
 def test_stale_copy_loses_the_compare_and_set(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         change = services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=5)
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
+            effective_date=TODAY() + dt.timedelta(days=5),
         )
     stale = PersonnelChange.objects.get(pk=change.pk)
     services.cancel_personnel_change(actor=iwaki.kacho.user, change=change)
@@ -108,7 +136,10 @@ def test_move_into_another_bodys_department_is_refused(iwaki: Any, shinshiro: An
     before = PersonnelChange.objects.count()
     with pytest.raises(InvalidInput):
         services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="move", effective_date=TODAY(),
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="move",
+            effective_date=TODAY(),
             to_department=shinshiro.departments["kiki"],
         )
     assert PersonnelChange.objects.count() == before
@@ -116,7 +147,9 @@ def test_move_into_another_bodys_department_is_refused(iwaki: Any, shinshiro: An
 
 def test_shozokucho_cannot_record_personnel_changes(iwaki: Any) -> None:
     with pytest.raises(NotPermitted):
-        services.record_personnel_change(actor=iwaki.shozokucho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY())
+        services.record_personnel_change(
+            actor=iwaki.shozokucho.user, staff=iwaki.tanto, kind="leave", effective_date=TODAY()
+        )
 
 
 def test_worker_task_applies_due_changes(iwaki: Any) -> None:
@@ -132,7 +165,10 @@ def test_a_due_change_whose_task_was_lost_is_applied_once_by_the_sweeper(iwaki: 
     from koshiki.core import jobs
 
     change = PersonnelChange.objects.create(
-        organization=iwaki.organization, staff=iwaki.tanto, kind="leave", effective_date=TODAY() + dt.timedelta(days=2)
+        organization=iwaki.organization,
+        staff=iwaki.tanto,
+        kind="leave",
+        effective_date=TODAY() + dt.timedelta(days=2),
     )  # no task queued for it (lost)
     assert jobs.run_sweeps()["orgs.personnel_changes"] == 0
     later = timezone.now() + dt.timedelta(days=2)

@@ -39,9 +39,13 @@ def test_every_koshiki_model_declares_its_scope() -> None:
     for model in models:
         path = getattr(model, "scope_path", None)
         reason = getattr(model, "scope_unscoped", None)
-        assert (path is None) != (reason is None), f"{model.__name__}: declare exactly one of scope_path / scope_unscoped"
+        assert (path is None) != (reason is None), (
+            f"{model.__name__}: declare exactly one of scope_path / scope_unscoped"
+        )
         if path is not None:
-            assert _leads_to_organization(model, path), f"{model.__name__}.scope_path={path!r} does not lead to Organization"
+            assert _leads_to_organization(model, path), (
+                f"{model.__name__}.scope_path={path!r} does not lead to Organization"
+            )
         else:
             assert isinstance(reason, str) and len(reason) >= 20, f"{model.__name__}: say why it is unscoped"
 
@@ -71,8 +75,13 @@ def test_scoped_follows_the_declared_path(iwaki: Any, outsider: Any) -> None:
     from koshiki.registry.models import OfficialAccount
     from koshiki.registry.services import request_account
 
-    account = request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
-                              account_name="いわき市危機管理課", purpose="防災情報")
+    account = request_account(
+        actor=iwaki.tanto.user,
+        department=iwaki.departments["kiki"],
+        platform="x",
+        account_name="いわき市危機管理課",
+        purpose="防災情報",
+    )
     assert list(scoped(OfficialAccount.objects.all(), iwaki.tanto.user)) == [account]
     assert not scoped(OfficialAccount.objects.all(), outsider.user).exists()
     assert list(scoped(Organization.objects.all(), iwaki.tanto.user)) == [iwaki.organization]
@@ -82,7 +91,9 @@ def test_of_organization_uses_the_declared_path(iwaki: Any, outsider: Any) -> No
     from koshiki.orgs.models import Staff
     from koshiki.orgs.scoping import of_organization
 
-    names = set(of_organization(Staff.objects.all(), iwaki.organization).values_list("organization_id", flat=True))
+    names = set(
+        of_organization(Staff.objects.all(), iwaki.organization).values_list("organization_id", flat=True)
+    )
     assert names == {iwaki.organization.pk}
     with pytest.raises(ImproperlyConfigured):
         of_organization(AuditEntry.objects.all(), iwaki.organization)

@@ -39,7 +39,9 @@ def test_staff_who_left_see_nothing(iwaki: Any) -> None:
 
     from koshiki.orgs import services
 
-    services.record_personnel_change(actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=timezone.localdate())
+    services.record_personnel_change(
+        actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave", effective_date=timezone.localdate()
+    )
     assert not scoped(Staff.objects, iwaki.tanto.user).exists()
 
 

@@ -20,14 +20,25 @@ from ..conftest import PASSWORD, signed_in_client
 
 @pytest.fixture
 def second_admin(iwaki: Any, system_admin: Any) -> Any:
-    return services.add_staff(actor=system_admin, organization=iwaki.organization, username="iwaki-kacho2",
-                              display_name="広報 次長", password=PASSWORD, department=iwaki.departments["kouhou"],
-                              email="kacho2@example.lg.jp", is_org_admin=True)
+    return services.add_staff(
+        actor=system_admin,
+        organization=iwaki.organization,
+        username="iwaki-kacho2",
+        display_name="広報 次長",
+        password=PASSWORD,
+        department=iwaki.departments["kouhou"],
+        email="kacho2@example.lg.jp",
+        is_org_admin=True,
+    )
 
 
 def _self_grant(iwaki: Any) -> RoleAssignment:
-    return services.assign_role(actor=iwaki.kacho.user, staff=iwaki.kacho, role_id="account_manager",
-                                department=iwaki.departments["kiki"])
+    return services.assign_role(
+        actor=iwaki.kacho.user,
+        staff=iwaki.kacho,
+        role_id="account_manager",
+        department=iwaki.departments["kiki"],
+    )
 
 
 def test_a_self_granted_role_waits_and_does_not_take_effect(iwaki: Any) -> None:
@@ -54,7 +65,9 @@ def test_a_second_admin_confirms_and_the_role_takes_effect(iwaki: Any, second_ad
     assert entry.before["state"] == "pending" and entry.after["state"] == "confirmed"
 
 
-def test_a_refused_grant_never_takes_effect_and_cannot_be_decided_again(iwaki: Any, second_admin: Any) -> None:
+def test_a_refused_grant_never_takes_effect_and_cannot_be_decided_again(
+    iwaki: Any, second_admin: Any
+) -> None:
     assignment = _self_grant(iwaki)
     stale = RoleAssignment.objects.get(pk=assignment.pk)
     services.decide_role(actor=second_admin.user, assignment=assignment, confirm=False, comment="所属が違う")
@@ -81,10 +94,15 @@ def test_a_grant_to_someone_else_takes_effect_at_once(iwaki: Any) -> None:
     assert holds_role(iwaki.ciso.user, iwaki.organization, {"policy_director"})
 
 
-def test_web_self_grant_is_pending_and_another_admin_confirms_from_the_dashboard(iwaki: Any, second_admin: Any) -> None:
+def test_web_self_grant_is_pending_and_another_admin_confirms_from_the_dashboard(
+    iwaki: Any, second_admin: Any
+) -> None:
     own = signed_in_client(iwaki.kacho.user)
-    response = own.post(f"/people/{iwaki.kacho.pk}/roles/", {"role_id": "account_manager",
-                                                             "department": iwaki.departments["kiki"].pk}, follow=True)
+    response = own.post(
+        f"/people/{iwaki.kacho.pk}/roles/",
+        {"role_id": "account_manager", "department": iwaki.departments["kiki"].pk},
+        follow=True,
+    )
     assert "確認" in response.content.decode()
     assignment = RoleAssignment.objects.get(staff=iwaki.kacho, role_id="account_manager")
     assert assignment.state == RoleAssignment.State.PENDING
@@ -101,6 +119,8 @@ def test_web_self_grant_is_pending_and_another_admin_confirms_from_the_dashboard
 
 def test_web_outsider_cannot_decide(iwaki: Any, outsider: Any) -> None:
     assignment = _self_grant(iwaki)
-    response = signed_in_client(outsider.user).post(f"/roles/{assignment.pk}/decide/", {"decision": "confirm"})
+    response = signed_in_client(outsider.user).post(
+        f"/roles/{assignment.pk}/decide/", {"decision": "confirm"}
+    )
     assert response.status_code == 404
     assert RoleAssignment.objects.get(pk=assignment.pk).state == RoleAssignment.State.PENDING

@@ -36,14 +36,30 @@ def hours_excluding_now() -> str:
     return f"{start:%H:%M}-{start.hour:02d}:{start.minute + 1:02d}"
 
 
-def build_posting_body(system_admin: Any, profile_id: str, lgcode: str, kind: str, *, hours: str = "00:00-23:59") -> PostingBody:
+def build_posting_body(
+    system_admin: Any, profile_id: str, lgcode: str, kind: str, *, hours: str = "00:00-23:59"
+) -> PostingBody:
     from koshiki.registry.io import import_rows
     from koshiki.registry.models import OfficialAccount
 
     seed = build_seed_body(system_admin, profile_id, lgcode, kind)
-    import_rows(actor=None, organization=seed.organization, source="test", rows=[
-        {"所属コード": "ka", "サービス": "bluesky", "アカウント名": "広報ブルースカイ", "ID": f"bsky{lgcode}.test",
-         "URL": f"https://bsky.app/profile/bsky{lgcode}.test", "目的": "市政情報の発信", "運用時間": hours, "状態": "運用中"}])
+    import_rows(
+        actor=None,
+        organization=seed.organization,
+        source="test",
+        rows=[
+            {
+                "所属コード": "ka",
+                "サービス": "bluesky",
+                "アカウント名": "広報ブルースカイ",
+                "ID": f"bsky{lgcode}.test",
+                "URL": f"https://bsky.app/profile/bsky{lgcode}.test",
+                "目的": "市政情報の発信",
+                "運用時間": hours,
+                "状態": "運用中",
+            }
+        ],
+    )
     return PostingBody(seed, OfficialAccount.objects.get(handle=f"bsky{lgcode}.test"))
 
 
@@ -62,8 +78,14 @@ def connect_bluesky(body: PostingBody, new_account: Any) -> Any:
     from koshiki.posts.channels import set_channel
 
     dev = new_account("koho")
-    set_channel(actor=body.manager.user, account=body.account, kind="bluesky", service_url=dev.pds_url,
-                identifier=dev.handle, secret=dev.app_password)
+    set_channel(
+        actor=body.manager.user,
+        account=body.account,
+        kind="bluesky",
+        service_url=dev.pds_url,
+        identifier=dev.handle,
+        secret=dev.app_password,
+    )
     return dev
 
 
@@ -73,7 +95,9 @@ def author_feed(dev: Any) -> list[str]:
 
     client = Client(base_url=dev.pds_url)
     client.login(dev.handle, dev.password)
-    records = client.com.atproto.repo.list_records({"repo": client.me.did, "collection": "app.bsky.feed.post", "limit": 100})
+    records = client.com.atproto.repo.list_records(
+        {"repo": client.me.did, "collection": "app.bsky.feed.post", "limit": 100}
+    )
     return [r.value.text for r in records.records]
 
 

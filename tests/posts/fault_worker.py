@@ -94,8 +94,14 @@ def _build(pds_url: str, count: int) -> tuple[Any, Any, list[int]]:
     admin = get_user_model().objects.create_superuser("sysadmin", "sysadmin@example.jp", PASSWORD)
     body = build_posting_body(admin, *SEEDS[0])
     dev = create_test_account(pds_url, "fault")
-    set_channel(actor=body.manager.user, account=body.account, kind="bluesky", service_url=dev.pds_url,
-                identifier=dev.handle, secret=dev.app_password)
+    set_channel(
+        actor=body.manager.user,
+        account=body.account,
+        kind="bluesky",
+        service_url=dev.pds_url,
+        identifier=dev.handle,
+        secret=dev.app_password,
+    )
     connector = connector_for(body.account)  # log in once: the session is stored, sealed, for the workers
     assert connector is not None and connector.did == dev.did  # type: ignore[attr-defined]
     connector.close()  # type: ignore[attr-defined]
@@ -123,7 +129,10 @@ def _worker(post_id: int, kill_at: str, report_fd: int) -> None:
             # A connector that logged in (it knows its DID) either reused the stored session or made a
             # password login (createSession): the workers should never need one.
             logins = sum(1 for c in connectors if c._did and not c._from_stored_session)
-            os.write(report_fd, (json.dumps({"post": post_id, "at": where, "password_logins": logins}) + "\n").encode())
+            os.write(
+                report_fd,
+                (json.dumps({"post": post_id, "at": where, "password_logins": logins}) + "\n").encode(),
+            )
             os.kill(os.getpid(), signal.SIGKILL)
 
         real_connector_for = publishing.connector_for
@@ -138,7 +147,9 @@ def _worker(post_id: int, kill_at: str, report_fd: int) -> None:
         publishing.connector_for = connector_for  # type: ignore[assignment]
         publishing.after_platform_call = lambda: die(kill_at)
         outcome = publishing.publish_due(post_id)
-        os.write(report_fd, (json.dumps({"post": post_id, "at": "survived", "outcome": outcome}) + "\n").encode())
+        os.write(
+            report_fd, (json.dumps({"post": post_id, "at": "survived", "outcome": outcome}) + "\n").encode()
+        )
     except BaseException:
         traceback.print_exc()
         code = 4
@@ -225,11 +236,20 @@ def run(pds_url: str, posts: int, before: int, twice: int, workdir: Path) -> dic
     on_pds = collections.Counter(text for _, text in records)
     uris = {text: uri for uri, text in records}
     ours = {post.text: post for post in Post.objects.filter(pk__in=ids)}
-    duplicates = sum(n - 1 for n in on_pds.values() if n > 1) + sum(n for t, n in on_pds.items() if t not in ours)
-    lost = sum(1 for text, post in ours.items()
-               if on_pds[text] == 0 or post.state != PostState.PUBLISHED or not post.remote_id)
-    mismatched = sum(1 for text, post in ours.items()
-                     if post.remote_id != uris.get(text) or not post.remote_id.endswith("/" + tid_for_key(post.idempotency_key)))
+    duplicates = sum(n - 1 for n in on_pds.values() if n > 1) + sum(
+        n for t, n in on_pds.items() if t not in ours
+    )
+    lost = sum(
+        1
+        for text, post in ours.items()
+        if on_pds[text] == 0 or post.state != PostState.PUBLISHED or not post.remote_id
+    )
+    mismatched = sum(
+        1
+        for text, post in ours.items()
+        if post.remote_id != uris.get(text)
+        or not post.remote_id.endswith("/" + tid_for_key(post.idempotency_key))
+    )
     workers = [json.loads(line) for line in report_path.read_text().splitlines()]
     vendor = connection.vendor
     summary = {
@@ -247,10 +267,18 @@ def run(pds_url: str, posts: int, before: int, twice: int, workdir: Path) -> dic
         "lost": lost,
         "mismatched": mismatched,
         "states": dict(collections.Counter(p.state for p in ours.values())),
-        "attempts": dict(collections.Counter(PublishAttempt.objects.filter(post_id__in=ids).values_list("outcome", flat=True))),
+        "attempts": dict(
+            collections.Counter(
+                PublishAttempt.objects.filter(post_id__in=ids).values_list("outcome", flat=True)
+            )
+        ),
         "password_logins_in_workers": sum(w.get("password_logins", 0) for w in workers),
-        "seconds": {"build": round(built - started, 1), "kills": round(killed - built, 1),
-                    "reconcile": round(reconciled - killed, 1), "total": round(time.monotonic() - started, 1)},
+        "seconds": {
+            "build": round(built - started, 1),
+            "kills": round(killed - built, 1),
+            "reconcile": round(reconciled - killed, 1),
+            "total": round(time.monotonic() - started, 1),
+        },
     }
     return summary
 
@@ -258,10 +286,18 @@ def run(pds_url: str, posts: int, before: int, twice: int, workdir: Path) -> dic
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pds-url", required=True)
-    parser.add_argument("--posts", type=int, default=100, help="workers killed between platform call and commit")
-    parser.add_argument("--before", type=int, default=10, help="further posts whose worker dies before the call")
-    parser.add_argument("--twice", type=int, default=10, help="of the first, how many are killed again while reconciled")
-    parser.add_argument("--workdir", type=Path, help="for the SQLite file and the secrets (default: a temporary one)")
+    parser.add_argument(
+        "--posts", type=int, default=100, help="workers killed between platform call and commit"
+    )
+    parser.add_argument(
+        "--before", type=int, default=10, help="further posts whose worker dies before the call"
+    )
+    parser.add_argument(
+        "--twice", type=int, default=10, help="of the first, how many are killed again while reconciled"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="for the SQLite file and the secrets (default: a temporary one)"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="koshiki-fault."))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -58,8 +58,14 @@ def _body_with_fake_platform(platform_file: Path) -> Any:
     publishing.connector_for = lambda account: platform  # type: ignore[assignment]  # forked workers inherit it
     admin = get_user_model().objects.create_superuser("sysadmin", "sysadmin@example.jp", PASSWORD)
     body = build_posting_body(admin, *SEEDS[0])
-    set_channel(actor=body.manager.user, account=body.account, kind="bluesky", service_url="http://127.0.0.1:9",
-                identifier="fake.test", secret="app-pass")
+    set_channel(
+        actor=body.manager.user,
+        account=body.account,
+        kind="bluesky",
+        service_url="http://127.0.0.1:9",
+        identifier="fake.test",
+        secret="app-pass",
+    )
     return body, platform, admin
 
 
@@ -118,8 +124,16 @@ def _run_one(task_path: str | None, worker_id: str) -> None:
         if row is None:
             return
         row.claim(worker_id)
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id=worker_id, excluded_queue_names=[]).run_task(row)
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run_task(row)
 
 
 def _age(**fields: Any) -> None:
@@ -133,7 +147,9 @@ def _age(**fields: Any) -> None:
     if fields.get("sweeper_due"):
         from koshiki.core.tasks import sweeper_task
 
-        DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).update(run_after=now)
+        DBTaskResult.objects.filter(task_path=sweeper_task.module_path, status=TaskResultStatus.READY).update(
+            run_after=now
+        )
 
 
 def _start_worker() -> None:
@@ -152,11 +168,17 @@ def _platform_summary(platform: Any, ids: list[int]) -> dict[str, Any]:
     return {
         "posts": len(ids),
         "records": sum(per_key.values()),
-        "duplicates": sum(n - 1 for n in per_key.values() if n > 1) + sum(n for k, n in per_key.items() if k not in keys),
-        "lost": sum(1 for p in posts if per_key[p.idempotency_key] == 0 or p.state != "published" or not p.remote_id),
+        "duplicates": sum(n - 1 for n in per_key.values() if n > 1)
+        + sum(n for k, n in per_key.items() if k not in keys),
+        "lost": sum(
+            1 for p in posts if per_key[p.idempotency_key] == 0 or p.state != "published" or not p.remote_id
+        ),
         "states": dict(collections.Counter(p.state for p in posts)),
-        "attempts": dict(collections.Counter(
-            PublishAttempt.objects.filter(post_id__in=ids).values_list("outcome", flat=True))),
+        "attempts": dict(
+            collections.Counter(
+                PublishAttempt.objects.filter(post_id__in=ids).values_list("outcome", flat=True)
+            )
+        ),
     }
 
 
@@ -183,26 +205,37 @@ def scenario_claim(kills: int, workdir: Path) -> dict[str, Any]:
             if where == "after_task_claim":
                 publishing.publish_due = lambda post_id: _die()  # type: ignore[assignment,misc,return-value]
             else:
+
                 def claim_then_die(post_id: int) -> Any:
                     real_claim(post_id)
                     _die()
+
                 publishing._claim = claim_then_die  # type: ignore[assignment]
             _run_one("koshiki.posts.tasks.publish_post_task", f"doomed-{index}")
 
         if _fork(child):
             died[where] += 1
     publishing._claim, publishing.publish_due = real_claim, real_publish_due
-    states_after_kills = dict(collections.Counter(Post.objects.filter(pk__in=ids).values_list("state", flat=True)))
+    states_after_kills = dict(
+        collections.Counter(Post.objects.filter(pk__in=ids).values_list("state", flat=True))
+    )
     records_after_kills = sum(platform.per_key().values())
     _age()
     # Reconciliation of 'publishing' posts waits STUCK_AFTER from the post's last move: age those rows too.
     from django.utils import timezone
+
     Post.objects.filter(pk__in=ids, state=PostState.PUBLISHING).update(
-        state_changed_at=timezone.now() - dt.timedelta(minutes=5))
+        state_changed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     _start_worker()
     _start_worker()  # a second start doubles nothing
-    return {"kills": dict(died), "states_after_kills": states_after_kills, "records_after_kills": records_after_kills,
-            **_platform_summary(platform, ids), "tasks": _tasks()}
+    return {
+        "kills": dict(died),
+        "states_after_kills": states_after_kills,
+        "records_after_kills": records_after_kills,
+        **_platform_summary(platform, ids),
+        "tasks": _tasks(),
+    }
 
 
 def scenario_sweeper(kills: int, workdir: Path) -> dict[str, Any]:
@@ -229,16 +262,26 @@ def scenario_sweeper(kills: int, workdir: Path) -> dict[str, Any]:
     for post_id in ids[:half]:
         publishing._claim(post_id)
     DBTaskResult.objects.filter(task_path=publish_post_task.module_path).delete()
-    Post.objects.filter(pk__in=ids).update(state_changed_at=timezone.now() - dt.timedelta(minutes=5),
-                                           scheduled_at=timezone.now() - dt.timedelta(minutes=5))
+    Post.objects.filter(pk__in=ids).update(
+        state_changed_at=timezone.now() - dt.timedelta(minutes=5),
+        scheduled_at=timezone.now() - dt.timedelta(minutes=5),
+    )
     changes = []
     for n in range(kills // 2):
-        staff = org_services.add_staff(actor=admin, organization=body.seed.organization, username=f"mover{n}",
-                                       display_name=f"異動者{n}", department=body.manager.department)
-        change = org_services.record_personnel_change(actor=admin, staff=staff, kind="leave",
-                                                      effective_date=timezone.localdate() + dt.timedelta(days=1))
+        staff = org_services.add_staff(
+            actor=admin,
+            organization=body.seed.organization,
+            username=f"mover{n}",
+            display_name=f"異動者{n}",
+            department=body.manager.department,
+        )
+        change = org_services.record_personnel_change(
+            actor=admin, staff=staff, kind="leave", effective_date=timezone.localdate() + dt.timedelta(days=1)
+        )
         changes.append(change.pk)
-    PersonnelChange.objects.filter(pk__in=changes).update(effective_date=timezone.localdate())  # the day has come
+    PersonnelChange.objects.filter(pk__in=changes).update(
+        effective_date=timezone.localdate()
+    )  # the day has come
     jobs.ensure_recurring(soon=True)
     entries_before = AuditEntry.objects.filter(action="orgs.personnel.applied").count()
 
@@ -257,11 +300,14 @@ def scenario_sweeper(kills: int, workdir: Path) -> dict[str, Any]:
 
         def child(index: int = index) -> None:
             publishing.after_platform_call = unit  # before the settle: on the platform, not yet recorded
-            personnel_change_applied.connect(lambda **kw: unit(), weak=False)  # inside the change's transaction
+            personnel_change_applied.connect(
+                lambda **kw: unit(), weak=False
+            )  # inside the change's transaction
 
             def enqueue_then_die(post_id: int, run_after: Any) -> None:
                 real_enqueue(post_id, run_after)
                 unit()
+
             post_jobs.enqueue_publish = enqueue_then_die  # type: ignore[assignment]
             _run_one(sweeper_task.module_path, f"sweeper-{index}")
 
@@ -270,19 +316,32 @@ def scenario_sweeper(kills: int, workdir: Path) -> dict[str, Any]:
         else:
             survived += 1
         _age(sweeper_due=True)
-    chains_before_start = DBTaskResult.objects.filter(task_path=sweeper_task.module_path,
-                                                      status=TaskResultStatus.READY).count()
+    chains_before_start = DBTaskResult.objects.filter(
+        task_path=sweeper_task.module_path, status=TaskResultStatus.READY
+    ).count()
     _age(sweeper_due=True)
     _start_worker()
     _age(sweeper_due=True)
     _start_worker()  # once more: nothing left to do, nothing doubled
     applied = PersonnelChange.objects.filter(pk__in=changes, state=PersonnelChange.State.APPLIED).count()
     applied_entries = AuditEntry.objects.filter(action="orgs.personnel.applied").count() - entries_before
-    return {"kills": sum(died.values()), "survived": survived, "chains_before_start": chains_before_start,
-            "changes": len(changes), "applied": applied, "applied_entries": applied_entries,
-            "stuck_states": dict(collections.Counter(Post.objects.filter(pk__in=ids).exclude(
-                state=PostState.PUBLISHED).values_list("state", flat=True))),
-            **_platform_summary(platform, ids), "tasks": _tasks()}
+    return {
+        "kills": sum(died.values()),
+        "survived": survived,
+        "chains_before_start": chains_before_start,
+        "changes": len(changes),
+        "applied": applied,
+        "applied_entries": applied_entries,
+        "stuck_states": dict(
+            collections.Counter(
+                Post.objects.filter(pk__in=ids)
+                .exclude(state=PostState.PUBLISHED)
+                .values_list("state", flat=True)
+            )
+        ),
+        **_platform_summary(platform, ids),
+        "tasks": _tasks(),
+    }
 
 
 def main() -> int:

@@ -25,8 +25,10 @@ def body(db: Any, system_admin: Any, within_hours: None) -> PostingBody:
 
 
 def _submitted(body: PostingBody) -> Post:
-    return services.submit(actor=body.operator.user, post=services.create_post(
-        actor=body.operator.user, account=body.account, text=CLEAN_POST))
+    return services.submit(
+        actor=body.operator.user,
+        post=services.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST),
+    )
 
 
 def test_a_post_waiting_for_approval_clears_once_decided(body: PostingBody) -> None:
@@ -40,7 +42,9 @@ def test_a_post_waiting_for_approval_clears_once_decided(body: PostingBody) -> N
 
 
 def test_an_after_the_fact_report_clears_once_acknowledged(body: PostingBody) -> None:
-    post = services.create_post(actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency")
+    post = services.create_post(
+        actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency"
+    )
     services.submit(actor=body.manager.user, post=post, exemption="emergency")
     report = AfterReport.objects.get(post=post)
     admin = body.seed.admin
@@ -59,8 +63,9 @@ def test_a_failed_publication_clears_once_retried(body: PostingBody) -> None:
 
 def test_a_post_not_yet_published_clears_once_withdrawn(body: PostingBody) -> None:
     post = _submitted(body)
-    Post.objects.filter(pk=post.pk).update(state=PostState.SCHEDULED,
-                                           scheduled_at=timezone.now() - dt.timedelta(minutes=10))
+    Post.objects.filter(pk=post.pk).update(
+        state=PostState.SCHEDULED, scheduled_at=timezone.now() - dt.timedelta(minutes=10)
+    )
     admin = body.seed.admin
     assert "posts.not_yet_published" in kinds(admin)
     services.withdraw(actor=body.operator.user, post=Post.objects.get(pk=post.pk), reason="取りやめ")

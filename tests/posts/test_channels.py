@@ -54,8 +54,12 @@ def body(db: Any, system_admin: Any, fake_dns: dict[str, list[str]]) -> PostingB
 
 
 def _connect(body: PostingBody, **changes: Any) -> ChannelCredential:
-    values = {"kind": "bluesky", "service_url": "https://pds.example.jp", "identifier": "koho.example.jp",
-              "secret": SECRET} | changes
+    values = {
+        "kind": "bluesky",
+        "service_url": "https://pds.example.jp",
+        "identifier": "koho.example.jp",
+        "secret": SECRET,
+    } | changes
     return set_channel(actor=body.manager.user, account=body.account, **values)
 
 
@@ -72,23 +76,33 @@ def _with_session(body: PostingBody) -> ChannelCredential:
 # -- 1. the secret is bound to its endpoint ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("change", [{"service_url": "https://other-pds.example.jp"}, {"identifier": "other.example.jp"}])
+@pytest.mark.parametrize(
+    "change", [{"service_url": "https://other-pds.example.jp"}, {"identifier": "other.example.jp"}]
+)
 def test_changing_the_server_or_handle_without_the_secret_is_refused_and_changes_nothing(
-        body: PostingBody, change: dict[str, str]) -> None:
+    body: PostingBody, change: dict[str, str]
+) -> None:
     before = _with_session(body)
     with pytest.raises(InvalidInput) as raised:
         _connect(body, secret="", **change)
     assert raised.value.field == "secret" and "入力し直して" in raised.value.message
     after = _channel(body)
     assert (after.service_url, after.identifier, after.sealed_secret, after.sealed_session) == (
-        before.service_url, before.identifier, before.sealed_secret, before.sealed_session)
+        before.service_url,
+        before.identifier,
+        before.sealed_secret,
+        before.sealed_session,
+    )
 
 
 def test_changing_the_server_with_the_secret_drops_the_stored_session(body: PostingBody) -> None:
     _with_session(body)
     _connect(body, service_url="https://other-pds.example.jp", secret=NEW_SECRET)
     channel = _channel(body)
-    assert channel.service_url == "https://other-pds.example.jp" and unseal_text(channel.sealed_secret) == NEW_SECRET
+    assert (
+        channel.service_url == "https://other-pds.example.jp"
+        and unseal_text(channel.sealed_secret) == NEW_SECRET
+    )
     assert channel.sealed_session == ""
 
 
@@ -108,10 +122,15 @@ def test_keeping_server_and_handle_keeps_secret_and_session(body: PostingBody) -
 def test_the_audit_entry_says_whether_the_secret_changed_never_what_it_is(body: PostingBody) -> None:
     _with_session(body)
     _connect(body, service_url="https://other-pds.example.jp", secret=NEW_SECRET)
-    _connect(body, secret="", service_url="https://other-pds.example.jp")  # nothing changes: no entry (issue #11)
+    _connect(
+        body, secret="", service_url="https://other-pds.example.jp"
+    )  # nothing changes: no entry (issue #11)
     entries = list(AuditEntry.objects.filter(action="posts.channel.set").order_by("seq"))
     assert [e.after["secret_changed"] for e in entries] == [True, True]
-    assert entries[1].before["service_url"] == "https://pds.example.jp" and entries[1].after["session_dropped"] is True
+    assert (
+        entries[1].before["service_url"] == "https://pds.example.jp"
+        and entries[1].after["session_dropped"] is True
+    )
     dumped = json.dumps([[e.before, e.after] for e in entries])
     assert SECRET not in dumped and NEW_SECRET not in dumped
 
@@ -119,13 +138,28 @@ def test_the_audit_entry_says_whether_the_secret_changed_never_what_it_is(body: 
 # -- 2. the URL passes the outbound guard when saved, and again when the worker connects -----------
 
 
-@pytest.mark.parametrize("url", [
-    "http://localhost@127.0.0.2:18082", "http://127.0.0.1@169.254.169.254/", "https://10.0.0.1",
-    "http://127.0.0.1.evil.example", "https://127.0.0.1.evil.example", "http://127.0.0.1:2583",
-    "https://[::1]/", "https://[::ffff:10.0.0.1]/", "http://2130706433/", "https://0177.0.0.1",
-    "https://100.64.1.1/", "https://169.254.169.254/", "https://internal.example.jp/", "https://nowhere.example.jp/",
-])
-def test_set_channel_refuses_unsafe_server_urls_with_a_clear_error(body: PostingBody, url: str, settings: Any) -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost@127.0.0.2:18082",
+        "http://127.0.0.1@169.254.169.254/",
+        "https://10.0.0.1",
+        "http://127.0.0.1.evil.example",
+        "https://127.0.0.1.evil.example",
+        "http://127.0.0.1:2583",
+        "https://[::1]/",
+        "https://[::ffff:10.0.0.1]/",
+        "http://2130706433/",
+        "https://0177.0.0.1",
+        "https://100.64.1.1/",
+        "https://169.254.169.254/",
+        "https://internal.example.jp/",
+        "https://nowhere.example.jp/",
+    ],
+)
+def test_set_channel_refuses_unsafe_server_urls_with_a_clear_error(
+    body: PostingBody, url: str, settings: Any
+) -> None:
     settings.KOSHIKI_OUTBOUND_ALLOW = []  # as in production: `make test` allows its local network's PDS
     with pytest.raises(InvalidInput) as raised:
         _connect(body, service_url=url)
@@ -141,7 +175,8 @@ def test_the_allow_list_admits_exactly_the_local_network_origin(body: PostingBod
 
 
 def test_the_worker_refuses_a_server_that_now_resolves_to_a_private_address(
-        body: PostingBody, fake_dns: dict[str, list[str]], within_hours: None) -> None:
+    body: PostingBody, fake_dns: dict[str, list[str]], within_hours: None
+) -> None:
     _connect(body)
     fake_dns["pds.example.jp"] = ["192.168.10.20"]  # DNS changed after the URL was saved
     with pytest.raises(OutboundRefused, match="192.168.10.20"):
@@ -172,19 +207,25 @@ class LeakyPlatform:
 
 
 def test_a_platform_error_is_stored_and_shown_without_secrets_or_control_characters(
-        body: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    body: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWQ6cGxjOnh5eiJ9.c2lnbmF0dXJlLXZhbHVl"
     leak = f"HTTP 400: bad request\r\nAuthorization: Bearer {jwt}\x1b[31m echo {SECRET} https://u:pw@pds.example.jp/"
     _connect(body)
-    monkeypatch.setattr("koshiki.posts.services.publishing.connector_for", lambda account: LeakyPlatform(leak))
+    monkeypatch.setattr(
+        "koshiki.posts.services.publishing.connector_for", lambda account: LeakyPlatform(leak)
+    )
     post = services.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST)
     post = services.submit(actor=body.operator.user, post=post)
     while (step := services.pending_step(post)) is not None:
         post = services.decide(actor=step.waiting_for[0].user, post=post, approve=True)
     assert services.publish_due(post.pk) == "failed"
     post.refresh_from_db()
-    stored = [post.last_error, PublishAttempt.objects.get(post=post).error,
-              json.dumps(AuditEntry.objects.filter(action="posts.post.failed").get().after, ensure_ascii=False)]
+    stored = [
+        post.last_error,
+        PublishAttempt.objects.get(post=post).error,
+        json.dumps(AuditEntry.objects.filter(action="posts.post.failed").get().after, ensure_ascii=False),
+    ]
     page = signed_in_client(body.operator.user).get(f"/posts/{post.pk}/").content.decode()
     for text in [*stored, page]:
         for bad in (jwt, SECRET, "u:pw@", "\x1b", "\r\n" + "Authorization"):
@@ -197,8 +238,14 @@ def test_a_platform_error_is_stored_and_shown_without_secrets_or_control_charact
 
 def test_an_org_admin_who_is_not_the_accounts_manager_cannot_set_the_channel(body: PostingBody) -> None:
     with pytest.raises(NotPermitted):
-        set_channel(actor=body.seed.admin.user, account=body.account, kind="bluesky",
-                    service_url="https://pds.example.jp", identifier="koho.example.jp", secret=SECRET)
+        set_channel(
+            actor=body.seed.admin.user,
+            account=body.account,
+            kind="bluesky",
+            service_url="https://pds.example.jp",
+            identifier="koho.example.jp",
+            secret=SECRET,
+        )
     assert not ChannelCredential.objects.filter(account=body.account).exists()
 
 
@@ -206,23 +253,49 @@ def test_web_an_org_admin_is_refused_and_sees_no_channel_form(body: PostingBody)
     client = signed_in_client(body.seed.admin.user)
     url = f"/accounts/{body.account.pk}/posting/"
     assert 'id="channel-form"' not in client.get(url).content.decode()
-    response = client.post(url, {"form": "channel", "kind": "bluesky", "service_url": "https://pds.example.jp",
-                                 "identifier": "koho.example.jp", "secret": SECRET})
+    response = client.post(
+        url,
+        {
+            "form": "channel",
+            "kind": "bluesky",
+            "service_url": "https://pds.example.jp",
+            "identifier": "koho.example.jp",
+            "secret": SECRET,
+        },
+    )
     assert response.status_code == 400 and "管理者" in response.content.decode()
     assert not ChannelCredential.objects.filter(account=body.account).exists()
 
 
-def test_web_the_manager_is_told_to_enter_the_password_again_when_the_server_changes(body: PostingBody) -> None:
+def test_web_the_manager_is_told_to_enter_the_password_again_when_the_server_changes(
+    body: PostingBody,
+) -> None:
     _connect(body)
     client = signed_in_client(body.manager.user)
     url = f"/accounts/{body.account.pk}/posting/"
     assert "入力し直して" in client.get(url).content.decode()  # the form says so up front
-    response = client.post(url, {"form": "channel", "kind": "bluesky", "service_url": "https://other-pds.example.jp",
-                                 "identifier": "koho.example.jp", "secret": ""})
+    response = client.post(
+        url,
+        {
+            "form": "channel",
+            "kind": "bluesky",
+            "service_url": "https://other-pds.example.jp",
+            "identifier": "koho.example.jp",
+            "secret": "",
+        },
+    )
     assert response.status_code == 400 and "入力し直して" in response.content.decode()
     assert _channel(body).service_url == "https://pds.example.jp"
-    response = client.post(url, {"form": "channel", "kind": "bluesky", "service_url": "http://127.0.0.1@169.254.169.254/",
-                                 "identifier": "koho.example.jp", "secret": NEW_SECRET})
+    response = client.post(
+        url,
+        {
+            "form": "channel",
+            "kind": "bluesky",
+            "service_url": "http://127.0.0.1@169.254.169.254/",
+            "identifier": "koho.example.jp",
+            "secret": NEW_SECRET,
+        },
+    )
     assert response.status_code == 400 and "ユーザー名" in response.content.decode()
 
 

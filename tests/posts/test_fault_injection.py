@@ -35,8 +35,10 @@ KILLS = 100
 
 
 def _scheduled(body: PostingBody, text: str) -> Post:
-    post = services.submit(actor=body.operator.user,
-                           post=services.create_post(actor=body.operator.user, account=body.account, text=text))
+    post = services.submit(
+        actor=body.operator.user,
+        post=services.create_post(actor=body.operator.user, account=body.account, text=text),
+    )
     while (step := services.pending_step(post)) is not None:
         post = services.decide(actor=step.waiting_for[0].user, post=post, approve=True)
     post.refresh_from_db()
@@ -46,11 +48,30 @@ def _scheduled(body: PostingBody, text: str) -> Post:
 
 @pytest.mark.bluesky
 def test_killing_the_worker_between_platform_call_and_commit_100_times_loses_and_duplicates_nothing(
-        bsky_pds_url: str, tmp_path: Path) -> None:
-    env = {key: value for key, value in os.environ.items() if key not in ("KOSHIKI_SQLITE_PATH", "KOSHIKI_VAR_DIR")}
-    done = subprocess.run([sys.executable, str(WORKER), "--pds-url", bsky_pds_url, "--posts", str(KILLS),
-                           "--workdir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600, env=env, check=False)
+    bsky_pds_url: str, tmp_path: Path
+) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("KOSHIKI_SQLITE_PATH", "KOSHIKI_VAR_DIR")
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(WORKER),
+            "--pds-url",
+            bsky_pds_url,
+            "--posts",
+            str(KILLS),
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(summary, ensure_ascii=False))
@@ -70,7 +91,9 @@ def test_killing_the_worker_between_platform_call_and_commit_100_times_loses_and
 
 
 @pytest.mark.bluesky
-def test_publishing_twice_posts_once(iwaki_posting: PostingBody, make_account: Any, within_hours: None) -> None:
+def test_publishing_twice_posts_once(
+    iwaki_posting: PostingBody, make_account: Any, within_hours: None
+) -> None:
     dev = connect_bluesky(iwaki_posting, make_account)
     post = _scheduled(iwaki_posting, CLEAN_POST)
     assert services.publish_due(post.pk) == "published"
@@ -91,7 +114,8 @@ def test_publishing_twice_posts_once(iwaki_posting: PostingBody, make_account: A
 
 @pytest.mark.bluesky
 def test_a_crash_after_the_platform_call_is_reconciled_without_posting_again(
-        iwaki_posting: PostingBody, make_account: Any, within_hours: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    iwaki_posting: PostingBody, make_account: Any, within_hours: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dev = connect_bluesky(iwaki_posting, make_account)
     post = _scheduled(iwaki_posting, CLEAN_POST)
 

@@ -34,10 +34,18 @@ def body(db: Any, system_admin: Any, within_hours: None) -> PostingBody:
 @pytest.fixture
 def second_approver(body: PostingBody, system_admin: Any) -> Any:
     """Another holder of the approver role (アカウント管理者) for the account's department."""
-    staff = org_services.add_staff(actor=system_admin, organization=body.seed.organization, username="iwaki-fuku",
-                                   display_name="副 所属長", password=PASSWORD, department=body.account.department,
-                                   email="fuku@example.lg.jp")
-    org_services.assign_role(actor=system_admin, staff=staff, role_id="account_manager", department=body.account.department)
+    staff = org_services.add_staff(
+        actor=system_admin,
+        organization=body.seed.organization,
+        username="iwaki-fuku",
+        display_name="副 所属長",
+        password=PASSWORD,
+        department=body.account.department,
+        email="fuku@example.lg.jp",
+    )
+    org_services.assign_role(
+        actor=system_admin, staff=staff, role_id="account_manager", department=body.account.department
+    )
     return staff
 
 
@@ -60,8 +68,13 @@ def test_the_author_cannot_approve_their_own_post(body: PostingBody, second_appr
 
 def test_whoever_last_edited_the_text_cannot_approve_it(body: PostingBody, second_approver: Any) -> None:
     post = services.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST)
-    post = services.edit_post(actor=body.manager.user, post=post, text=CLEAN_POST + "（雨天決行）", category="notice",
-                              expected_version=post.version)
+    post = services.edit_post(
+        actor=body.manager.user,
+        post=post,
+        text=CLEAN_POST + "（雨天決行）",
+        category="notice",
+        expected_version=post.version,
+    )
     post = services.submit(actor=body.operator.user, post=post)
     with pytest.raises(NotPermitted):
         services.decide(actor=body.manager.user, post=post, approve=True)
@@ -77,7 +90,9 @@ def test_an_author_who_is_the_only_approver_cannot_send_it_for_approval(body: Po
     assert post.state == PostState.CHECKED
 
 
-def test_the_author_cannot_override_a_block_on_their_own_post(body: PostingBody, second_approver: Any) -> None:
+def test_the_author_cannot_override_a_block_on_their_own_post(
+    body: PostingBody, second_approver: Any
+) -> None:
     post = services.create_post(actor=body.manager.user, account=body.account, text=PHONE_POST)
     with pytest.raises(NotPermitted) as refused:
         services.override_blocks(actor=body.manager.user, post=post, reason="自分で確認した")
@@ -90,8 +105,11 @@ def test_the_author_cannot_override_a_block_on_their_own_post(body: PostingBody,
 
 
 def test_a_named_exception_lets_the_author_publish_alone_and_reports_to_someone_else(
-        body: PostingBody, second_approver: Any) -> None:
-    post = services.create_post(actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency")
+    body: PostingBody, second_approver: Any
+) -> None:
+    post = services.create_post(
+        actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency"
+    )
     post = services.submit(actor=body.manager.user, post=post, exemption="emergency")
     assert post.state == PostState.SCHEDULED
     report = AfterReport.objects.get(post=post)
@@ -106,22 +124,34 @@ def test_with_no_other_approver_the_report_goes_to_an_administrator(body: Postin
     from koshiki.core.attention import Viewer
     from koshiki.posts.attention import posts_for_me
 
-    post = services.create_post(actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency")
+    post = services.create_post(
+        actor=body.manager.user, account=body.account, text=EMERGENCY_POST, category="emergency"
+    )
     post = services.submit(actor=body.manager.user, post=post, exemption="emergency")
     report = AfterReport.objects.get(post=post)
-    assert not [a for a in posts_for_me(Viewer(body.manager.user, body.manager)) if "事後報告" in str(a.title)]
-    assert [a for a in posts_for_me(Viewer(body.seed.admin.user, body.seed.admin)) if "事後報告" in str(a.title)]
+    assert not [
+        a for a in posts_for_me(Viewer(body.manager.user, body.manager)) if "事後報告" in str(a.title)
+    ]
+    assert [
+        a for a in posts_for_me(Viewer(body.seed.admin.user, body.seed.admin)) if "事後報告" in str(a.title)
+    ]
     with pytest.raises(NotPermitted):
         services.acknowledge_after_report(actor=body.manager.user, report=report)
     services.acknowledge_after_report(actor=body.seed.admin.user, report=report)
 
 
-def test_an_exemption_the_profile_does_not_name_needs_a_second_person(body: PostingBody, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_exemption_the_profile_does_not_name_needs_a_second_person(
+    body: PostingBody, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from koshiki.posts.services import approval
 
     real = approval.posting_rules
-    monkeypatch.setattr(approval, "posting_rules", lambda profile: dataclasses.replace(real(profile), self_publish=()))
-    post = services.create_post(actor=body.operator.user, account=body.account, text=EMERGENCY_POST, category="emergency")
+    monkeypatch.setattr(
+        approval, "posting_rules", lambda profile: dataclasses.replace(real(profile), self_publish=())
+    )
+    post = services.create_post(
+        actor=body.operator.user, account=body.account, text=EMERGENCY_POST, category="emergency"
+    )
     with pytest.raises(InvalidInput) as refused:
         services.submit(actor=body.operator.user, post=post, exemption="emergency")
     assert refused.value.field == "exemption"
@@ -131,19 +161,43 @@ def test_an_exemption_the_profile_does_not_name_needs_a_second_person(body: Post
     assert post.state == PostState.SCHEDULED
 
 
-def test_a_standing_approval_does_not_cover_its_granters_own_posts(body: PostingBody, second_approver: Any) -> None:
+def test_a_standing_approval_does_not_cover_its_granters_own_posts(
+    body: PostingBody, second_approver: Any
+) -> None:
     today = timezone.localdate()
-    services.grant_standing_approval(actor=body.manager.user, account=body.account, categories=["event"],
-                                     description="図書館のイベント告知", starts_on=today, ends_on=today + dt.timedelta(days=30))
-    own = services.submit(actor=body.manager.user, post=services.create_post(
-        actor=body.manager.user, account=body.account, category="event", text="図書館で土曜日におはなし会を開きます。"))
+    services.grant_standing_approval(
+        actor=body.manager.user,
+        account=body.account,
+        categories=["event"],
+        description="図書館のイベント告知",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    own = services.submit(
+        actor=body.manager.user,
+        post=services.create_post(
+            actor=body.manager.user,
+            account=body.account,
+            category="event",
+            text="図書館で土曜日におはなし会を開きます。",
+        ),
+    )
     assert own.state == PostState.SUBMITTED and own.standing_approval is None
-    other = services.submit(actor=body.operator.user, post=services.create_post(
-        actor=body.operator.user, account=body.account, category="event", text="図書館で日曜日に読み聞かせ会を開きます。"))
+    other = services.submit(
+        actor=body.operator.user,
+        post=services.create_post(
+            actor=body.operator.user,
+            account=body.account,
+            category="event",
+            text="図書館で日曜日に読み聞かせ会を開きます。",
+        ),
+    )
     assert other.state == PostState.SCHEDULED and other.standing_approval is not None
 
 
-def test_web_the_author_gets_a_japanese_refusal_and_nothing_changes(body: PostingBody, second_approver: Any) -> None:
+def test_web_the_author_gets_a_japanese_refusal_and_nothing_changes(
+    body: PostingBody, second_approver: Any
+) -> None:
     post = _submitted_by_manager(body)
     client = signed_in_client(body.manager.user)
     page = client.get(f"/posts/{post.pk}/").content.decode()
@@ -156,7 +210,9 @@ def test_web_the_author_gets_a_japanese_refusal_and_nothing_changes(body: Postin
 
 def test_web_the_author_cannot_override_their_own_block(body: PostingBody, second_approver: Any) -> None:
     post = services.create_post(actor=body.manager.user, account=body.account, text=PHONE_POST)
-    response = signed_in_client(body.manager.user).post(f"/posts/{post.pk}/override/", {"reason": "自分で確認した"})
+    response = signed_in_client(body.manager.user).post(
+        f"/posts/{post.pk}/override/", {"reason": "自分で確認した"}
+    )
     assert response.status_code == 400 and IWAKI_RULE in response.content.decode()
     post.refresh_from_db()
     assert post.override_reason == ""

@@ -18,17 +18,37 @@ KILLS = 20
 
 
 def _run(scenario: str, tmp_path: Path) -> dict[str, Any]:
-    env = {key: value for key, value in os.environ.items() if key not in ("KOSHIKI_SQLITE_PATH", "KOSHIKI_VAR_DIR")}
-    done = subprocess.run([sys.executable, str(WORKER), "--scenario", scenario, "--kills", str(KILLS),
-                           "--workdir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600, env=env, check=False)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("KOSHIKI_SQLITE_PATH", "KOSHIKI_VAR_DIR")
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(WORKER),
+            "--scenario",
+            scenario,
+            "--kills",
+            str(KILLS),
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     summary: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(summary, ensure_ascii=False))
     return summary
 
 
-def test_fake_platform_worker_killed_after_claiming_20_times_then_each_post_is_published_once(tmp_path: Path) -> None:
+def test_fake_platform_worker_killed_after_claiming_20_times_then_each_post_is_published_once(
+    tmp_path: Path,
+) -> None:
     summary = _run("claim", tmp_path)
     assert summary["kills"] == {"after_task_claim": KILLS // 2, "after_post_claim": KILLS // 2}
     assert summary["states_after_kills"] == {"scheduled": KILLS // 2, "publishing": KILLS // 2}

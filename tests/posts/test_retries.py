@@ -37,9 +37,17 @@ def _fake_server_allowed(settings: Any) -> None:
 def _scheduled(body: PostingBody, monkeypatch: pytest.MonkeyPatch, error: Exception) -> Any:
     from koshiki.posts.channels import set_channel
 
-    set_channel(actor=body.manager.user, account=body.account, kind="bluesky", service_url="http://127.0.0.1:9",
-                identifier="x.test", secret="app-pass")
-    monkeypatch.setattr("koshiki.posts.services.publishing.connector_for", lambda account: FailingPlatform(error))
+    set_channel(
+        actor=body.manager.user,
+        account=body.account,
+        kind="bluesky",
+        service_url="http://127.0.0.1:9",
+        identifier="x.test",
+        secret="app-pass",
+    )
+    monkeypatch.setattr(
+        "koshiki.posts.services.publishing.connector_for", lambda account: FailingPlatform(error)
+    )
     post = services.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST)
     post = services.submit(actor=body.operator.user, post=post)
     while (step := services.pending_step(post)) is not None:
@@ -47,8 +55,9 @@ def _scheduled(body: PostingBody, monkeypatch: pytest.MonkeyPatch, error: Except
     return post
 
 
-def test_a_transient_error_with_a_fake_platform_is_retried_then_fails(iwaki_posting: PostingBody, within_hours: None,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_transient_error_with_a_fake_platform_is_retried_then_fails(
+    iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     post = _scheduled(iwaki_posting, monkeypatch, TransientPlatformError("503 from platform"))
     outcomes = [services.publish_due(post.pk) for _attempt in range(MAX_ATTEMPTS)]
     assert outcomes == ["retry"] * (MAX_ATTEMPTS - 1) + ["failed"]
@@ -58,8 +67,9 @@ def test_a_transient_error_with_a_fake_platform_is_retried_then_fails(iwaki_post
     assert "投稿に失敗" in signed_in_client(iwaki_posting.operator.user).get("/").content.decode()
 
 
-def test_a_permanent_error_with_a_fake_platform_fails_at_once(iwaki_posting: PostingBody, within_hours: None,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_permanent_error_with_a_fake_platform_fails_at_once(
+    iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     post = _scheduled(iwaki_posting, monkeypatch, PermanentPlatformError("400 invalid record"))
     assert services.publish_due(post.pk) == "failed"
     services.retry_failed(actor=iwaki_posting.operator.user, post=post)

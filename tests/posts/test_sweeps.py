@@ -28,19 +28,28 @@ LATER = dt.timedelta(seconds=601)
 
 
 @pytest.fixture
-def fake(iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch,
-         settings: Any) -> FakePlatform:
+def fake(
+    iwaki_posting: PostingBody, within_hours: None, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> FakePlatform:
     platform = FakePlatform()
     settings.KOSHIKI_OUTBOUND_ALLOW = ["http://127.0.0.1:9"]  # the fake's address, through the outbound guard
-    set_channel(actor=iwaki_posting.manager.user, account=iwaki_posting.account, kind="bluesky",
-                service_url="http://127.0.0.1:9", identifier="x.test", secret="app-pass")
+    set_channel(
+        actor=iwaki_posting.manager.user,
+        account=iwaki_posting.account,
+        kind="bluesky",
+        service_url="http://127.0.0.1:9",
+        identifier="x.test",
+        secret="app-pass",
+    )
     monkeypatch.setattr("koshiki.posts.services.publishing.connector_for", lambda account: platform)
     return platform
 
 
 def _scheduled(body: PostingBody, text: str = CLEAN_POST) -> Post:
-    post = services.submit(actor=body.operator.user,
-                           post=services.create_post(actor=body.operator.user, account=body.account, text=text))
+    post = services.submit(
+        actor=body.operator.user,
+        post=services.create_post(actor=body.operator.user, account=body.account, text=text),
+    )
     while (step := services.pending_step(post)) is not None:
         post = services.decide(actor=step.waiting_for[0].user, post=post, approve=True)
     post.refresh_from_db()
@@ -57,11 +66,13 @@ def _worker() -> None:
 
 
 def test_fake_platform_post_whose_worker_died_after_claiming_is_published_once_by_the_sweeper(
-        iwaki_posting: PostingBody, fake: FakePlatform) -> None:
+    iwaki_posting: PostingBody, fake: FakePlatform
+) -> None:
     post = _scheduled(iwaki_posting)
     task = _tasks(post).get()
-    DBTaskResult.objects.filter(pk=task.pk).update(status=TaskResultStatus.RUNNING, started_at=timezone.now(),
-                                                    worker_ids=["died"])  # claimed, then the worker died
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["died"]
+    )  # claimed, then the worker died
     _worker()
     post.refresh_from_db()
     assert post.state == PostState.SCHEDULED  # today: stays scheduled, the task looks taken
@@ -75,7 +86,8 @@ def test_fake_platform_post_whose_worker_died_after_claiming_is_published_once_b
 
 
 def test_fake_platform_overdue_post_with_no_task_gets_exactly_one_new_task(
-        iwaki_posting: PostingBody, fake: FakePlatform) -> None:
+    iwaki_posting: PostingBody, fake: FakePlatform
+) -> None:
     post = _scheduled(iwaki_posting)
     _tasks(post).delete()  # the queued task was lost
     assert overdue_posts(timezone.now()) == []  # not overdue yet
@@ -90,13 +102,16 @@ def test_fake_platform_overdue_post_with_no_task_gets_exactly_one_new_task(
 
 
 def test_fake_platform_post_in_retry_backoff_is_left_to_its_queued_retry(
-        iwaki_posting: PostingBody, fake: FakePlatform) -> None:
+    iwaki_posting: PostingBody, fake: FakePlatform
+) -> None:
     post = _scheduled(iwaki_posting)
     _tasks(post).update(run_after=timezone.now() + dt.timedelta(minutes=5))  # a retry waiting its turn
     assert overdue_posts(timezone.now() + dt.timedelta(minutes=2)) == []
 
 
-def test_a_manual_channel_post_is_not_queued_by_the_sweeper(iwaki_posting: PostingBody, within_hours: None) -> None:
+def test_a_manual_channel_post_is_not_queued_by_the_sweeper(
+    iwaki_posting: PostingBody, within_hours: None
+) -> None:
     post = _scheduled(iwaki_posting)
     _tasks(post).delete()
     assert overdue_posts(timezone.now() + dt.timedelta(minutes=2)) == []

@@ -32,7 +32,9 @@ def _approve_all(post: Post) -> Post:
 
 
 def test_a_draft_with_a_private_phone_number_cannot_be_submitted(posting_body: PostingBody) -> None:
-    post = services.create_post(actor=posting_body.operator.user, account=posting_body.account, text=PHONE_POST)
+    post = services.create_post(
+        actor=posting_body.operator.user, account=posting_body.account, text=PHONE_POST
+    )
     assert post.state == PostState.CHECKED
     assert any(f["category"] == "personal_info" and f["severity"] == "block" for f in post.findings)
     with pytest.raises(InvalidInput) as refused:
@@ -42,11 +44,17 @@ def test_a_draft_with_a_private_phone_number_cannot_be_submitted(posting_body: P
     assert post.state == PostState.CHECKED
 
 
-def test_an_approver_override_in_writing_lets_a_blocked_post_through(iwaki_posting: PostingBody, within_hours: None) -> None:
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=PHONE_POST)
+def test_an_approver_override_in_writing_lets_a_blocked_post_through(
+    iwaki_posting: PostingBody, within_hours: None
+) -> None:
+    post = services.create_post(
+        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=PHONE_POST
+    )
     with pytest.raises(NotPermitted):
         services.override_blocks(actor=iwaki_posting.operator.user, post=post, reason="自分で")
-    services.override_blocks(actor=iwaki_posting.manager.user, post=post, reason="本人の同意を得た公用携帯の番号")
+    services.override_blocks(
+        actor=iwaki_posting.manager.user, post=post, reason="本人の同意を得た公用携帯の番号"
+    )
     post = services.submit(actor=iwaki_posting.operator.user, post=post)
     assert post.state == PostState.SUBMITTED
     entry = AuditEntry.objects.get(action="posts.post.block_overridden")
@@ -54,8 +62,11 @@ def test_an_approver_override_in_writing_lets_a_blocked_post_through(iwaki_posti
 
 
 def test_warnings_must_be_acknowledged_one_by_one(iwaki_posting: PostingBody, within_hours: None) -> None:
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account,
-                                text="詳しくは https://bit.ly/abc と https://example.com/info をご覧ください。")
+    post = services.create_post(
+        actor=iwaki_posting.operator.user,
+        account=iwaki_posting.account,
+        text="詳しくは https://bit.ly/abc と https://example.com/info をご覧ください。",
+    )
     warnings = [f for f in post.findings if f["severity"] == "warn"]
     if not warnings:
         pytest.skip("no warning-severity finding under this profile")
@@ -72,28 +83,47 @@ def test_warnings_must_be_acknowledged_one_by_one(iwaki_posting: PostingBody, wi
     assert services.submit(actor=iwaki_posting.operator.user, post=post).state == PostState.SUBMITTED
 
 
-def test_a_rejection_goes_back_to_draft_with_its_comment(iwaki_posting: PostingBody, within_hours: None) -> None:
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST)
+def test_a_rejection_goes_back_to_draft_with_its_comment(
+    iwaki_posting: PostingBody, within_hours: None
+) -> None:
+    post = services.create_post(
+        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST
+    )
     post = services.submit(actor=iwaki_posting.operator.user, post=post)
     with pytest.raises(InvalidInput):
         services.decide(actor=iwaki_posting.manager.user, post=post, approve=False)
-    post = services.decide(actor=iwaki_posting.manager.user, post=post, approve=False, comment="時刻を確認してください")
+    post = services.decide(
+        actor=iwaki_posting.manager.user, post=post, approve=False, comment="時刻を確認してください"
+    )
     assert post.state == PostState.DRAFT
-    post = services.edit_post(actor=iwaki_posting.operator.user, post=post, text=CLEAN_POST + "（16時終了）",
-                              category="notice", expected_version=post.version)
+    post = services.edit_post(
+        actor=iwaki_posting.operator.user,
+        post=post,
+        text=CLEAN_POST + "（16時終了）",
+        category="notice",
+        expected_version=post.version,
+    )
     assert post.state == PostState.CHECKED and post.version == 2
 
 
-def test_an_operator_cannot_approve_and_an_outsider_cannot_write(iwaki_posting: PostingBody, outsider: Any, within_hours: None) -> None:
-    post = services.submit(actor=iwaki_posting.operator.user,
-                           post=services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST))
+def test_an_operator_cannot_approve_and_an_outsider_cannot_write(
+    iwaki_posting: PostingBody, outsider: Any, within_hours: None
+) -> None:
+    post = services.submit(
+        actor=iwaki_posting.operator.user,
+        post=services.create_post(
+            actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST
+        ),
+    )
     with pytest.raises(NotPermitted):
         services.decide(actor=iwaki_posting.seed.second_operator.user, post=post, approve=True)
     with pytest.raises(NotPermitted):
         services.create_post(actor=outsider.user, account=iwaki_posting.account, text=CLEAN_POST)
 
 
-def test_outside_hours_a_normal_post_is_refused_with_the_next_allowed_time(db: Any, system_admin: Any) -> None:
+def test_outside_hours_a_normal_post_is_refused_with_the_next_allowed_time(
+    db: Any, system_admin: Any
+) -> None:
     from .conftest import build_posting_body
 
     body = build_posting_body(system_admin, "shinshiro", "232211", "executive", hours=hours_excluding_now())
@@ -105,15 +135,22 @@ def test_outside_hours_a_normal_post_is_refused_with_the_next_allowed_time(db: A
 
 @pytest.mark.bluesky
 def test_an_emergency_post_goes_out_at_once_outside_hours_and_is_reported(
-        posting_body: PostingBody, make_account: Any, system_admin: Any) -> None:
+    posting_body: PostingBody, make_account: Any, system_admin: Any
+) -> None:
     from koshiki.registry.models import OfficialAccount
 
     OfficialAccount.objects.filter(pk=posting_body.account.pk).update(operating_hours=hours_excluding_now())
     posting_body.account.refresh_from_db()
     dev = connect_bluesky(posting_body, make_account)
-    post = services.create_post(actor=posting_body.operator.user, account=posting_body.account, category="emergency",
-                                text="【緊急】大雨のため市内の避難所を開設しました。最新情報は市ホームページをご覧ください。")
-    post = services.submit(actor=posting_body.operator.user, post=post, exemption="emergency", hours_exception="emergency")
+    post = services.create_post(
+        actor=posting_body.operator.user,
+        account=posting_body.account,
+        category="emergency",
+        text="【緊急】大雨のため市内の避難所を開設しました。最新情報は市ホームページをご覧ください。",
+    )
+    post = services.submit(
+        actor=posting_body.operator.user, post=post, exemption="emergency", hours_exception="emergency"
+    )
     assert post.state == PostState.SCHEDULED
     run_worker()
     post.refresh_from_db()
@@ -125,9 +162,13 @@ def test_an_emergency_post_goes_out_at_once_outside_hours_and_is_reported(
 
 
 @pytest.mark.bluesky
-def test_a_clean_draft_is_approved_and_published_at_its_scheduled_time(posting_body: PostingBody, make_account: Any, within_hours: Any) -> None:
+def test_a_clean_draft_is_approved_and_published_at_its_scheduled_time(
+    posting_body: PostingBody, make_account: Any, within_hours: Any
+) -> None:
     dev = connect_bluesky(posting_body, make_account)
-    post = services.create_post(actor=posting_body.operator.user, account=posting_body.account, text=CLEAN_POST)
+    post = services.create_post(
+        actor=posting_body.operator.user, account=posting_body.account, text=CLEAN_POST
+    )
     assert [f for f in post.findings if f["severity"] in ("block", "warn")] == []
     at = timezone.now() + dt.timedelta(seconds=3)
     post = _approve_all(services.submit(actor=posting_body.operator.user, post=post, scheduled_at=at))
@@ -145,19 +186,38 @@ def test_a_clean_draft_is_approved_and_published_at_its_scheduled_time(posting_b
 
 
 @pytest.mark.bluesky
-def test_a_correction_links_its_original_carries_the_mark_and_can_delete_it(posting_body: PostingBody, make_account: Any, within_hours: None) -> None:
+def test_a_correction_links_its_original_carries_the_mark_and_can_delete_it(
+    posting_body: PostingBody, make_account: Any, within_hours: None
+) -> None:
     dev = connect_bluesky(posting_body, make_account)
-    original = _approve_all(services.submit(actor=posting_body.operator.user, post=services.create_post(
-        actor=posting_body.operator.user, account=posting_body.account, text="防災訓練は本日14時からです。")))
+    original = _approve_all(
+        services.submit(
+            actor=posting_body.operator.user,
+            post=services.create_post(
+                actor=posting_body.operator.user,
+                account=posting_body.account,
+                text="防災訓練は本日14時からです。",
+            ),
+        )
+    )
     run_worker()
     original.refresh_from_db()
     assert original.state == PostState.PUBLISHED
-    unmarked = services.create_post(actor=posting_body.operator.user, account=posting_body.account,
-                                    text="防災訓練は本日15時からです。", corrects=original)
+    unmarked = services.create_post(
+        actor=posting_body.operator.user,
+        account=posting_body.account,
+        text="防災訓練は本日15時からです。",
+        corrects=original,
+    )
     assert any(f["category"] == "correction_unmarked" for f in unmarked.findings)
     text = services.correction_template(original) + "防災訓練は本日15時からです。"
-    correction = services.create_post(actor=posting_body.operator.user, account=posting_body.account, text=text,
-                                      corrects=original, correction_action="delete")
+    correction = services.create_post(
+        actor=posting_body.operator.user,
+        account=posting_body.account,
+        text=text,
+        corrects=original,
+        correction_action="delete",
+    )
     assert correction.text.startswith("【訂正】") and correction.corrects_id == original.pk
     assert not any(f["category"] == "correction_unmarked" for f in correction.findings)
     correction = _approve_all(services.submit(actor=posting_body.operator.user, post=correction))
@@ -171,17 +231,36 @@ def test_a_correction_links_its_original_carries_the_mark_and_can_delete_it(post
     assert text.strip() in [t.strip() for t in feed] and "防災訓練は本日14時からです。" not in feed
 
 
-def test_standing_approval_publishes_without_per_post_approval_and_reports(iwaki_posting: PostingBody, within_hours: None) -> None:
+def test_standing_approval_publishes_without_per_post_approval_and_reports(
+    iwaki_posting: PostingBody, within_hours: None
+) -> None:
     today = timezone.localdate()
-    services.grant_standing_approval(actor=iwaki_posting.manager.user, account=iwaki_posting.account, categories=["event"],
-                                     description="図書館のイベント告知", starts_on=today, ends_on=today + dt.timedelta(days=30))
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, category="event",
-                                text="図書館で今週土曜日におはなし会を開きます。")
+    services.grant_standing_approval(
+        actor=iwaki_posting.manager.user,
+        account=iwaki_posting.account,
+        categories=["event"],
+        description="図書館のイベント告知",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    post = services.create_post(
+        actor=iwaki_posting.operator.user,
+        account=iwaki_posting.account,
+        category="event",
+        text="図書館で今週土曜日におはなし会を開きます。",
+    )
     post = services.submit(actor=iwaki_posting.operator.user, post=post)
     assert post.state == PostState.SCHEDULED and post.standing_approval is not None
     assert AfterReport.objects.get(post=post).reason == "standing"
-    other = services.submit(actor=iwaki_posting.operator.user, post=services.create_post(
-        actor=iwaki_posting.operator.user, account=iwaki_posting.account, category="notice", text=CLEAN_POST))
+    other = services.submit(
+        actor=iwaki_posting.operator.user,
+        post=services.create_post(
+            actor=iwaki_posting.operator.user,
+            account=iwaki_posting.account,
+            category="notice",
+            text=CLEAN_POST,
+        ),
+    )
     assert other.state == PostState.SUBMITTED  # outside the scope: per-post approval
 
 
@@ -190,23 +269,46 @@ def test_a_guideline_without_standing_approvals_refuses_to_grant_one(db: Any, sy
 
     body = build_posting_body(system_admin, "shinshiro", "232211", "executive")
     with pytest.raises(InvalidInput):
-        services.grant_standing_approval(actor=body.manager.user, account=body.account, categories=["event"], description="x",
-                                         starts_on=timezone.localdate(), ends_on=timezone.localdate())
+        services.grant_standing_approval(
+            actor=body.manager.user,
+            account=body.account,
+            categories=["event"],
+            description="x",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+        )
 
 
 def test_manual_channel_records_the_live_url(iwaki_posting: PostingBody, within_hours: None) -> None:
-    post = _approve_all(services.submit(actor=iwaki_posting.operator.user, post=services.create_post(
-        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST)))
+    post = _approve_all(
+        services.submit(
+            actor=iwaki_posting.operator.user,
+            post=services.create_post(
+                actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST
+            ),
+        )
+    )
     assert services.publish_due(post.pk) == "manual"
     with pytest.raises(InvalidInput):
         services.record_manual_publication(actor=iwaki_posting.operator.user, post=post, url="bit.ly/x")
-    post = services.record_manual_publication(actor=iwaki_posting.operator.user, post=post,
-                                              url="https://bsky.app/profile/x/post/1")
+    post = services.record_manual_publication(
+        actor=iwaki_posting.operator.user, post=post, url="https://bsky.app/profile/x/post/1"
+    )
     assert post.state == PostState.PUBLISHED
 
 
 def test_an_edit_with_a_stale_version_is_refused(iwaki_posting: PostingBody) -> None:
-    post = services.create_post(actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST)
-    services.edit_post(actor=iwaki_posting.operator.user, post=post, text=CLEAN_POST + "。", category="notice", expected_version=1)
+    post = services.create_post(
+        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST
+    )
+    services.edit_post(
+        actor=iwaki_posting.operator.user,
+        post=post,
+        text=CLEAN_POST + "。",
+        category="notice",
+        expected_version=1,
+    )
     with pytest.raises(InvalidTransition):
-        services.edit_post(actor=iwaki_posting.operator.user, post=post, text="古い版", category="notice", expected_version=1)
+        services.edit_post(
+            actor=iwaki_posting.operator.user, post=post, text="古い版", category="notice", expected_version=1
+        )

@@ -16,13 +16,26 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 SECRET = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH"  # 64 chars, many distinct
 
 
-def _koshiki(args: list[str], env: dict[str, str], cwd: Path, umask: int = 0o022) -> subprocess.CompletedProcess[str]:
+def _koshiki(
+    args: list[str], env: dict[str, str], cwd: Path, umask: int = 0o022
+) -> subprocess.CompletedProcess[str]:
     """Run `koshiki ...` as an operator would, with only ``env`` (plus PATH and the code's path)."""
-    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(SRC),
-            "DJANGO_SETTINGS_MODULE": "koshiki.project.settings", "HOME": str(cwd)}
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(SRC),
+        "DJANGO_SETTINGS_MODULE": "koshiki.project.settings",
+        "HOME": str(cwd),
+    }
     code = f"import os, sys; os.umask({umask}); from koshiki.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", code, *args], env={**base, **env}, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
@@ -36,7 +49,9 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_deploy_check_passes_with_the_documented_variables(tmp_path: Path) -> None:
-    done = _koshiki(["manage", "check", "--deploy", "--fail-level", "WARNING"], _production_env(tmp_path), tmp_path)
+    done = _koshiki(
+        ["manage", "check", "--deploy", "--fail-level", "WARNING"], _production_env(tmp_path), tmp_path
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -73,8 +88,9 @@ def test_debug_outside_local_mode_is_refused(tmp_path: Path) -> None:
 
 def test_local_mode_generates_keys_and_creates_files_only_the_owner_can_read(tmp_path: Path) -> None:
     var = tmp_path / "var"
-    done = _koshiki(["manage", "migrate", "--noinput"], {"KOSHIKI_ENV": "local", "KOSHIKI_VAR_DIR": str(var)},
-                    tmp_path)
+    done = _koshiki(
+        ["manage", "migrate", "--noinput"], {"KOSHIKI_ENV": "local", "KOSHIKI_VAR_DIR": str(var)}, tmp_path
+    )
     assert done.returncode == 0, done.stderr
     files = [var / "secret_key", var / "encryption_key", var / "koshiki.sqlite3"]
     files += [path for path in var.glob("koshiki.sqlite3-*")]  # -wal / -shm while open
@@ -97,9 +113,17 @@ def test_an_export_written_with_o_is_readable_by_the_owner_only(tmp_path: Path) 
     var = tmp_path / "var"
     env = {"KOSHIKI_ENV": "local", "KOSHIKI_VAR_DIR": str(var)}
     assert _koshiki(["manage", "migrate", "--noinput"], env, tmp_path).returncode == 0
-    assert _koshiki(["org", "create", "--lgcode", "012165", "--name", "芦別市", "--profile", "ashibetsu"],
-                    env, tmp_path).returncode == 0
+    assert (
+        _koshiki(
+            ["org", "create", "--lgcode", "012165", "--name", "芦別市", "--profile", "ashibetsu"],
+            env,
+            tmp_path,
+        ).returncode
+        == 0
+    )
     out = tmp_path / "daicho.csv"
-    done = _koshiki(["registry", "export", "--org", "012165", "--format", "csv", "-o", str(out)], env, tmp_path)
+    done = _koshiki(
+        ["registry", "export", "--org", "012165", "--format", "csv", "-o", str(out)], env, tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -16,9 +16,22 @@ from ..conftest import PASSWORD
 def _live(body: Any, url: str = "https://x.com/iwaki_bousai") -> OfficialAccount:
     from koshiki.registry.io import import_rows
 
-    import_rows(actor=None, organization=body.organization, source="t", rows=[{
-        "所属コード": "kiki", "サービス": "x", "アカウント名": "いわき市防災<script>", "ID": "iwaki_bousai", "URL": url,
-        "目的": "防災情報を発信します。", "状態": "運用中"}])
+    import_rows(
+        actor=None,
+        organization=body.organization,
+        source="t",
+        rows=[
+            {
+                "所属コード": "kiki",
+                "サービス": "x",
+                "アカウント名": "いわき市防災<script>",
+                "ID": "iwaki_bousai",
+                "URL": url,
+                "目的": "防災情報を発信します。",
+                "状態": "運用中",
+            }
+        ],
+    )
     return OfficialAccount.objects.get(handle="iwaki_bousai")
 
 
@@ -47,7 +60,7 @@ def test_disclosure_page_shows_the_html(iwaki: Any) -> None:
     client = Client()
     client.login(request=HttpRequest(), username=iwaki.tanto.user.username, password=PASSWORD)
     body = client.get("/accounts/disclosure/").content.decode()
-    assert "id=\"disclosure-html\"" in body and "https://x.com/iwaki_bousai" in body
+    assert 'id="disclosure-html"' in body and "https://x.com/iwaki_bousai" in body
 
 
 def test_homepage_listing_flags_a_shortened_account_url(iwaki: Any) -> None:

@@ -22,8 +22,13 @@ def _rows(text: str, name: str = "daicho.csv") -> list[dict[str, str]]:
 
 
 def test_csv_import_creates_live_accounts_with_their_manager(iwaki: Any) -> None:
-    rows = _rows(HEADER + "kiki,危機管理課,X,いわき防災,iwaki_bosai,https://x.com/iwaki_bosai,防災情報,市民,平日,返信しません,運用中\n")
-    report = import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="daicho.csv")
+    rows = _rows(
+        HEADER
+        + "kiki,危機管理課,X,いわき防災,iwaki_bosai,https://x.com/iwaki_bosai,防災情報,市民,平日,返信しません,運用中\n"
+    )
+    report = import_rows(
+        actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="daicho.csv"
+    )
     assert (report.created, report.errors) == (1, [])
     account = OfficialAccount.objects.get(handle="iwaki_bosai")
     assert (account.state, account.manager) == ("active", iwaki.shozokucho)
@@ -31,10 +36,12 @@ def test_csv_import_creates_live_accounts_with_their_manager(iwaki: Any) -> None
 
 
 def test_one_bad_row_imports_nothing_and_names_every_bad_row(iwaki: Any) -> None:
-    rows = _rows(HEADER
-                 + "kiki,危機管理課,X,よい行,good,https://x.com/good,目的,,,,運用中\n"
-                 + "nope,存在しない,X,悪い行,bad1,,目的,,,,運用中\n"
-                 + "kiki,危機管理課,Myspace,悪い行2,bad2,http://insecure,,,,,廃止\n")
+    rows = _rows(
+        HEADER
+        + "kiki,危機管理課,X,よい行,good,https://x.com/good,目的,,,,運用中\n"
+        + "nope,存在しない,X,悪い行,bad1,,目的,,,,運用中\n"
+        + "kiki,危機管理課,Myspace,悪い行2,bad2,http://insecure,,,,,廃止\n"
+    )
     report = import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="x.csv")
     assert report.created == 0 and OfficialAccount.objects.count() == 0
     assert [number for number, _ in report.errors] == [3, 4]
@@ -54,7 +61,10 @@ def test_tanto_cannot_import(iwaki: Any) -> None:
 
 
 def test_xlsx_round_trip(iwaki: Any) -> None:
-    rows = _rows(HEADER + "kiki,危機管理課,Instagram,いわき写真,iwaki_photo,https://instagram.com/iwaki_photo,観光,,,,運用中\n")
+    rows = _rows(
+        HEADER
+        + "kiki,危機管理課,Instagram,いわき写真,iwaki_photo,https://instagram.com/iwaki_photo,観光,,,,運用中\n"
+    )
     import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="a.csv")
     data = export_xlsx(OfficialAccount.objects.all())
     back = read_rows(io.BytesIO(data), "daicho.xlsx")
@@ -79,7 +89,9 @@ def test_cli_import_and_export(iwaki: Any, tmp_path: Path, capsys: pytest.Captur
     assert read_rows(io.BytesIO(out.read_bytes()), "out.xlsx")[0]["ID"] == "cli_x"
 
 
-def test_cli_import_reports_row_errors_and_exits_1(iwaki: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_reports_row_errors_and_exits_1(
+    iwaki: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "bad.csv"
     source.write_text(HEADER + "zzz,,X,名前,,,目的,,,,\n", encoding="utf-8")
     assert main(["registry", "import", str(source), "--org", "072044"]) == 1
@@ -92,11 +104,17 @@ def test_bulk_import_audits_every_account_in_one_unbroken_chain(iwaki: Any) -> N
 
     before = AuditEntry.objects.count()
     rows = _rows(HEADER + "".join(f"kiki,,X,名{i},h{i},,目的,,,,運用中\n" for i in range(30)))
-    report = import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="bulk.csv")
+    report = import_rows(
+        actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="bulk.csv"
+    )
     entries = list(AuditEntry.objects.filter(action="registry.account.imported").order_by("seq"))
     assert report.created == len(entries) == 30 and AuditEntry.objects.count() == before + 30
     assert [e.object_id for e in entries] == [str(a.pk) for a in OfficialAccount.objects.order_by("pk")]
     assert verify_chain().ok
-    import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, source="more.csv",
-                rows=_rows(HEADER + "kiki,,X,後,after,,目的,,,,\n"))
+    import_rows(
+        actor=iwaki.kacho.user,
+        organization=iwaki.organization,
+        source="more.csv",
+        rows=_rows(HEADER + "kiki,,X,後,after,,目的,,,,\n"),
+    )
     assert verify_chain().ok

@@ -23,7 +23,19 @@ from koshiki.registry.models import OfficialAccount
 
 from ..conftest import signed_in_client
 
-HEADER = ["所属コード", "所属", "サービス", "アカウント名", "ID", "URL", "目的", "対象者", "運用時間", "返信の方針", "状態"]
+HEADER = [
+    "所属コード",
+    "所属",
+    "サービス",
+    "アカウント名",
+    "ID",
+    "URL",
+    "目的",
+    "対象者",
+    "運用時間",
+    "返信の方針",
+    "状態",
+]
 SHEET = "xl/worksheets/sheet1.xml"
 MiB = 1024 * 1024
 
@@ -53,10 +65,14 @@ def _xlsx(sheet_xml: Iterable[bytes], *, extra: int = 0, level: int = 9) -> byte
 
 
 def _sheet(rows: Iterable[bytes], dimension: str = "A1:K2") -> Iterable[bytes]:
-    yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           b'<dimension ref="' + dimension.encode() + b'"/><sheetData>')
-    cells = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADER))
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="' + dimension.encode() + b'"/><sheetData>'
+    )
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADER)
+    )
     yield f'<row r="1">{cells}</row>'.encode()
     yield from rows
     yield b"</sheetData></worksheet>"
@@ -90,8 +106,10 @@ def test_huge_declared_dimension_is_refused(iwaki: Any) -> None:
 
 
 def test_rows_are_counted_as_read_and_reading_stops_at_the_limit(iwaki: Any) -> None:
-    rows = (f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>kiki</t></is></c></row>'.encode()
-            for n in range(2, 200_000))  # no dimension worth trusting: it says two rows
+    rows = (
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>kiki</t></is></c></row>'.encode()
+        for n in range(2, 200_000)
+    )  # no dimension worth trusting: it says two rows
     data = _xlsx(_sheet(rows))
     assert len(data) < 1 * MiB
     message, peak = _refused(data)
@@ -122,9 +140,11 @@ def test_member_with_a_path_outside_the_archive_is_refused(iwaki: Any) -> None:
 
 
 def test_xml_entities_are_refused(iwaki: Any) -> None:
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
-            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
     message, _peak = _refused(_xlsx([bomb]))
     assert "Excel" in message
 
@@ -137,8 +157,11 @@ def test_openpyxl_parses_uploads_with_defusedxml() -> None:
 
 def test_huge_shared_strings_table_is_refused(iwaki: Any) -> None:
     table = _template()
-    table["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + b"<si><t>x</t></si>" * 1_000_000 + b"</sst>")  # 17 MB: under the size cap
+    table["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * 1_000_000
+        + b"</sst>"
+    )  # 17 MB: under the size cap
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in table.items():
@@ -178,14 +201,17 @@ def test_browser_import_of_a_long_csv_field_answers_400_in_japanese(iwaki: Any) 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = signed_in_client(iwaki.kacho.user)
-    response = client.post("/accounts/import/", {"file": SimpleUploadedFile("long.csv", _csv_with_field(200 * 1024))})
+    response = client.post(
+        "/accounts/import/", {"file": SimpleUploadedFile("long.csv", _csv_with_field(200 * 1024))}
+    )
     assert response.status_code == 400
     assert "長すぎ" in response.content.decode()
     assert OfficialAccount.objects.count() == 0
 
 
-def test_cli_import_of_a_long_csv_field_exits_1_with_a_message(iwaki: Any, tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_of_a_long_csv_field_exits_1_with_a_message(
+    iwaki: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "long.csv"
     source.write_bytes(_csv_with_field(200 * 1024))
     assert main(["registry", "import", str(source), "--org", "072044"]) == 1
@@ -223,12 +249,19 @@ def _as_xlsx(row: list[str]) -> bytes:
 @pytest.mark.parametrize(("build", "name"), [(_as_csv, "a.csv"), (_as_xlsx, "a.xlsx")])
 def test_over_long_name_is_refused_with_row_and_column(iwaki: Any, build: Build, name: str) -> None:
     errors = _import(iwaki, build(["kiki", "", "X", "名" * 5000, "", "", "目的", "", "", "", ""]), name)
-    assert errors[0][0] == 2 and "4" in errors[0][1] and "アカウント名" in errors[0][1] and "100" in errors[0][1]
+    assert (
+        errors[0][0] == 2 and "4" in errors[0][1] and "アカウント名" in errors[0][1] and "100" in errors[0][1]
+    )
 
 
 @pytest.mark.parametrize("column", ["ID", "対象者", "運用時間", "目的", "返信の方針", "URL"])
 def test_every_text_field_has_the_forms_limit(iwaki: Any, column: str) -> None:
-    row = dict.fromkeys(HEADER, "") | {"所属コード": "kiki", "サービス": "X", "アカウント名": "名", "目的": "目的"}
+    row = dict.fromkeys(HEADER, "") | {
+        "所属コード": "kiki",
+        "サービス": "X",
+        "アカウント名": "名",
+        "目的": "目的",
+    }
     row[column] = ("https://x.com/" if column == "URL" else "") + "a" * 5000
     errors = _import(iwaki, _as_csv([row[h] for h in HEADER]), "b.csv")
     assert errors and column in errors[0][1] and str(HEADER.index(column) + 1) in errors[0][1]

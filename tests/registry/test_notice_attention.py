@@ -30,14 +30,22 @@ def _past_notice(body: Any, kind: str) -> Any:
     account = _live_account(body)
     keep = 365 if kind == "change" else 180
     effective = TODAY() - dt.timedelta(days=keep + 5)
-    services.announce(actor=body.shozokucho.user, account=account, kind=kind, effective_on=effective,
-                      description="名称変更" if kind == "change" else "終了", announced_on=effective - dt.timedelta(days=40))
+    services.announce(
+        actor=body.shozokucho.user,
+        account=account,
+        kind=kind,
+        effective_on=effective,
+        description="名称変更" if kind == "change" else "終了",
+        announced_on=effective - dt.timedelta(days=40),
+    )
     services.complete_notice(actor=body.shozokucho.user, account=account)
     account.refresh_from_db()
     return account
 
 
-def test_closure_notice_may_come_down_item_shows_for_the_closed_account(iwaki: Any, iwaki_officers: Any) -> None:
+def test_closure_notice_may_come_down_item_shows_for_the_closed_account(
+    iwaki: Any, iwaki_officers: Any
+) -> None:
     account = _past_notice(iwaki, "closure")
     assert account.state == "closed"
     assert _kinds(iwaki.shozokucho, account) == ["registry.notice_take_down"]
@@ -51,14 +59,19 @@ def test_change_notice_may_come_down_item_clears_once_taken_down(iwaki: Any, iwa
     assert "registry.notice_take_down" not in _kinds(iwaki.shozokucho, account)
 
 
-def test_the_take_down_reminder_mail_repeats_until_recorded_like_the_dashboard(iwaki: Any, iwaki_officers: Any,
-                                                                            mailoutbox: Any) -> None:
+def test_the_take_down_reminder_mail_repeats_until_recorded_like_the_dashboard(
+    iwaki: Any, iwaki_officers: Any, mailoutbox: Any
+) -> None:
     from koshiki.registry.tasks import send_due_reminders
 
     account = _past_notice(iwaki, "closure")
     notice = account.notices.get()
-    assert send_due_reminders(TODAY()) == 1  # five days past keep-until: the dashboard shows it, so does the mail
-    assert mailoutbox[-1].to == [iwaki.shozokucho.email] and str(account.account_name) in mailoutbox[-1].subject
+    assert (
+        send_due_reminders(TODAY()) == 1
+    )  # five days past keep-until: the dashboard shows it, so does the mail
+    assert (
+        mailoutbox[-1].to == [iwaki.shozokucho.email] and str(account.account_name) in mailoutbox[-1].subject
+    )
     services.take_down_notice(actor=iwaki.shozokucho.user, notice=notice)
     assert send_due_reminders(TODAY()) == 0
 
@@ -68,8 +81,14 @@ def test_a_notice_cannot_come_down_before_its_keep_until_date(iwaki: Any, iwaki_
 
     account = _live_account(iwaki)
     effective = TODAY() - dt.timedelta(days=10)
-    services.announce(actor=iwaki.shozokucho.user, account=account, kind="change", effective_on=effective,
-                      description="名称変更", announced_on=effective - dt.timedelta(days=40))
+    services.announce(
+        actor=iwaki.shozokucho.user,
+        account=account,
+        kind="change",
+        effective_on=effective,
+        description="名称変更",
+        announced_on=effective - dt.timedelta(days=40),
+    )
     services.complete_notice(actor=iwaki.shozokucho.user, account=account)
     notice = account.notices.get()
     with pytest.raises(InvalidInput):
@@ -94,8 +113,13 @@ def test_only_the_manager_records_a_notice_taken_down(iwaki: Any, iwaki_officers
 def test_a_notice_coming_due_clears_once_carried_out(iwaki: Any, iwaki_officers: Any) -> None:
     account = _live_account(iwaki)
     effective = TODAY() + dt.timedelta(days=31)
-    services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure", effective_on=effective,
-                      description="終了")
+    services.announce(
+        actor=iwaki.shozokucho.user,
+        account=account,
+        kind="closure",
+        effective_on=effective,
+        description="終了",
+    )
     on_the_day = timezone.now() + dt.timedelta(days=31)
     assert _kinds(iwaki.shozokucho, account) == []  # a month ahead: not yet
     assert "registry.notice_due" in kinds(iwaki.shozokucho, now=on_the_day)  # the account is 停止予告中
@@ -108,8 +132,14 @@ def test_an_approval_waiting_clears_once_decided(iwaki: Any, iwaki_officers: Any
 
     from .conftest import full_policy
 
-    account = services.request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
-                                       account_name="公式", handle="iwaki_x", purpose="広報")
+    account = services.request_account(
+        actor=iwaki.tanto.user,
+        department=iwaki.departments["kiki"],
+        platform="x",
+        account_name="公式",
+        handle="iwaki_x",
+        purpose="広報",
+    )
     services.save_policy(actor=iwaki.tanto.user, account=account, items=full_policy(account))
     step = pending_step(account)
     assert step is not None
@@ -129,8 +159,11 @@ def test_a_policy_review_clears_once_the_policy_is_revised(iwaki: Any, iwaki_off
 
     PolicyVersion.objects.filter(account=account).update(created_at=timezone.now() - dt.timedelta(days=400))
     assert "registry.policy_review" in kinds(iwaki.shozokucho)
-    services.save_policy(actor=iwaki.shozokucho.user, account=account,
-                         items={k: v + "（改定）" for k, v in full_policy(account).items()})
+    services.save_policy(
+        actor=iwaki.shozokucho.user,
+        account=account,
+        items={k: v + "（改定）" for k, v in full_policy(account).items()},
+    )
     assert "registry.policy_review" not in kinds(iwaki.shozokucho)
 
 
@@ -138,8 +171,13 @@ def test_a_dormant_account_clears_once_its_closure_is_announced(iwaki: Any, iwak
     account = _live_account(iwaki)
     later = timezone.now() + dt.timedelta(days=400)
     assert "registry.dormant" in kinds(iwaki.shozokucho, now=later)
-    services.announce(actor=iwaki.shozokucho.user, account=account, kind="closure",
-                      effective_on=TODAY() + dt.timedelta(days=40), description="休眠のため")
+    services.announce(
+        actor=iwaki.shozokucho.user,
+        account=account,
+        kind="closure",
+        effective_on=TODAY() + dt.timedelta(days=40),
+        description="休眠のため",
+    )
     assert "registry.dormant" not in kinds(iwaki.shozokucho, now=later)
 
 
@@ -148,21 +186,29 @@ def test_a_continuation_review_clears_once_recorded(db: Any, system_admin: Any) 
 
     from ..conftest import _build_body
 
-    body = _build_body(system_admin, lgcode="082244", name="守谷市議会", profile_id="moriya-council", prefix="moriya")
+    body = _build_body(
+        system_admin, lgcode="082244", name="守谷市議会", profile_id="moriya-council", prefix="moriya"
+    )
     account = _live_account(body)
     later = timezone.now() + dt.timedelta(days=400)
     assert "registry.continuation_review" in kinds(body.shozokucho, now=later)
     criteria = get_profile("moriya-council").closure.criteria
     from koshiki.registry.models import ContinuationReview
 
-    services.record_review(actor=body.shozokucho.user, account=account, answers={c.id: False for c in criteria},
-                           decision="continue", note="")
+    services.record_review(
+        actor=body.shozokucho.user,
+        account=account,
+        answers={c.id: False for c in criteria},
+        decision="continue",
+        note="",
+    )
     ContinuationReview.objects.filter(account=account).update(reviewed_at=later - dt.timedelta(days=1))
     assert "registry.continuation_review" not in kinds(body.shozokucho, now=later)
 
 
-def test_web_the_manager_records_the_notice_taken_down_and_the_dashboard_item_goes(iwaki: Any, iwaki_officers: Any,
-                                                                                   outsider: Any) -> None:
+def test_web_the_manager_records_the_notice_taken_down_and_the_dashboard_item_goes(
+    iwaki: Any, iwaki_officers: Any, outsider: Any
+) -> None:
     from ..conftest import signed_in_client
 
     account = _past_notice(iwaki, "change")
@@ -174,5 +220,7 @@ def test_web_the_manager_records_the_notice_taken_down_and_the_dashboard_item_go
     assert "registry.notice_take_down" in _kinds(iwaki.shozokucho, account)
     assert client.post(url).status_code == 302
     notice.refresh_from_db()
-    assert notice.state == "taken_down" and "registry.notice_take_down" not in _kinds(iwaki.shozokucho, account)
+    assert notice.state == "taken_down" and "registry.notice_take_down" not in _kinds(
+        iwaki.shozokucho, account
+    )
     assert url not in client.get(reverse("account-detail", args=[account.pk])).content.decode()

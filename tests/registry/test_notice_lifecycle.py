@@ -17,8 +17,13 @@ from .test_notice import _live_account
 
 def _announced(body: Any) -> tuple[Any, Notice]:
     account = _live_account(body)
-    notice = services.announce(actor=body.shozokucho.user, account=account, kind="change",
-                               effective_on=timezone.localdate() + dt.timedelta(days=40), description="名称変更")
+    notice = services.announce(
+        actor=body.shozokucho.user,
+        account=account,
+        kind="change",
+        effective_on=timezone.localdate() + dt.timedelta(days=40),
+        description="名称変更",
+    )
     return account, notice
 
 
@@ -43,7 +48,9 @@ def test_a_stale_copy_of_a_notice_loses_the_compare_and_set(iwaki: Any, iwaki_of
     assert Notice.objects.get(pk=notice.pk).state == NoticeState.DONE
 
 
-def test_an_emergency_stop_cancels_the_scheduled_notice_through_the_table(iwaki: Any, iwaki_officers: Any) -> None:
+def test_an_emergency_stop_cancels_the_scheduled_notice_through_the_table(
+    iwaki: Any, iwaki_officers: Any
+) -> None:
     account, notice = _announced(iwaki)
     services.emergency_stop(actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い")
     assert Notice.objects.get(pk=notice.pk).state == Notice.State.CANCELLED

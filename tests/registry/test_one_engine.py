@@ -20,14 +20,21 @@ IWAKI_OPEN = "「いわき市 第4 1(2)」"
 
 
 def _requested_by(body: Any, staff: Any) -> Any:
-    account = services.request_account(actor=staff.user, department=body.departments["kiki"], platform="x",
-                                       account_name="いわき市危機管理課", handle="iwaki_bousai", purpose="防災情報の発信")
+    account = services.request_account(
+        actor=staff.user,
+        department=body.departments["kiki"],
+        platform="x",
+        account_name="いわき市危機管理課",
+        handle="iwaki_bousai",
+        purpose="防災情報の発信",
+    )
     services.save_policy(actor=staff.user, account=account, items=full_policy(account))
     return account
 
 
-def test_self_approval_of_a_request_is_the_engines_refusal_with_the_four_eyes_clause(iwaki: Any,
-                                                                                     iwaki_officers: Any) -> None:
+def test_self_approval_of_a_request_is_the_engines_refusal_with_the_four_eyes_clause(
+    iwaki: Any, iwaki_officers: Any
+) -> None:
     bucho = iwaki_officers["bucho"]
     account = _requested_by(iwaki, bucho)
     with pytest.raises(SelfApprovalRefused) as refused:
@@ -35,7 +42,9 @@ def test_self_approval_of_a_request_is_the_engines_refusal_with_the_four_eyes_cl
     assert refused.value.clause == default_rule() and default_rule() in refused.value.message
 
 
-def test_an_account_decision_is_a_shared_decision_row_citing_the_chain(iwaki: Any, iwaki_officers: Any) -> None:
+def test_an_account_decision_is_a_shared_decision_row_citing_the_chain(
+    iwaki: Any, iwaki_officers: Any
+) -> None:
     account = _requested_by(iwaki, iwaki.kacho)
     services.decide(actor=iwaki_officers["bucho"].user, account=account, approve=True)
     row = Approval.objects.get(account=account)

@@ -17,8 +17,12 @@ from .conftest import full_policy
 
 def _request(body: Any, by: Any = None) -> Any:
     return services.request_account(
-        actor=(by or body.tanto).user, department=body.departments["kiki"], platform="x",
-        account_name="いわき市危機管理課", handle="iwaki_bousai", purpose="防災情報の発信",
+        actor=(by or body.tanto).user,
+        department=body.departments["kiki"],
+        platform="x",
+        account_name="いわき市危機管理課",
+        handle="iwaki_bousai",
+        purpose="防災情報の発信",
     )
 
 
@@ -31,8 +35,13 @@ def test_request_names_the_departments_account_manager(iwaki: Any) -> None:
 
 def test_request_without_purpose_is_refused_with_the_clause(iwaki: Any) -> None:
     with pytest.raises(InvalidInput, match="「いわき市 第4 2\\(1\\)①」"):
-        services.request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
-                                 account_name="x", purpose=" ")
+        services.request_account(
+            actor=iwaki.tanto.user,
+            department=iwaki.departments["kiki"],
+            platform="x",
+            account_name="x",
+            purpose=" ",
+        )
 
 
 def test_outsider_cannot_request_for_another_body(iwaki: Any, outsider: Any) -> None:
@@ -50,7 +59,9 @@ def test_iwaki_chain_is_info_manager_then_policy_director(iwaki: Any, iwaki_offi
     services.decide(actor=iwaki_officers["seisaku"].user, account=account, approve=True)
     account.refresh_from_db()
     assert account.state == AccountState.APPROVED
-    assert AuditEntry.objects.filter(action="registry.account.approved", clause="「いわき市 第4 1(2)」").exists()
+    assert AuditEntry.objects.filter(
+        action="registry.account.approved", clause="「いわき市 第4 1(2)」"
+    ).exists()
 
 
 def test_incomplete_policy_blocks_approval_item_by_item(iwaki: Any, iwaki_officers: Any) -> None:
@@ -61,8 +72,9 @@ def test_incomplete_policy_blocks_approval_item_by_item(iwaki: Any, iwaki_office
     assert not account.approvals.exists()
 
 
-def test_ciso_is_notified_after_approval_in_their_language(iwaki: Any, iwaki_officers: Any, mailoutbox: Any,
-                                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_ciso_is_notified_after_approval_in_their_language(
+    iwaki: Any, iwaki_officers: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from koshiki.notify.tasks import notify_roles_task
 
     account = _request(iwaki)
@@ -92,9 +104,16 @@ def test_rejection_needs_a_reason_and_ends_the_request(iwaki: Any, iwaki_officer
 def test_silent_chain_lets_the_account_manager_approve_alone(shinshiro: Any, system_admin: Any) -> None:
     from koshiki.orgs.profiles import profile_for
 
-    assert [s.role for s in profile_for(shinshiro.organization).approvals.open_account.steps] == ["account_manager"]
-    account = services.request_account(actor=shinshiro.tanto.user, department=shinshiro.departments["kiki"],
-                                       platform="instagram", account_name="新城市観光", purpose="観光情報")
+    assert [s.role for s in profile_for(shinshiro.organization).approvals.open_account.steps] == [
+        "account_manager"
+    ]
+    account = services.request_account(
+        actor=shinshiro.tanto.user,
+        department=shinshiro.departments["kiki"],
+        platform="instagram",
+        account_name="新城市観光",
+        purpose="観光情報",
+    )
     services.save_policy(actor=shinshiro.tanto.user, account=account, items=full_policy(account))
     services.decide(actor=shinshiro.shozokucho.user, account=account, approve=True)
     account.refresh_from_db()

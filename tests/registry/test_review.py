@@ -16,33 +16,72 @@ from koshiki.registry.models import OfficialAccount
 
 @pytest.fixture
 def moriya(db: Any, system_admin: Any) -> Any:
-    org = org_services.create_organization(actor=system_admin, lgcode="082244", kind="council", name="守谷市議会",
-                                           profile_id="moriya-council")
-    dept = org_services.create_department(actor=system_admin, organization=org, code="jimu", name="議会事務局")
-    chair = org_services.add_staff(actor=system_admin, organization=org, username="gicho", display_name="議長",
-                                   password="correct-horse-battery-9")
+    org = org_services.create_organization(
+        actor=system_admin, lgcode="082244", kind="council", name="守谷市議会", profile_id="moriya-council"
+    )
+    dept = org_services.create_department(
+        actor=system_admin, organization=org, code="jimu", name="議会事務局"
+    )
+    chair = org_services.add_staff(
+        actor=system_admin,
+        organization=org,
+        username="gicho",
+        display_name="議長",
+        password="correct-horse-battery-9",
+    )
     org_services.assign_role(actor=system_admin, staff=chair, role_id="account_manager")
-    import_rows(actor=None, organization=org, source="t", rows=[{"所属コード": "jimu", "サービス": "x",
-                "アカウント名": "守谷市議会", "目的": "議会の情報", "状態": "運用中"}])
-    return {"org": org, "dept": dept, "chair": chair, "account": OfficialAccount.objects.get(organization=org)}
+    import_rows(
+        actor=None,
+        organization=org,
+        source="t",
+        rows=[
+            {
+                "所属コード": "jimu",
+                "サービス": "x",
+                "アカウント名": "守谷市議会",
+                "目的": "議会の情報",
+                "状態": "運用中",
+            }
+        ],
+    )
+    return {
+        "org": org,
+        "dept": dept,
+        "chair": chair,
+        "account": OfficialAccount.objects.get(organization=org),
+    }
 
 
 def test_continuing_despite_a_criterion_needs_a_reason(moriya: Any) -> None:
     with pytest.raises(InvalidInput, match="目的を達成"):
-        services.record_review(actor=moriya["chair"].user, account=moriya["account"],
-                               answers={"goal_achieved": True}, decision="continue")
+        services.record_review(
+            actor=moriya["chair"].user,
+            account=moriya["account"],
+            answers={"goal_achieved": True},
+            decision="continue",
+        )
 
 
 def test_review_is_audited_with_the_clause(moriya: Any) -> None:
-    services.record_review(actor=moriya["chair"].user, account=moriya["account"],
-                           answers={"goal_achieved": False, "serious_harm": False}, decision="continue")
+    services.record_review(
+        actor=moriya["chair"].user,
+        account=moriya["account"],
+        answers={"goal_achieved": False, "serious_harm": False},
+        decision="continue",
+    )
     entry = AuditEntry.objects.get(action="registry.account.reviewed")
     assert entry.clause.startswith("「守谷市議会 7(1)") and entry.after["decision"] == "continue"
 
 
 def test_only_the_manager_reviews(moriya: Any, system_admin: Any) -> None:
-    other = org_services.add_staff(actor=system_admin, organization=moriya["org"], username="staff2", display_name="職員",
-                                   password="correct-horse-battery-9", department=moriya["dept"])
+    other = org_services.add_staff(
+        actor=system_admin,
+        organization=moriya["org"],
+        username="staff2",
+        display_name="職員",
+        password="correct-horse-battery-9",
+        department=moriya["dept"],
+    )
     with pytest.raises(NotPermitted):
         services.record_review(actor=other.user, account=moriya["account"], answers={}, decision="continue")
 

@@ -33,9 +33,16 @@ def _every_value_in_the_database() -> str:
 
 
 def test_the_database_holds_no_password_and_no_unkeyed_hash(seed_body: SeedBody) -> None:
-    services.add_holder(actor=seed_body.manager.user, account=seed_body.account, staff=seed_body.operator, reason="主担当")
-    services.record_rotation(actor=seed_body.operator.user, account=seed_body.account, rotated_on=timezone.localdate(),
-                             reason="scheduled", new_password=PASSWORD)
+    services.add_holder(
+        actor=seed_body.manager.user, account=seed_body.account, staff=seed_body.operator, reason="主担当"
+    )
+    services.record_rotation(
+        actor=seed_body.operator.user,
+        account=seed_body.account,
+        rotated_on=timezone.localdate(),
+        reason="scheduled",
+        new_password=PASSWORD,
+    )
     dump = _every_value_in_the_database()
     raw = PASSWORD.encode()
     forbidden = {PASSWORD, base64.b64encode(raw).decode(), raw.hex()}
@@ -54,9 +61,16 @@ def test_the_fingerprint_key_is_sealed_not_stored_plain(iwaki_body: SeedBody) ->
     from koshiki.core.crypto import unseal
     from koshiki.security.models import OrganizationKey
 
-    services.add_holder(actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="主担当")
-    services.record_rotation(actor=iwaki_body.operator.user, account=iwaki_body.account, rotated_on=timezone.localdate(),
-                             reason="scheduled", new_password=PASSWORD)
+    services.add_holder(
+        actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="主担当"
+    )
+    services.record_rotation(
+        actor=iwaki_body.operator.user,
+        account=iwaki_body.account,
+        rotated_on=timezone.localdate(),
+        reason="scheduled",
+        new_password=PASSWORD,
+    )
     row = OrganizationKey.objects.get(organization=iwaki_body.organization)
     key = unseal(row.sealed_key)
     assert key.hex() not in _every_value_in_the_database()

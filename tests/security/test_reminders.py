@@ -18,7 +18,9 @@ from .conftest import SeedBody
 
 def _hold(body: SeedBody) -> None:
     services.add_holder(actor=body.manager.user, account=body.account, staff=body.operator, reason="主担当")
-    services.record_rotation(actor=body.manager.user, account=body.account, rotated_on=timezone.localdate(), reason="scheduled")
+    services.record_rotation(
+        actor=body.manager.user, account=body.account, rotated_on=timezone.localdate(), reason="scheduled"
+    )
 
 
 def test_holders_and_the_manager_are_reminded_a_week_before_the_due_date(iwaki_body: SeedBody) -> None:
@@ -32,8 +34,12 @@ def test_holders_and_the_manager_are_reminded_a_week_before_the_due_date(iwaki_b
 
 def test_an_overdue_task_is_escalated_in_the_recipients_language(seed_body: SeedBody) -> None:
     _hold(seed_body)
-    org_services.record_personnel_change(actor=seed_body.admin.user, staff=seed_body.operator, kind="leave",
-                                         effective_date=timezone.localdate())
+    org_services.record_personnel_change(
+        actor=seed_body.admin.user,
+        staff=seed_body.operator,
+        kind="leave",
+        effective_date=timezone.localdate(),
+    )
     mail.outbox.clear()
     send_security_reminders(today=timezone.localdate() + dt.timedelta(days=1))
     escalated = [m for m in mail.outbox if m.to == [seed_body.escalation.email]]
@@ -45,12 +51,18 @@ def test_an_overdue_task_is_escalated_in_the_recipients_language(seed_body: Seed
 
 def test_the_escalation_role_sees_the_overdue_task_on_the_dashboard(iwaki_body: SeedBody) -> None:
     _hold(iwaki_body)
-    services.remove_holder(actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="異動")
+    services.remove_holder(
+        actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="異動"
+    )
     from koshiki.security.models import RotationTask
 
-    RotationTask.objects.filter(account=iwaki_body.account).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    RotationTask.objects.filter(account=iwaki_body.account).update(
+        due_on=timezone.localdate() - dt.timedelta(days=2)
+    )
     body = signed_in_client(iwaki_body.escalation.user).get("/").content.decode()
-    assert "広報公式 (X (Twitter)) のパスワードを今すぐ変更" in body and "期限超過のためあなたにも通知" in body
+    assert (
+        "広報公式 (X (Twitter)) のパスワードを今すぐ変更" in body and "期限超過のためあなたにも通知" in body
+    )
     assert "「いわき市 第4 3(2)」" in body
 
 

@@ -17,15 +17,25 @@ STRONG = "Kawa-Sakura-Tonbo-8372!"
 
 def _used_on_other_account(body: SeedBody) -> None:
     services.add_holder(actor=body.manager.user, account=body.account, staff=body.operator, reason="主担当")
-    services.record_rotation(actor=body.manager.user, account=body.other_account, rotated_on=timezone.localdate(),
-                             reason="scheduled", new_password=STRONG)
+    services.record_rotation(
+        actor=body.manager.user,
+        account=body.other_account,
+        rotated_on=timezone.localdate(),
+        reason="scheduled",
+        new_password=STRONG,
+    )
 
 
 def test_a_holder_of_this_account_only_gets_a_generic_refusal_with_the_clause(iwaki_body: SeedBody) -> None:
     _used_on_other_account(iwaki_body)
     with pytest.raises(InvalidInput) as refused:
-        services.record_rotation(actor=iwaki_body.operator.user, account=iwaki_body.account,
-                                 rotated_on=timezone.localdate(), reason="scheduled", new_password=STRONG)
+        services.record_rotation(
+            actor=iwaki_body.operator.user,
+            account=iwaki_body.account,
+            rotated_on=timezone.localdate(),
+            reason="scheduled",
+            new_password=STRONG,
+        )
     message = refused.value.message
     assert iwaki_body.other_account.account_name not in message
     assert timezone.localdate().isoformat() not in message
@@ -37,6 +47,11 @@ def test_a_holder_of_this_account_only_gets_a_generic_refusal_with_the_clause(iw
 def test_the_manager_of_both_accounts_is_told_which_one(iwaki_body: SeedBody) -> None:
     _used_on_other_account(iwaki_body)
     with pytest.raises(InvalidInput) as refused:
-        services.record_rotation(actor=iwaki_body.manager.user, account=iwaki_body.account,
-                                 rotated_on=timezone.localdate(), reason="scheduled", new_password=STRONG)
+        services.record_rotation(
+            actor=iwaki_body.manager.user,
+            account=iwaki_body.account,
+            rotated_on=timezone.localdate(),
+            reason="scheduled",
+            new_password=STRONG,
+        )
     assert iwaki_body.other_account.account_name in refused.value.message

@@ -17,8 +17,14 @@ from .conftest import SeedBody
 
 
 def _official_device(body: SeedBody, label: str = "広報課 iPad") -> Device:
-    return services.register_device(actor=body.operator.user, label=label, kind="official", os_name="iPadOS 18",
-                                    os_patched_on=timezone.localdate(), antivirus="active")
+    return services.register_device(
+        actor=body.operator.user,
+        label=label,
+        kind="official",
+        os_name="iPadOS 18",
+        os_patched_on=timezone.localdate(),
+        antivirus="active",
+    )
 
 
 def _working_on_both(body: SeedBody) -> None:
@@ -54,12 +60,15 @@ def test_a_stale_copy_of_a_device_loses_the_compare_and_set(iwaki_body: SeedBody
     assert Device.objects.get(pk=device.pk).state == DeviceState.LOST
 
 
-def test_a_refused_access_cannot_be_revoked_and_an_approved_one_cannot_go_back_to_pending(iwaki_body: SeedBody) -> None:
+def test_a_refused_access_cannot_be_revoked_and_an_approved_one_cannot_go_back_to_pending(
+    iwaki_body: SeedBody,
+) -> None:
     from koshiki.security.lifecycle import AccessState, move_access
 
     _working_on_both(iwaki_body)
-    access = services.request_device_access(actor=iwaki_body.operator.user, device=_official_device(iwaki_body),
-                                            account=iwaki_body.account)
+    access = services.request_device_access(
+        actor=iwaki_body.operator.user, device=_official_device(iwaki_body), account=iwaki_body.account
+    )
     assert access.state == AccessState.APPROVED
     with pytest.raises(InvalidTransition):
         move_access(access, AccessState.PENDING)
@@ -72,11 +81,19 @@ def test_a_refused_access_cannot_be_revoked_and_an_approved_one_cannot_go_back_t
 def test_a_done_rotation_task_cannot_be_closed_again(iwaki_body: SeedBody) -> None:
     from koshiki.security.lifecycle import TaskState, move_task
 
-    services.add_holder(actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="a")
-    services.remove_holder(actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="b")
+    services.add_holder(
+        actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="a"
+    )
+    services.remove_holder(
+        actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="b"
+    )
     task = RotationTask.objects.get(account=iwaki_body.account, state=TaskState.OPEN)
-    rotation = services.record_rotation(actor=iwaki_body.manager.user, account=iwaki_body.account,
-                                        rotated_on=timezone.localdate(), reason="staff_change")
+    rotation = services.record_rotation(
+        actor=iwaki_body.manager.user,
+        account=iwaki_body.account,
+        rotated_on=timezone.localdate(),
+        reason="staff_change",
+    )
     task.refresh_from_db()
     assert (task.state, task.closed_by_id) == (TaskState.DONE, rotation.pk)
     with pytest.raises(InvalidTransition):
@@ -91,10 +108,17 @@ def test_a_leave_writes_one_audit_row_per_device_retired_and_per_access_revoked(
 
     _working_on_both(iwaki_body)
     devices = [_official_device(iwaki_body, "iPad 1"), _official_device(iwaki_body, "iPad 2")]
-    accesses = [services.request_device_access(actor=iwaki_body.operator.user, device=d, account=a)
-                for d in devices for a in (iwaki_body.account, iwaki_body.other_account)]
-    org_services.record_personnel_change(actor=iwaki_body.admin.user, staff=iwaki_body.operator, kind="leave",
-                                         effective_date=timezone.localdate())
+    accesses = [
+        services.request_device_access(actor=iwaki_body.operator.user, device=d, account=a)
+        for d in devices
+        for a in (iwaki_body.account, iwaki_body.other_account)
+    ]
+    org_services.record_personnel_change(
+        actor=iwaki_body.admin.user,
+        staff=iwaki_body.operator,
+        kind="leave",
+        effective_date=timezone.localdate(),
+    )
     retired = _rows("security.device.retired")
     assert sorted(int(e.object_id) for e in retired) == sorted(d.pk for d in devices)
     assert all(e.before == {"state": "in_use"} and e.after["state"] == "retired" for e in retired)
@@ -110,9 +134,13 @@ def test_a_move_revokes_accesses_one_audit_row_each_but_keeps_the_device(iwaki_b
     device = _official_device(iwaki_body)
     for account in (iwaki_body.account, iwaki_body.other_account):
         services.request_device_access(actor=iwaki_body.operator.user, device=device, account=account)
-    org_services.record_personnel_change(actor=iwaki_body.admin.user, staff=iwaki_body.operator, kind="move",
-                                         effective_date=timezone.localdate(),
-                                         to_department=iwaki_body.organization.departments.get(code="bu"))
+    org_services.record_personnel_change(
+        actor=iwaki_body.admin.user,
+        staff=iwaki_body.operator,
+        kind="move",
+        effective_date=timezone.localdate(),
+        to_department=iwaki_body.organization.departments.get(code="bu"),
+    )
     assert len(_rows("security.device.access_revoked")) == 2
     assert _rows("security.device.retired") == []
     assert Device.objects.get(pk=device.pk).state == "in_use"
@@ -121,10 +149,16 @@ def test_a_move_revokes_accesses_one_audit_row_each_but_keeps_the_device(iwaki_b
 def test_a_lost_device_writes_one_audit_row_per_access_revoked(iwaki_body: SeedBody) -> None:
     _working_on_both(iwaki_body)
     device = _official_device(iwaki_body)
-    accesses = [services.request_device_access(actor=iwaki_body.operator.user, device=device, account=a)
-                for a in (iwaki_body.account, iwaki_body.other_account)]
-    services.report_lost_device(actor=iwaki_body.operator.user, device=device, happened_on=timezone.localdate(),
-                                circumstances="電車内に置き忘れ")
+    accesses = [
+        services.request_device_access(actor=iwaki_body.operator.user, device=device, account=a)
+        for a in (iwaki_body.account, iwaki_body.other_account)
+    ]
+    services.report_lost_device(
+        actor=iwaki_body.operator.user,
+        device=device,
+        happened_on=timezone.localdate(),
+        circumstances="電車内に置き忘れ",
+    )
     revoked = _rows("security.device.access_revoked")
     assert sorted(e.after["access"] for e in revoked) == sorted(a.pk for a in accesses)
 
@@ -135,21 +169,34 @@ def test_a_lost_device_writes_one_audit_row_per_access_revoked(iwaki_body: SeedB
 def test_setting_the_same_two_step_method_again_writes_no_audit_row(iwaki_body: SeedBody) -> None:
     contact = f"koho@{iwaki_body.organization.web_domains[0]}"
     for _ in range(2):
-        services.set_two_step(actor=iwaki_body.manager.user, account=iwaki_body.account, method="app",
-                              recovery_contact=contact)
+        services.set_two_step(
+            actor=iwaki_body.manager.user, account=iwaki_body.account, method="app", recovery_contact=contact
+        )
     assert len(_rows("security.account.two_step_set")) == 1
-    services.set_two_step(actor=iwaki_body.manager.user, account=iwaki_body.account, method="security_key",
-                          recovery_contact=contact)
+    services.set_two_step(
+        actor=iwaki_body.manager.user,
+        account=iwaki_body.account,
+        method="security_key",
+        recovery_contact=contact,
+    )
     assert len(_rows("security.account.two_step_set")) == 2
 
 
 def test_attesting_the_same_state_on_the_same_day_writes_no_audit_row(iwaki_body: SeedBody) -> None:
     device = _official_device(iwaki_body)
-    services.attest_device(actor=iwaki_body.operator.user, device=device, os_patched_on=device.os_patched_on,
-                           antivirus=device.antivirus)
+    services.attest_device(
+        actor=iwaki_body.operator.user,
+        device=device,
+        os_patched_on=device.os_patched_on,
+        antivirus=device.antivirus,
+    )
     assert _rows("security.device.attested") == []
-    services.attest_device(actor=iwaki_body.operator.user, device=device, os_patched_on=device.os_patched_on,
-                           antivirus="outdated")
+    services.attest_device(
+        actor=iwaki_body.operator.user,
+        device=device,
+        os_patched_on=device.os_patched_on,
+        antivirus="outdated",
+    )
     assert len(_rows("security.device.attested")) == 1
 
 
@@ -169,18 +216,33 @@ def test_unchecked_helpers_are_not_exported_as_services(name: str) -> None:
 def test_the_personnel_signal_still_reaches_the_unchecked_helper(iwaki_body: Any) -> None:
     from koshiki.orgs import services as org_services
 
-    services.add_holder(actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="a")
-    org_services.record_personnel_change(actor=iwaki_body.admin.user, staff=iwaki_body.operator, kind="leave",
-                                         effective_date=timezone.localdate())
-    assert RotationTask.objects.filter(account=iwaki_body.account, cause="personnel", state="open").count() == 1
+    services.add_holder(
+        actor=iwaki_body.manager.user, account=iwaki_body.account, staff=iwaki_body.operator, reason="a"
+    )
+    org_services.record_personnel_change(
+        actor=iwaki_body.admin.user,
+        staff=iwaki_body.operator,
+        kind="leave",
+        effective_date=timezone.localdate(),
+    )
+    assert (
+        RotationTask.objects.filter(account=iwaki_body.account, cause="personnel", state="open").count() == 1
+    )
 
 
 def test_a_decided_personal_device_request_cannot_be_decided_again(iwaki_body: SeedBody) -> None:
     _working_on_both(iwaki_body)
-    device = services.register_device(actor=iwaki_body.operator.user, label="私物", kind="personal", os_name="iOS 18",
-                                      os_patched_on=timezone.localdate(), antivirus="active")
-    access = services.request_device_access(actor=iwaki_body.operator.user, device=device, account=iwaki_body.account,
-                                            reason="災害対応")
+    device = services.register_device(
+        actor=iwaki_body.operator.user,
+        label="私物",
+        kind="personal",
+        os_name="iOS 18",
+        os_patched_on=timezone.localdate(),
+        antivirus="active",
+    )
+    access = services.request_device_access(
+        actor=iwaki_body.operator.user, device=device, account=iwaki_body.account, reason="災害対応"
+    )
     services.decide_device_access(actor=iwaki_body.manager.user, access=access, approve=False, comment="不要")
     with pytest.raises(InvalidTransition, match="すでに決定済み"):
         services.decide_device_access(actor=iwaki_body.manager.user, access=access, approve=True)

@@ -30,8 +30,13 @@ def test_audit_log_shows_the_label_in_the_viewers_language(iwaki: Any) -> None:
 
 
 def test_account_history_shows_labels_not_codes(iwaki: Any) -> None:
-    account = services.request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
-                                       account_name="いわき防災X", purpose="広報")
+    account = services.request_account(
+        actor=iwaki.tanto.user,
+        department=iwaki.departments["kiki"],
+        platform="x",
+        account_name="いわき防災X",
+        purpose="広報",
+    )
     body = _client(iwaki.tanto).get(f"/accounts/{account.pk}/").content.decode()
     assert '<td title="registry.account.requested">アカウント開設の申請</td>' in body
     assert "<code>registry.account.requested</code>" not in body

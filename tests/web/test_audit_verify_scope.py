@@ -19,7 +19,9 @@ def _verify_message(client: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_verify_reports_this_bodys_count_and_latest_seq_not_the_national_total(iwaki: Any, shinshiro: Any) -> None:
+def test_verify_reports_this_bodys_count_and_latest_seq_not_the_national_total(
+    iwaki: Any, shinshiro: Any
+) -> None:
     own = AuditEntry.objects.filter(organization_id=iwaki.organization.pk)
     national = AuditEntry.objects.count()
     latest = own.order_by("-seq").first()

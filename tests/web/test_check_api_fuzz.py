@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from ..conftest import signed_in_client
 
 BODIES = [
-    b"[]", b'"text"', b"1", b"null", b"true", b"[1, 2]", b'["text", "x"]',
+    b"[]",
+    b'"text"',
+    b"1",
+    b"null",
+    b"true",
+    b"[1, 2]",
+    b'["text", "x"]',
     b"[" * 100_000 + b"]" * 100_000,
     b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     b'{"text": "ok", "platform": {"x": 1}}',
@@ -38,14 +44,20 @@ def test_lone_surrogate_text_is_checked_not_a_500(iwaki: Any) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=10,
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(payload=json_values | st.fixed_dictionaries({}, optional={"text": json_values, "platform": json_values,
-                                                                     "is_correction": json_values}))
+@given(
+    payload=json_values
+    | st.fixed_dictionaries(
+        {}, optional={"text": json_values, "platform": json_values, "is_correction": json_values}
+    )
+)
 def test_fuzzed_json_never_answers_500(iwaki: Any, payload: Any) -> None:
     client = signed_in_client(iwaki.tanto.user)
     response = client.post("/check/api/", json.dumps(payload), content_type="application/json")

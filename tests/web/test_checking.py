@@ -18,7 +18,9 @@ def _client(staff: Any) -> Client:
 
 
 def _check(client: Client, text: str, platform: str = "x") -> Any:
-    return client.post("/check/api/", json.dumps({"text": text, "platform": platform}), content_type="application/json")
+    return client.post(
+        "/check/api/", json.dumps({"text": text, "platform": platform}), content_type="application/json"
+    )
 
 
 def test_phone_number_is_blocked_with_the_bodys_clause(iwaki: Any) -> None:
@@ -35,7 +37,9 @@ def test_another_bodys_clause_for_its_own_staff(iwaki: Any, shinshiro: Any) -> N
 
 
 def test_public_entries_are_not_flagged(iwaki: Any) -> None:
-    services.set_public_entries(actor=iwaki.kacho.user, organization=iwaki.organization, entries=["市民会館 0246-99-9999"])
+    services.set_public_entries(
+        actor=iwaki.kacho.user, organization=iwaki.organization, entries=["市民会館 0246-99-9999"]
+    )
     assert _check(_client(iwaki.tanto), "会場の電話 0246-99-9999").json()["findings"] == []
 
 
@@ -56,7 +60,9 @@ def test_bad_payload_gets_a_clear_400(iwaki: Any) -> None:
 
 
 def test_settings_save_domains_and_public_entries(iwaki: Any) -> None:
-    response = _client(iwaki.kacho).post("/settings/", {"web_domains": "city.iwaki.lg.jp\nwww.iwaki-kanko.jp", "public_entries": "市長 山田\n"})
+    response = _client(iwaki.kacho).post(
+        "/settings/", {"web_domains": "city.iwaki.lg.jp\nwww.iwaki-kanko.jp", "public_entries": "市長 山田\n"}
+    )
     assert response.status_code == 302
     iwaki.organization.refresh_from_db()
     assert iwaki.organization.web_domains == ["city.iwaki.lg.jp", "www.iwaki-kanko.jp"]
@@ -72,7 +78,9 @@ def test_bad_domain_in_settings_changes_nothing(iwaki: Any) -> None:
 
 
 def test_tanto_cannot_change_settings(iwaki: Any) -> None:
-    response = _client(iwaki.tanto).post("/settings/", {"web_domains": "evil.example.com", "public_entries": ""})
+    response = _client(iwaki.tanto).post(
+        "/settings/", {"web_domains": "evil.example.com", "public_entries": ""}
+    )
     assert response.status_code == 403
     iwaki.organization.refresh_from_db()
     assert "evil.example.com" not in iwaki.organization.web_domains

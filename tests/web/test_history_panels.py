@@ -17,8 +17,13 @@ from ..security.conftest import SEEDS
 
 
 def _requested_and_decided(iwaki: Any, officers: dict[str, Any]) -> Any:
-    account = registry.request_account(actor=iwaki.tanto.user, department=iwaki.departments["kiki"], platform="x",
-                                       account_name="いわき防災X", purpose="広報")
+    account = registry.request_account(
+        actor=iwaki.tanto.user,
+        department=iwaki.departments["kiki"],
+        platform="x",
+        account_name="いわき防災X",
+        purpose="広報",
+    )
     registry.decide(actor=officers["bucho"].user, account=account, approve=False, comment="差し戻し")
     return account
 
@@ -29,10 +34,13 @@ def _history(user: Any, url: str) -> list[AuditEntry]:
     return list(response.context["history"])
 
 
-def test_an_operator_sees_only_their_own_entries_on_an_account(iwaki: Any, iwaki_officers: dict[str, Any]) -> None:
+def test_an_operator_sees_only_their_own_entries_on_an_account(
+    iwaki: Any, iwaki_officers: dict[str, Any]
+) -> None:
     account = _requested_and_decided(iwaki, iwaki_officers)
-    others = AuditEntry.objects.filter(object_type="registry.officialaccount", object_id=str(account.pk)).exclude(
-        actor_id=iwaki.tanto.user.pk)
+    others = AuditEntry.objects.filter(
+        object_type="registry.officialaccount", object_id=str(account.pk)
+    ).exclude(actor_id=iwaki.tanto.user.pk)
     assert others.exists()  # someone else acted on the account
     seen = _history(iwaki.tanto.user, f"/accounts/{account.pk}/")
     assert seen and {e.actor_id for e in seen} == {iwaki.tanto.user.pk}
@@ -40,7 +48,9 @@ def test_an_operator_sees_only_their_own_entries_on_an_account(iwaki: Any, iwaki
 
 def test_an_audit_reader_sees_every_entry_on_an_account(iwaki: Any, iwaki_officers: dict[str, Any]) -> None:
     account = _requested_and_decided(iwaki, iwaki_officers)
-    every = AuditEntry.objects.filter(object_type="registry.officialaccount", object_id=str(account.pk)).count()
+    every = AuditEntry.objects.filter(
+        object_type="registry.officialaccount", object_id=str(account.pk)
+    ).count()
     assert len(_history(iwaki.ciso.user, f"/accounts/{account.pk}/")) == every
     assert len(_history(iwaki.kacho.user, f"/accounts/{account.pk}/")) == every
 
@@ -53,12 +63,15 @@ def test_the_panel_says_it_shows_only_your_own_actions(iwaki: Any, iwaki_officer
     assert "あなた自身の操作だけを表示しています" not in page
 
 
-def test_an_operator_sees_only_their_own_entries_on_a_post(db: Any, system_admin: Any,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_operator_sees_only_their_own_entries_on_a_post(
+    db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("koshiki.posts.services.approval.outside_hours", lambda *args: None)
     body = build_posting_body(system_admin, *SEEDS[0])
-    post = posts.submit(actor=body.operator.user, post=posts.create_post(
-        actor=body.operator.user, account=body.account, text=CLEAN_POST))
+    post = posts.submit(
+        actor=body.operator.user,
+        post=posts.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST),
+    )
     step = posts.pending_step(post)
     assert step is not None
     posts.decide(actor=step.waiting_for[0].user, post=post, approve=True)

@@ -23,7 +23,8 @@ def _password_only(staff: Any) -> Client:
 
 
 def test_two_step_verify_with_another_key_shows_the_key_mismatch_page_not_a_500(
-        iwaki: Any, settings: Any, caplog: pytest.LogCaptureFixture) -> None:
+    iwaki: Any, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     secret, _uri = services.start_enrolment(user=iwaki.shozokucho.user)
     services.confirm_enrolment(user=iwaki.shozokucho.user, code=pyotp.TOTP(secret).now())
     client = _password_only(iwaki.shozokucho)

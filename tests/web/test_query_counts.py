@@ -48,16 +48,32 @@ def _queries(user: Any, url: str) -> int:
 
 
 def add_accounts(body: PostingBody, n: int) -> None:
-    import_rows(actor=None, organization=body.seed.organization, source="test", rows=[
-        {"所属コード": "ka", "サービス": "x", "アカウント名": f"広報{i}", "ID": f"koho_extra_{i}",
-         "URL": f"https://x.com/koho_extra_{i}", "目的": "市政情報の発信", "状態": "運用中"}
-        for i in (next(_serial) for _ in range(n))])
+    import_rows(
+        actor=None,
+        organization=body.seed.organization,
+        source="test",
+        rows=[
+            {
+                "所属コード": "ka",
+                "サービス": "x",
+                "アカウント名": f"広報{i}",
+                "ID": f"koho_extra_{i}",
+                "URL": f"https://x.com/koho_extra_{i}",
+                "目的": "市政情報の発信",
+                "状態": "運用中",
+            }
+            for i in (next(_serial) for _ in range(n))
+        ],
+    )
 
 
 def _submitted(body: PostingBody) -> Post:
     post = posts.create_post(actor=body.operator.user, account=body.account, text=CLEAN_POST)
-    return posts.submit(actor=body.operator.user, post=post,
-                        scheduled_at=timezone.now() + dt.timedelta(days=1 + next(_serial) % 5))
+    return posts.submit(
+        actor=body.operator.user,
+        post=post,
+        scheduled_at=timezone.now() + dt.timedelta(days=1 + next(_serial) % 5),
+    )
 
 
 def add_submitted_posts(body: PostingBody, n: int) -> None:
@@ -67,13 +83,21 @@ def add_submitted_posts(body: PostingBody, n: int) -> None:
 
 def add_after_reports(body: PostingBody, n: int) -> None:
     for post in [_submitted(body) for _ in range(n)]:
-        AfterReport.objects.create(post=post, reason="standing", due_on=timezone.localdate() + dt.timedelta(days=3))
+        AfterReport.objects.create(
+            post=post, reason="standing", due_on=timezone.localdate() + dt.timedelta(days=3)
+        )
 
 
 def add_devices(body: PostingBody, n: int) -> None:
     for _ in range(n):
-        security.register_device(actor=body.operator.user, label=f"PC-{next(_serial)}", kind="official",
-                                 os_name="Windows 11", os_patched_on=timezone.localdate(), antivirus="active")
+        security.register_device(
+            actor=body.operator.user,
+            label=f"PC-{next(_serial)}",
+            kind="official",
+            os_name="Windows 11",
+            os_patched_on=timezone.localdate(),
+            antivirus="active",
+        )
 
 
 def add_staff(body: PostingBody, n: int) -> None:
@@ -81,9 +105,15 @@ def add_staff(body: PostingBody, n: int) -> None:
     department = body.account.department
     for _ in range(n):
         i = next(_serial)
-        staff = org_services.add_staff(actor=admin, organization=body.seed.organization, username=f"extra-{i}",
-                                       display_name=f"職員 {i}", password=PASSWORD, department=department,
-                                       email=f"extra-{i}@example.lg.jp")
+        staff = org_services.add_staff(
+            actor=admin,
+            organization=body.seed.organization,
+            username=f"extra-{i}",
+            display_name=f"職員 {i}",
+            password=PASSWORD,
+            department=department,
+            email=f"extra-{i}@example.lg.jp",
+        )
         org_services.assign_role(actor=admin, staff=staff, role_id="operator")
 
 
@@ -100,9 +130,12 @@ PAGES: list[tuple[str, str, Callable[[PostingBody, int], None]]] = [
 ]
 
 
-@pytest.mark.parametrize(("url", "grow"), [(url, grow) for _, url, grow in PAGES], ids=[name for name, _, _ in PAGES])
-def test_a_list_page_costs_the_same_for_2_and_20_rows(body: PostingBody, url: str,
-                                                      grow: Callable[[PostingBody, int], None]) -> None:
+@pytest.mark.parametrize(
+    ("url", "grow"), [(url, grow) for _, url, grow in PAGES], ids=[name for name, _, _ in PAGES]
+)
+def test_a_list_page_costs_the_same_for_2_and_20_rows(
+    body: PostingBody, url: str, grow: Callable[[PostingBody, int], None]
+) -> None:
     viewer = body.seed.admin.user
     grow(body, 2)
     few = _queries(viewer, url)
@@ -126,15 +159,27 @@ def _dashboard(user: Any) -> tuple[int, int]:
     return len(captured.captured_queries), len(response.context["items"])
 
 
-@pytest.mark.parametrize(("grow", "viewer", "listed"), [
-    (add_accounts, lambda body: body.seed.admin.user, False),  # administrators walk every account (is_manager)
-    (add_accounts, lambda body: body.manager.user, True),
-    (add_submitted_posts, _approver, True),
-    (add_after_reports, _approver, True),
-    (add_devices, lambda body: body.operator.user, False),  # freshly attested devices are not due yet
-], ids=["accounts-admin", "accounts-manager", "posts-approver", "after-reports-approver", "devices-owner"])
-def test_the_dashboard_costs_the_same_for_2_and_20_rows(body: PostingBody, grow: Callable[[PostingBody, int], None],
-                                                       viewer: Callable[[PostingBody], Any], listed: bool) -> None:
+@pytest.mark.parametrize(
+    ("grow", "viewer", "listed"),
+    [
+        (
+            add_accounts,
+            lambda body: body.seed.admin.user,
+            False,
+        ),  # administrators walk every account (is_manager)
+        (add_accounts, lambda body: body.manager.user, True),
+        (add_submitted_posts, _approver, True),
+        (add_after_reports, _approver, True),
+        (add_devices, lambda body: body.operator.user, False),  # freshly attested devices are not due yet
+    ],
+    ids=["accounts-admin", "accounts-manager", "posts-approver", "after-reports-approver", "devices-owner"],
+)
+def test_the_dashboard_costs_the_same_for_2_and_20_rows(
+    body: PostingBody,
+    grow: Callable[[PostingBody, int], None],
+    viewer: Callable[[PostingBody], Any],
+    listed: bool,
+) -> None:
     user = viewer(body)
     grow(body, 2)
     few, few_items = _dashboard(user)
@@ -165,8 +210,13 @@ def add_requested_accounts(body: PostingBody, n: int) -> None:
     from koshiki.registry import services as registry
 
     for _ in range(n):
-        registry.request_account(actor=body.operator.user, department=body.account.department, platform="x",
-                                 account_name=f"申請{next(_serial)}", purpose="市政情報の発信")
+        registry.request_account(
+            actor=body.operator.user,
+            department=body.account.department,
+            platform="x",
+            account_name=f"申請{next(_serial)}",
+            purpose="市政情報の発信",
+        )
 
 
 def test_the_dashboard_costs_the_same_for_2_and_20_requested_accounts(body: PostingBody) -> None:
@@ -176,8 +226,12 @@ def test_the_dashboard_costs_the_same_for_2_and_20_requested_accounts(body: Post
     from koshiki.registry.models import OfficialAccount
 
     first_role = registry.subject(body.account).chain.steps[0].role  # whoever the profile names first
-    org_services.assign_role(actor=body.seed.system_admin, staff=body.manager, role_id=first_role,  # type: ignore[attr-defined]
-                             department=body.account.department)
+    org_services.assign_role(
+        actor=body.seed.system_admin,
+        staff=body.manager,
+        role_id=first_role,  # type: ignore[attr-defined]
+        department=body.account.department,
+    )
     add_requested_accounts(body, 2)
     step = registry.pending_step(OfficialAccount.objects.filter(state=AccountState.REQUESTED).first())
     assert step is not None and step.waiting_for

@@ -18,14 +18,24 @@ def _client(staff: Any) -> Client:
 
 
 def _account(body: Any) -> Any:
-    return services.request_account(actor=body.tanto.user, department=body.departments["kiki"], platform="x",
-                                    account_name="いわき防災X", purpose="広報")
+    return services.request_account(
+        actor=body.tanto.user,
+        department=body.departments["kiki"],
+        platform="x",
+        account_name="いわき防災X",
+        purpose="広報",
+    )
 
 
 def test_list_shows_only_the_bodys_accounts(iwaki: Any, shinshiro: Any) -> None:
     _account(iwaki)
-    services.request_account(actor=shinshiro.tanto.user, department=shinshiro.departments["kiki"], platform="line",
-                             account_name="新城LINE", purpose="観光")
+    services.request_account(
+        actor=shinshiro.tanto.user,
+        department=shinshiro.departments["kiki"],
+        platform="line",
+        account_name="新城LINE",
+        purpose="観光",
+    )
     body = _client(iwaki.tanto).get("/accounts/").content.decode()
     assert "いわき防災X" in body and "新城LINE" not in body
 
@@ -39,14 +49,21 @@ def test_filter_by_state(iwaki: Any) -> None:
 def test_outsider_gets_404_for_an_account(iwaki: Any, outsider: Any) -> None:
     account = _account(iwaki)
     assert _client(outsider).get(f"/accounts/{account.pk}/").status_code == 404
-    assert _client(outsider).post(f"/accounts/{account.pk}/decide/", {"decision": "approve"}).status_code == 404
+    assert (
+        _client(outsider).post(f"/accounts/{account.pk}/decide/", {"decision": "approve"}).status_code == 404
+    )
 
 
 def test_request_form_creates_the_account(iwaki: Any) -> None:
-    response = _client(iwaki.tanto).post("/accounts/request/", {
-        "department": iwaki.departments["kiki"].pk, "platform": "instagram", "account_name": "いわき防災",
-        "purpose": "防災情報",
-    })
+    response = _client(iwaki.tanto).post(
+        "/accounts/request/",
+        {
+            "department": iwaki.departments["kiki"].pk,
+            "platform": "instagram",
+            "account_name": "いわき防災",
+            "purpose": "防災情報",
+        },
+    )
     assert response.status_code == 302
     assert OfficialAccount.objects.filter(account_name="いわき防災", state="requested").exists()
 
@@ -54,7 +71,9 @@ def test_request_form_creates_the_account(iwaki: Any) -> None:
 def test_wrong_approver_gets_a_japanese_error_and_nothing_changes(iwaki: Any) -> None:
     account = _account(iwaki)
     before = AuditEntry.objects.count()
-    response = _client(iwaki.shozokucho).post(f"/accounts/{account.pk}/decide/", {"decision": "approve", "comment": ""})
+    response = _client(iwaki.shozokucho).post(
+        f"/accounts/{account.pk}/decide/", {"decision": "approve", "comment": ""}
+    )
     assert response.status_code == 400
     assert "この段階の承認者は" in response.content.decode()
     assert AuditEntry.objects.count() == before and not account.approvals.exists()

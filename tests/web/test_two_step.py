@@ -113,10 +113,28 @@ def test_a_credential_holder_must_use_two_steps(iwaki: Any) -> None:
     from koshiki.registry.models import OfficialAccount
     from koshiki.security.services import add_holder
 
-    import_rows(actor=None, organization=iwaki.organization, source="t", rows=[{
-        "所属コード": "kiki", "サービス": "x", "アカウント名": "防災", "ID": "bousai", "URL": "https://x.com/bousai",
-        "目的": "防災", "状態": "運用中"}])
-    add_holder(actor=iwaki.shozokucho.user, account=OfficialAccount.objects.get(handle="bousai"), staff=iwaki.tanto, reason="担当")
+    import_rows(
+        actor=None,
+        organization=iwaki.organization,
+        source="t",
+        rows=[
+            {
+                "所属コード": "kiki",
+                "サービス": "x",
+                "アカウント名": "防災",
+                "ID": "bousai",
+                "URL": "https://x.com/bousai",
+                "目的": "防災",
+                "状態": "運用中",
+            }
+        ],
+    )
+    add_holder(
+        actor=iwaki.shozokucho.user,
+        account=OfficialAccount.objects.get(handle="bousai"),
+        staff=iwaki.tanto,
+        reason="担当",
+    )
     assert _password_only(iwaki.tanto).get("/").status_code == 302
 
 

@@ -39,12 +39,16 @@ def test_dashboard_shows_body_and_roles_in_japanese(iwaki: Any) -> None:
     assert "いわき市" in body and "アカウント管理者" in body and "ダッシュボード" in body
 
 
-def test_dashboard_lists_upcoming_personnel_changes_for_administrators(iwaki: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_dashboard_lists_upcoming_personnel_changes_for_administrators(
+    iwaki: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from koshiki.orgs import services
 
     with django_capture_on_commit_callbacks(execute=False):
         services.record_personnel_change(
-            actor=iwaki.kacho.user, staff=iwaki.tanto, kind="leave",
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
             effective_date=timezone.localdate() + dt.timedelta(days=7),
         )
     assert "担当 次郎" in _client(iwaki.kacho).get("/").content.decode()
@@ -81,7 +85,11 @@ def test_ciso_reads_the_audit_log(iwaki: Any) -> None:
 def test_recording_a_move_in_the_form_applies_it(iwaki: Any) -> None:
     response = _client(iwaki.kacho).post(
         f"/people/{iwaki.tanto.pk}/personnel/",
-        {"kind": "move", "effective_date": timezone.localdate().isoformat(), "to_department": iwaki.departments["somu"].pk},
+        {
+            "kind": "move",
+            "effective_date": timezone.localdate().isoformat(),
+            "to_department": iwaki.departments["somu"].pk,
+        },
     )
     assert response.status_code == 302
     iwaki.tanto.refresh_from_db()
@@ -91,7 +99,8 @@ def test_recording_a_move_in_the_form_applies_it(iwaki: Any) -> None:
 def test_bad_move_gets_a_japanese_error_and_changes_nothing(iwaki: Any) -> None:
     before = (PersonnelChange.objects.count(), AuditEntry.objects.count())
     response = _client(iwaki.kacho).post(
-        f"/people/{iwaki.tanto.pk}/personnel/", {"kind": "move", "effective_date": timezone.localdate().isoformat()}
+        f"/people/{iwaki.tanto.pk}/personnel/",
+        {"kind": "move", "effective_date": timezone.localdate().isoformat()},
     )
     assert response.status_code == 400
     assert "異動先の所属を選んでください" in response.content.decode()
@@ -119,8 +128,13 @@ def test_audit_entries_of_one_request_share_its_request_id(iwaki: Any) -> None:
 def test_administrator_adds_staff_in_the_form(iwaki: Any) -> None:
     response = _client(iwaki.kacho).post(
         "/people/add/",
-        {"display_name": "新人 四郎", "username": "iwaki-shinjin", "department": iwaki.departments["kiki"].pk,
-         "language": "ja", "password": ""},
+        {
+            "display_name": "新人 四郎",
+            "username": "iwaki-shinjin",
+            "department": iwaki.departments["kiki"].pk,
+            "language": "ja",
+            "password": "",
+        },
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="orgs.staff.added", object_repr="新人 四郎").exists()
@@ -137,7 +151,9 @@ def test_taken_login_name_gets_a_japanese_error(iwaki: Any) -> None:
 
 
 def test_tanto_cannot_add_staff(iwaki: Any) -> None:
-    response = _client(iwaki.tanto).post("/people/add/", {"display_name": "x", "username": "x", "language": "ja"})
+    response = _client(iwaki.tanto).post(
+        "/people/add/", {"display_name": "x", "username": "x", "language": "ja"}
+    )
     assert response.status_code == 404
 
 

@@ -38,8 +38,9 @@ def test_a_sweeper_that_has_not_run_is_shown_to_org_admins_not_to_operators(iwak
 def test_a_task_past_its_lease_and_a_failed_sweep_are_shown(iwaki: Any) -> None:
     jobs.run_sweeps()
     result = apply_due_personnel_changes_task.enqueue()
-    DBTaskResult.objects.filter(pk=result.id).update(status=TaskResultStatus.RUNNING,
-                                                      started_at=timezone.now() - dt.timedelta(minutes=11))
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=11)
+    )
     JobRun.objects.create(name="test.sweep", last_error="RuntimeError('boom')")
     page = _dashboard(iwaki.kacho.user)
     assert "リース期限を過ぎたバックグラウンド処理: 1" in page
@@ -49,10 +50,16 @@ def test_a_task_past_its_lease_and_a_failed_sweep_are_shown(iwaki: Any) -> None:
 def test_an_overdue_post_is_shown_to_its_own_bodys_admin_only(db: Any, system_admin: Any, clock: Any) -> None:
     iwaki_posting = build_posting_body(system_admin, *SEEDS[0])
     other = build_posting_body(system_admin, *SEEDS[1])
-    post = services.submit(actor=iwaki_posting.operator.user, post=services.create_post(
-        actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST))
+    post = services.submit(
+        actor=iwaki_posting.operator.user,
+        post=services.create_post(
+            actor=iwaki_posting.operator.user, account=iwaki_posting.account, text=CLEAN_POST
+        ),
+    )
     while (step := services.pending_step(post)) is not None:
         post = services.decide(actor=step.waiting_for[0].user, post=post, approve=True)
-    Post.objects.filter(pk=post.pk).update(state=PostState.SCHEDULED, scheduled_at=timezone.now() - dt.timedelta(minutes=10))
+    Post.objects.filter(pk=post.pk).update(
+        state=PostState.SCHEDULED, scheduled_at=timezone.now() - dt.timedelta(minutes=10)
+    )
     assert "まだ投稿されていません" in _dashboard(iwaki_posting.seed.admin.user)
     assert "まだ投稿されていません" not in _dashboard(other.seed.admin.user)

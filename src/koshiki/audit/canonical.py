@@ -32,8 +32,11 @@ def mask_secrets(value: Any) -> Any:
     """Replace the values of secret-looking keys, at any depth; flags (``secret_changed: true``) stay."""
     if isinstance(value, dict):
         return {
-            key: (MASK if _SECRET_KEY.search(str(key)) and item not in (None, "") and not isinstance(item, bool)
-                  else mask_secrets(item))
+            key: (
+                MASK
+                if _SECRET_KEY.search(str(key)) and item not in (None, "") and not isinstance(item, bool)
+                else mask_secrets(item)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list):

@@ -118,7 +118,9 @@ def verify_from(after_seq: int, prev: str) -> VerifyResult:
         if entry.seq != expected_seq:
             return VerifyResult(False, checked, entry.pk, entry.seq, f"sequence gap: expected {expected_seq}")
         if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.pk, entry.seq, "prev_hash does not match the entry before")
+            return VerifyResult(
+                False, checked, entry.pk, entry.seq, "prev_hash does not match the entry before"
+            )
         if entry_hash(prev, _fields_of(entry)) != entry.entry_hash:
             return VerifyResult(False, checked, entry.pk, entry.seq, "content does not match its hash")
         prev = entry.entry_hash
@@ -155,7 +157,9 @@ def verify_organization(organization_id: int) -> OrganizationVerifyResult:
     count = 0
     latest_seq: int | None = None
     chunk: list[AuditEntry] = []
-    entries = AuditEntry.objects.filter(organization_id=organization_id).order_by("seq").iterator(chunk_size=1000)
+    entries = (
+        AuditEntry.objects.filter(organization_id=organization_id).order_by("seq").iterator(chunk_size=1000)
+    )
 
     def check(batch: list[AuditEntry]) -> OrganizationVerifyResult | None:
         wanted = [e.seq - 1 for e in batch if e.seq > 1]
@@ -163,9 +167,13 @@ def verify_organization(organization_id: int) -> OrganizationVerifyResult:
         for entry in batch:
             expected_prev = GENESIS if entry.seq == 1 else before.get(entry.seq - 1)
             if entry.prev_hash != expected_prev:
-                return OrganizationVerifyResult(False, count, latest_seq, entry.seq, "link to the entry before is broken")
+                return OrganizationVerifyResult(
+                    False, count, latest_seq, entry.seq, "link to the entry before is broken"
+                )
             if entry_hash(entry.prev_hash, _fields_of(entry)) != entry.entry_hash:
-                return OrganizationVerifyResult(False, count, latest_seq, entry.seq, "content does not match its hash")
+                return OrganizationVerifyResult(
+                    False, count, latest_seq, entry.seq, "content does not match its hash"
+                )
         return None
 
     for entry in entries:

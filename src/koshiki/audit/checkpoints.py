@@ -50,6 +50,7 @@ class SigningKeyError(RuntimeError):
 
 # --- the key ------------------------------------------------------------------------------------
 
+
 def key_path() -> tuple[Path, bool]:
     """The key file and whether it was configured (production) rather than the local default."""
     configured = str(getattr(settings, "KOSHIKI_AUDIT_SIGNING_KEY_FILE", "") or "")
@@ -94,7 +95,11 @@ def private_key() -> Ed25519PrivateKey:
 
 
 def public_key_text(key: Ed25519PrivateKey | None = None) -> str:
-    raw = (key or private_key()).public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    raw = (
+        (key or private_key())
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
     return KEY_PREFIX + base64.b64encode(raw).decode("ascii")
 
 
@@ -104,11 +109,12 @@ def normalize_public_key(text: str) -> str:
 
 
 def _public_key(text: str) -> Ed25519PublicKey:
-    raw = base64.b64decode(normalize_public_key(text)[len(KEY_PREFIX):], validate=True)
+    raw = base64.b64decode(normalize_public_key(text)[len(KEY_PREFIX) :], validate=True)
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
 # --- documents ----------------------------------------------------------------------------------
+
 
 def _message(doc: Mapping[str, Any]) -> bytes:
     return DOMAIN + canonical_json({k: v for k, v in doc.items() if k not in UNSIGNED}).encode("utf-8")
@@ -123,7 +129,9 @@ def sign(fields: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
 
 def signature_ok(doc: Mapping[str, Any]) -> bool:
     try:
-        _public_key(str(doc["public_key"])).verify(base64.b64decode(str(doc["signature"]), validate=True), _message(doc))
+        _public_key(str(doc["public_key"])).verify(
+            base64.b64decode(str(doc["signature"]), validate=True), _message(doc)
+        )
     except (InvalidSignature, ValueError, KeyError, binascii.Error):
         return False
     return True
@@ -143,6 +151,7 @@ def document(checkpoint: Checkpoint) -> dict[str, Any]:
 
 # --- writing ------------------------------------------------------------------------------------
 
+
 def latest(chain: str = NATIONAL) -> Checkpoint | None:
     return Checkpoint.objects.filter(chain=chain).order_by("-seq", "-id").first()
 
@@ -150,8 +159,12 @@ def latest(chain: str = NATIONAL) -> Checkpoint | None:
 def _checked_since_last(key: Ed25519PrivateKey) -> VerifyResult:
     """Verify from the last checkpoint this key signed that still holds; from the start otherwise."""
     last = latest()
-    if (last is not None and last.public_key == public_key_text(key) and signature_ok(document(last))
-            and _extends(last.seq, last.entry_hash).ok):
+    if (
+        last is not None
+        and last.public_key == public_key_text(key)
+        and signature_ok(document(last))
+        and _extends(last.seq, last.entry_hash).ok
+    ):
         return verify_from(last.seq, last.entry_hash)
     return verify_chain()
 
@@ -174,12 +187,18 @@ def make_checkpoint() -> Checkpoint:
         }
         doc = sign(fields, key)
         return Checkpoint.objects.create(
-            format=FORMAT, chain=NATIONAL, seq=seq, entry_hash=last_hash, signed_at=doc["time"],
-            public_key=doc["public_key"], signature=doc["signature"],
+            format=FORMAT,
+            chain=NATIONAL,
+            seq=seq,
+            entry_hash=last_hash,
+            signed_at=doc["time"],
+            public_key=doc["public_key"],
+            signature=doc["signature"],
         )
 
 
 # --- checking -----------------------------------------------------------------------------------
+
 
 def _fail(seq: int | None, reason: str) -> VerifyResult:
     return VerifyResult(False, 0, None, seq, reason)
@@ -195,7 +214,11 @@ def _extends(seq: int, expected: str) -> VerifyResult:
     if head.seq < seq:
         return _fail(seq, f"chain truncated: the head is at #{head.seq}, before the checkpoint's #{seq}")
     if seq == 0:
-        return VerifyResult(True, 0) if expected == GENESIS else _fail(0, "checkpoint #0 must hold the genesis hash")
+        return (
+            VerifyResult(True, 0)
+            if expected == GENESIS
+            else _fail(0, "checkpoint #0 must hold the genesis hash")
+        )
     entry = AuditEntry.objects.filter(seq=seq).first()
     if entry is None:
         return _fail(seq, f"chain truncated: entry #{seq} of the checkpoint is missing")

@@ -46,11 +46,16 @@ def export_entries(
         writer.writerow(COLUMNS)
     count = 0
     for entry in entries.iterator(chunk_size=2000):
-        row = {name: label_ja(entry.action) if name == "label_ja" else getattr(entry, name) for name in COLUMNS}
+        row = {
+            name: label_ja(entry.action) if name == "label_ja" else getattr(entry, name) for name in COLUMNS
+        }
         row["created_at"] = entry.created_at.isoformat()
         if writer is not None:
             writer.writerow(
-                [json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in row.values()]
+                [
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                    for v in row.values()
+                ]
             )
         else:
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

@@ -21,7 +21,9 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    scope_unscoped: ClassVar[str] = "read only through audit.queries.entries_visible_to, which also checks the audit-read permission"  # orgs.scoping
+    scope_unscoped: ClassVar[str] = (
+        "read only through audit.queries.entries_visible_to, which also checks the audit-read permission"  # orgs.scoping
+    )
     seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
     created_at = models.DateTimeField()
     action = models.CharField(max_length=100, db_index=True, help_text="e.g. orgs.staff.joined")
@@ -66,7 +68,10 @@ class AuditEntry(models.Model):
 
 class ChainHead(models.Model):
     """One row: the last entry's seq and hash, moved by compare-and-set on every append."""
-    scope_unscoped: ClassVar[str] = "one row for the whole chain; written by audit.chain.append, never listed"  # orgs.scoping
+
+    scope_unscoped: ClassVar[str] = (
+        "one row for the whole chain; written by audit.chain.append, never listed"  # orgs.scoping
+    )
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
@@ -90,7 +95,10 @@ class Checkpoint(models.Model):
     The signing key lives outside the database, so someone who can rewrite the tables cannot
     forge one; copies kept elsewhere (by the CISO) survive a deleted table.
     """
-    scope_unscoped: ClassVar[str] = "checkpoints cover the whole chain; read by audit verification, never by organization"  # orgs.scoping
+
+    scope_unscoped: ClassVar[str] = (
+        "checkpoints cover the whole chain; read by audit verification, never by organization"  # orgs.scoping
+    )
 
     format = models.PositiveSmallIntegerField(default=1)
     chain = models.CharField(max_length=40, default="national")
@@ -119,7 +127,10 @@ class RetainedText(models.Model):
     The chain keeps only {"$text": id, "sha256": sha256(salt + text)}: it proves what was written
     while the text exists, and never holds personal data itself.
     """
-    scope_unscoped: ClassVar[str] = "free text behind audit entries; shown only with its entry via entries_visible_to"  # orgs.scoping
+
+    scope_unscoped: ClassVar[str] = (
+        "free text behind audit entries; shown only with its entry via entries_visible_to"  # orgs.scoping
+    )
 
     id = models.CharField(primary_key=True, max_length=32)
     salt = models.CharField(max_length=32)

@@ -33,7 +33,9 @@ def history_for(user: Any, obj: Any) -> tuple[QuerySet[AuditEntry], bool]:
     from koshiki.orgs.permissions import can_read_audit
     from koshiki.orgs.scoping import organization_of
 
-    on_object = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+    on_object = AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+        "seq"
+    )
     if not user.is_authenticated:
         return AuditEntry.objects.none(), False
     if user.is_superuser:

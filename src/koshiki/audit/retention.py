@@ -30,10 +30,23 @@ from django.utils.translation import gettext_lazy as _
 from .canonical import canonical_json
 from .models import AuditEntry, RetainedText
 
-FREE_TEXT_KEYS = frozenset({
-    "text", "comment", "reason", "note", "detail", "description", "label", "alt", "findings",
-    "email", "recovery_contact", "override_reason", "deletion_reason",
-})
+FREE_TEXT_KEYS = frozenset(
+    {
+        "text",
+        "comment",
+        "reason",
+        "note",
+        "detail",
+        "description",
+        "label",
+        "alt",
+        "findings",
+        "email",
+        "recovery_contact",
+        "override_reason",
+        "deletion_reason",
+    }
+)
 _FREE_TEXT_SUFFIX = re.compile(r"_(text|comment|reason|note)$")
 REF = "$text"
 SHREDDED = _("Deleted after its retention period")
@@ -57,7 +70,10 @@ def _retain(value: Any, organization_id: int | None, now: dt.datetime) -> dict[s
     is_json = not isinstance(value, str)
     text = canonical_json({"v": value}) if is_json else value
     held = RetainedText.objects.create(
-        id=secrets.token_hex(16), salt=secrets.token_hex(16), text=text, organization_id=organization_id,
+        id=secrets.token_hex(16),
+        salt=secrets.token_hex(16),
+        text=text,
+        organization_id=organization_id,
         created_at=now,
     )
     ref: dict[str, Any] = {REF: held.id, "sha256": digest(held.salt, text)}
@@ -73,8 +89,11 @@ def retain_free_text(value: Any, organization_id: int | None) -> Any:
     def walk(item: Any) -> Any:
         if isinstance(item, dict):
             return {
-                key: (_retain(inner, organization_id, now) if is_free_text(key) and inner not in (None, "", [], {})
-                      else walk(inner))
+                key: (
+                    _retain(inner, organization_id, now)
+                    if is_free_text(key) and inner not in (None, "", [], {})
+                    else walk(inner)
+                )
                 for key, inner in item.items()
             }
         if isinstance(item, list):
@@ -134,8 +153,9 @@ def default_cutoff(today: dt.date | None = None) -> dt.date:
     return (today or timezone.localdate()) - dt.timedelta(days=days)
 
 
-def shred(*, actor: Any, before: dt.date | None = None, organization_code: str | None = None,
-          dry_run: bool = False) -> int:
+def shred(
+    *, actor: Any, before: dt.date | None = None, organization_code: str | None = None, dry_run: bool = False
+) -> int:
     """Delete retained texts written before ``before`` (default: the retention cutoff); audit each body's count.
 
     One transaction per organization: its texts go and its audit entry is written together, so a
@@ -153,20 +173,32 @@ def shred(*, actor: Any, before: dt.date | None = None, organization_code: str |
             raise ShredError(f"unknown organization code {organization_code!r}")
         texts = texts.filter(organization_id=organization.pk)
         organizations[organization.pk] = organization
-    owners = sorted(set(texts.values_list("organization_id", flat=True)), key=lambda pk: (pk is None, pk or 0))
+    owners = sorted(
+        set(texts.values_list("organization_id", flat=True)), key=lambda pk: (pk is None, pk or 0)
+    )
     if dry_run:
         return texts.count()
     total = 0
     for owner in owners:
         if owner not in organizations:
-            organizations[owner] = Organization.objects.filter(pk=owner).first() if owner is not None else None
+            organizations[owner] = (
+                Organization.objects.filter(pk=owner).first() if owner is not None else None
+            )
         with transaction.atomic():
-            mine = texts.filter(organization_id=owner) if owner is not None else texts.filter(organization_id__isnull=True)
+            mine = (
+                texts.filter(organization_id=owner)
+                if owner is not None
+                else texts.filter(organization_id__isnull=True)
+            )
             count = mine.delete()[0]
             if count:
                 from .services import log_action
 
-                log_action("audit.texts.shredded", actor=actor, organization=organizations[owner],
-                           after={"count": count, "before": cutoff.isoformat()})
+                log_action(
+                    "audit.texts.shredded",
+                    actor=actor,
+                    organization=organizations[owner],
+                    after={"count": count, "before": cutoff.isoformat()},
+                )
             total += count
     return total

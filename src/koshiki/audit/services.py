@@ -48,18 +48,30 @@ def log_action(
     chain keeps a salted digest (see retention.py). The code and its fields must be declared in
     catalog.py: refused in tests and local runs, logged as an error in production (the entry is kept).
     """
-    return append(**_entry_fields(action, actor=actor, obj=obj, organization=organization, before=before,
-                                  after=after, clause=clause))
+    return append(
+        **_entry_fields(
+            action, actor=actor, obj=obj, organization=organization, before=before, after=after, clause=clause
+        )
+    )
 
 
-def log_actions(action: str, *, actor: Any, objects: list[tuple[models.Model, dict[str, Any]]]) -> list[AuditEntry]:
+def log_actions(
+    action: str, *, actor: Any, objects: list[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEntry]:
     """One ``action`` entry per (object, after), in order, under one chain-head lock (bulk imports)."""
     return append_many([_entry_fields(action, actor=actor, obj=obj, after=after) for obj, after in objects])
 
 
-def _entry_fields(action: str, *, actor: Any, obj: models.Model | None = None, organization: Any = None,
-                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                  clause: str = "") -> dict[str, Any]:
+def _entry_fields(
+    action: str,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    organization: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    clause: str = "",
+) -> dict[str, Any]:
     catalog.check(action, before, after)
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)

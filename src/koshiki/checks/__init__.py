@@ -11,4 +11,13 @@ from .context import DEFAULT_SEVERITY, CheckContext
 from .engine import MAX_CHARS, PLATFORMS, check, worst_severity
 from .findings import CheckInputError, Finding
 
-__all__ = ["DEFAULT_SEVERITY", "MAX_CHARS", "PLATFORMS", "CheckContext", "CheckInputError", "Finding", "check", "worst_severity"]
+__all__ = [
+    "DEFAULT_SEVERITY",
+    "MAX_CHARS",
+    "PLATFORMS",
+    "CheckContext",
+    "CheckInputError",
+    "Finding",
+    "check",
+    "worst_severity",
+]

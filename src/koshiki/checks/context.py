@@ -67,13 +67,17 @@ class CheckContext:
             for rule in profile.content.rules:
                 rules[rule.category] = CategoryRule(rule.severity, citations(profile, rule))
             content = profile.content
-            rules["url_shortener"] = CategoryRule(content.url_shortener.severity, citations(profile, content.url_shortener))
+            rules["url_shortener"] = CategoryRule(
+                content.url_shortener.severity, citations(profile, content.url_shortener)
+            )
             rules["third_party_link"] = CategoryRule(
                 content.third_party_link.severity, citations(profile, content.third_party_link)
             )
             corrections = content.corrections
             if corrections.must_mark:
-                rules["correction_unmarked"] = CategoryRule(corrections.severity, citations(profile, corrections))
+                rules["correction_unmarked"] = CategoryRule(
+                    corrections.severity, citations(profile, corrections)
+                )
         entries = [entry.strip() for entry in public if entry.strip()]
         texts: set[str] = set()
         numbers: set[str] = set()
@@ -98,4 +102,3 @@ class CheckContext:
 
     def is_public_number(self, text: str) -> bool:
         return _digits(text) in self.public_numbers
-

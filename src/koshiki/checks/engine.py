@@ -22,7 +22,9 @@ PLATFORMS = frozenset(LIMITS)
 
 def _clean(text: str) -> str:
     """Lone surrogates cannot be encoded or shown: replace them, keeping every offset."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogate(text) else text
+    return (
+        text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogate(text) else text
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,8 +58,12 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     hits = sorted(hits, key=lambda h: (h.category, h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
-        if kept and kept[-1].category == hit.category and hit.start >= kept[-1].start and hit.end <= kept[-1].end and (
-            hit.end > hit.start or kept[-1].start == hit.start
+        if (
+            kept
+            and kept[-1].category == hit.category
+            and hit.start >= kept[-1].start
+            and hit.end <= kept[-1].end
+            and (hit.end > hit.start or kept[-1].start == hit.start)
         ):
             continue
         kept.append(hit)

@@ -79,7 +79,11 @@ class LazyTokens:
     def _sentence_indexes(self, start: int, end: int) -> list[int]:
         first = max(0, bisect.bisect_right(self._starts, start) - 1)
         last = bisect.bisect_left(self._starts, max(end, start + 1))
-        return [i for i in range(first, last) if self._spans[i][0] < max(end, start + 1) and start < self._spans[i][1]]
+        return [
+            i
+            for i in range(first, last)
+            if self._spans[i][0] < max(end, start + 1) and start < self._spans[i][1]
+        ]
 
     def ensure(self, start: int, end: int) -> None:
         for index in self._sentence_indexes(start, end):
@@ -111,6 +115,8 @@ def tokenize(text: str) -> list[Token]:
         chunk = text[offset:end]
         for m in tokenizer.tokenize(chunk, mode):
             begin, end_ = m.begin(), m.end()
-            tokens.append(Token(chunk[begin:end_], offset + begin, offset + end_, _pos(m.part_of_speech_id())))
+            tokens.append(
+                Token(chunk[begin:end_], offset + begin, offset + end_, _pos(m.part_of_speech_id()))
+            )
         offset = end
     return tokens

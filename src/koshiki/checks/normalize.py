@@ -21,12 +21,47 @@ from functools import lru_cache
 _JOINERS = "\uff9e\uff9f\u3099\u309a"  # half-width and combining (semi-)voiced marks
 _DASHES = "-‐‑‒–—―−ｰー─━➖⁃﹣－"
 _DASH_SET = frozenset(_DASHES)
-_KANJI_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-                 "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_INVISIBLE = frozenset({"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202b",
-                        "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u00ad"})
-_SQUEEZE = re.compile(r"[ \t\u3000・･.,、，*＊_＿~～/／|｜]+")  # keeps 。 and line breaks: sentences stay apart
-_KANJI_DIGIT_RUN = re.compile(r"[〇○零一二三四五六七八九][〇○零一二三四五六七八九" + re.escape(_DASHES) + r"・･ ]*")
+_KANJI_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+_INVISIBLE = frozenset(
+    {
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u00ad",
+    }
+)
+_SQUEEZE = re.compile(
+    r"[ \t\u3000・･.,、，*＊_＿~～/／|｜]+"
+)  # keeps 。 and line breaks: sentences stay apart
+_KANJI_DIGIT_RUN = re.compile(
+    r"[〇○零一二三四五六七八九][〇○零一二三四五六七八九" + re.escape(_DASHES) + r"・･ ]*"
+)
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[" + re.escape(_DASHES) + r"](?=[0-9])")
 
 
@@ -55,14 +90,14 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
             else:
                 slow.append(cp)
     ranges: list[str] = []
-    run_start = previous = None
-    for cp in slow + [-1]:
-        if run_start is not None and cp == previous + 1:  # type: ignore[operator]
-            previous = cp
-            continue
-        if run_start is not None:
-            ranges.append(re.escape(chr(run_start)) + ("-" + re.escape(chr(previous)) if previous != run_start else ""))  # type: ignore[arg-type]
-        run_start = previous = cp
+    runs: list[list[int]] = []  # consecutive code points as [first, last]
+    for cp in slow:
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    for first, last in runs:
+        ranges.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last != first else ""))
     marks = "[" + _JOINERS + "\u0300-\u036f]"
     return table, re.compile(r"[^\n]" + marks + "+|[" + "".join(ranges) + "]")
 
@@ -99,7 +134,7 @@ def _nfkc_view(text: str) -> View:
     position = 0
     for match in slow.finditer(text):
         if match.start() > position:
-            pieces.append(text[position:match.start()].translate(table))
+            pieces.append(text[position : match.start()].translate(table))
             starts.extend(range(position, match.start()))
             ends.extend(range(position + 1, match.start() + 1))
         piece = match.group()
@@ -147,9 +182,9 @@ def _squeeze(view: View) -> View:
     ends: list[int] = []
     position = 0
     for match in _SQUEEZE.finditer(text):
-        pieces.append(text[position:match.start()])
-        starts.extend(view.starts[position:match.start()])
-        ends.extend(view.ends[position:match.start()])
+        pieces.append(text[position : match.start()])
+        starts.extend(view.starts[position : match.start()])
+        ends.extend(view.ends[position : match.start()])
         position = match.end()
     pieces.append(text[position:])
     starts.extend(view.starts[position:])

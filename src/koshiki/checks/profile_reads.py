@@ -4,7 +4,8 @@ from koshiki.guidelines.components import Component
 
 COMPONENTS = (
     Component(
-        "koshiki.checks", "投稿前チェック",
+        "koshiki.checks",
+        "投稿前チェック",
         "CheckContext.from_profile: each content rule's category and severity, the link rules, corrections.",
         reads=(
             "content.rules.category",

@@ -27,7 +27,7 @@ def render_text(text: str, findings: Sequence[Finding]) -> str:
     if not findings:
         lines.append("問題は見つかりませんでした。 / No findings.")
     for number, finding in enumerate(findings, 1):
-        span = text[finding.start:finding.end]
+        span = text[finding.start : finding.end]
         shown = span if len(span) <= 40 else span[:37] + "…"
         citation = " ".join(finding.clauses) or "（ガイドラインに定めなし・Koshiki 既定）"
         lines.append(f"{number}. [{SEVERITY_LABEL[finding.severity]}] {finding.category} {citation}")

@@ -113,16 +113,22 @@ def _catalog(args: argparse.Namespace) -> int:
 def register(commands: Any) -> None:
     parser = commands.add_parser("audit", help="audit log")
     sub = parser.add_subparsers(dest="action", required=True)
-    verify = sub.add_parser("verify", help="check the hash chain, the stored checkpoints and optionally a kept one")
+    verify = sub.add_parser(
+        "verify", help="check the hash chain, the stored checkpoints and optionally a kept one"
+    )
     verify.add_argument("--checkpoint", help="a checkpoint JSON file kept outside the database")
-    verify.add_argument("--public-key", help="pin the signing key (ed25519:BASE64, as printed with each checkpoint)")
+    verify.add_argument(
+        "--public-key", help="pin the signing key (ed25519:BASE64, as printed with each checkpoint)"
+    )
     verify.set_defaults(handler=_verify)
     checkpoint = sub.add_parser("checkpoint", help="sign the current head and print the checkpoint as JSON")
     checkpoint.set_defaults(handler=_checkpoint)
     signing_key = sub.add_parser("signing-key", help="write a new Ed25519 checkpoint signing key file (0600)")
     signing_key.add_argument("file")
     signing_key.set_defaults(handler=_signing_key)
-    shred = sub.add_parser("shred", help="delete retained texts (post texts, comments, reasons) past retention")
+    shred = sub.add_parser(
+        "shred", help="delete retained texts (post texts, comments, reasons) past retention"
+    )
     shred.add_argument("--before", help="YYYY-MM-DD (default: today minus KOSHIKI_AUDIT_TEXT_RETENTION_DAYS)")
     shred.add_argument("--org", help="only this organization (団体コード)")
     shred.add_argument("--dry-run", action="store_true", help="count only")

@@ -18,7 +18,11 @@ EXIT = {None: 0, "info": 0, "warn": 1, "block": 2}
 def _context(args: argparse.Namespace) -> CheckContext:
     public = []
     if args.public:
-        public = [line.strip() for line in Path(args.public).read_text(encoding="utf-8").splitlines() if line.strip()]
+        public = [
+            line.strip()
+            for line in Path(args.public).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     if args.org:
         from .manage import setup_django
 
@@ -28,7 +32,9 @@ def _context(args: argparse.Namespace) -> CheckContext:
         return context_for_code(args.org, extra_domains=args.own_domain or [], extra_public=public)
     if not args.profile:
         raise SystemExit("--profile ID または --org CODE を指定してください / give --profile or --org")
-    return CheckContext.from_profile(get_profile(args.profile), own_domains=args.own_domain or [], public=public)
+    return CheckContext.from_profile(
+        get_profile(args.profile), own_domains=args.own_domain or [], public=public
+    )
 
 
 def _read_input(source: str) -> str:
@@ -45,7 +51,9 @@ def _run_jsonl(args: argparse.Namespace, context: CheckContext) -> int:
         try:
             item = json.loads(line)
             findings = check(
-                item["text"], context=context, platform=item.get("platform", args.platform),
+                item["text"],
+                context=context,
+                platform=item.get("platform", args.platform),
                 alt_texts=[a.get("alt") for a in item.get("attachments", [])],
                 is_correction=bool(item.get("correction_of")),
             )
@@ -53,11 +61,24 @@ def _run_jsonl(args: argparse.Namespace, context: CheckContext) -> int:
             print(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False))
             worst = max(worst, 2)
             continue
-        print(json.dumps({
-            "id": item.get("id"),
-            "findings": [{"category": f.category, "severity": f.severity, "start": f.start, "end": f.end,
-                          "clauses": list(f.clauses)} for f in findings],
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "id": item.get("id"),
+                    "findings": [
+                        {
+                            "category": f.category,
+                            "severity": f.severity,
+                            "start": f.start,
+                            "end": f.end,
+                            "clauses": list(f.clauses),
+                        }
+                        for f in findings
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
         worst = max(worst, EXIT[worst_severity(findings)])
     return worst
 
@@ -92,5 +113,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--own-domain", action="append", help="the body's own web domain (repeatable)")
     parser.add_argument("--public", help="file of names and contacts that are fine to publish, one per line")
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--jsonl", action="store_true", help='read {"id","text","platform"} lines, write one line each')
+    parser.add_argument(
+        "--jsonl", action="store_true", help='read {"id","text","platform"} lines, write one line each'
+    )
     parser.set_defaults(handler=_run)

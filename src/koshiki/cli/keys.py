@@ -38,9 +38,15 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("keys", help="keys: generate, and re-seal secrets after a key rotation")
     sub = parser.add_subparsers(dest="action", required=True)
     generate = sub.add_parser("generate", help="print a new key")
-    generate.add_argument("--kind", choices=["fernet", "secret"], default="fernet",
-                          help="fernet: for KOSHIKI_ENCRYPTION_KEY (default); secret: for KOSHIKI_SECRET_KEY")
+    generate.add_argument(
+        "--kind",
+        choices=["fernet", "secret"],
+        default="fernet",
+        help="fernet: for KOSHIKI_ENCRYPTION_KEY (default); secret: for KOSHIKI_SECRET_KEY",
+    )
     generate.set_defaults(handler=_generate)
-    reseal = sub.add_parser("reseal", help="re-seal every sealed secret with the first KOSHIKI_ENCRYPTION_KEY")
+    reseal = sub.add_parser(
+        "reseal", help="re-seal every sealed secret with the first KOSHIKI_ENCRYPTION_KEY"
+    )
     reseal.add_argument("--batch-size", type=int, default=200)
     reseal.set_defaults(handler=_reseal)

@@ -29,7 +29,9 @@ def _create(args: argparse.Namespace) -> int:
     except ServiceError as error:
         print(f"エラー / error: {error.message}", file=sys.stderr)
         return 1
-    print(f"{organization.code}\t{organization.name}\t{organization.profile_id} {organization.profile_version}")
+    print(
+        f"{organization.code}\t{organization.name}\t{organization.profile_id} {organization.profile_version}"
+    )
     return 0
 
 
@@ -39,7 +41,9 @@ def _list(args: argparse.Namespace) -> int:
 
     for organization in Organization.objects.order_by("code"):
         domains = ",".join(organization.web_domains)
-        print(f"{organization.code}\t{organization.name}\t{organization.profile_id} {organization.profile_version}\t{domains}")
+        print(
+            f"{organization.code}\t{organization.name}\t{organization.profile_id} {organization.profile_version}\t{domains}"
+        )
     return 0
 
 

@@ -119,7 +119,8 @@ def _tags(text: str) -> Iterator[tuple[int, int, str]]:
 def detect_facets(text: str) -> list[dict[str, Any]]:
     """``app.bsky.richtext.facet`` objects (JSON form) for the links and hashtags in ``text``."""
     spans: list[tuple[int, int, dict[str, str]]] = [
-        (start, end, {"$type": "app.bsky.richtext.facet#link", "uri": url}) for start, end, url in _links(text)
+        (start, end, {"$type": "app.bsky.richtext.facet#link", "uri": url})
+        for start, end, url in _links(text)
     ]
     spans += [
         (start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
@@ -150,8 +151,15 @@ def post_url(handle: str, rkey: str) -> str:
 # Errors: the SDK raises per HTTP status; the product needs "retry later" or "a person must act".
 
 _AUTH_ERRORS = frozenset(
-    {"AuthenticationRequired", "ExpiredToken", "InvalidToken", "AccountTakedown", "AccountDeactivated",
-     "AuthFactorTokenRequired", "AuthMissing"}
+    {
+        "AuthenticationRequired",
+        "ExpiredToken",
+        "InvalidToken",
+        "AccountTakedown",
+        "AccountDeactivated",
+        "AuthFactorTokenRequired",
+        "AuthMissing",
+    }
 )
 
 
@@ -176,7 +184,11 @@ def _map_error(exc: BaseException, action: str) -> ConnectorError:
     if isinstance(exc, xrpc.RequestErrorBase) and response is not None:
         status = int(response.status_code)
         error, message = _xrpc_error(response)
-        detail = f"{action} failed: HTTP {status}" + (f" {error}" if error else "") + (f": {message}" if message else "")
+        detail = (
+            f"{action} failed: HTTP {status}"
+            + (f" {error}" if error else "")
+            + (f": {message}" if message else "")
+        )
         if isinstance(exc, xrpc.RateLimitExceededError):
             retry_after = exc.retry_after
             if retry_after is None and exc.reset_at is not None:
@@ -202,8 +214,10 @@ _SDK_ERRORS = (AtProtocolError, httpx.HTTPError, OSError)
 
 def _is_record_not_found(exc: BaseException) -> bool:
     response = getattr(exc, "response", None)
-    return isinstance(exc, xrpc.RequestErrorBase) and response is not None and (
-        _xrpc_error(response)[0] == "RecordNotFound" or response.status_code == 404
+    return (
+        isinstance(exc, xrpc.RequestErrorBase)
+        and response is not None
+        and (_xrpc_error(response)[0] == "RecordNotFound" or response.status_code == 404)
     )
 
 
@@ -291,7 +305,9 @@ class BlueskyConnector:
         try:
             client.login(self._identifier, self._password.value, fetch_bsky_profile=False)
         except _SDK_ERRORS as exc:
-            raise map_error(exc, f"login as {self._identifier}", self._secrets()) from None  # no frames holding the password
+            raise map_error(
+                exc, f"login as {self._identifier}", self._secrets()
+            ) from None  # no frames holding the password
         self._client, self._from_stored_session = client, False
         return client
 
@@ -362,7 +378,10 @@ class BlueskyConnector:
         if facets:
             record["facets"] = facets
         if images:
-            record["embed"] = {"$type": IMAGES, "images": [{"alt": item.alt, "image": blob} for item, blob in images]}
+            record["embed"] = {
+                "$type": IMAGES,
+                "images": [{"alt": item.alt, "image": blob} for item, blob in images],
+            }
         return record
 
     def publish(self, post: OutgoingPost) -> PublishedRef:
@@ -405,7 +424,9 @@ class BlueskyConnector:
 
         def run(client: Any) -> None:
             client.com.atproto.repo.delete_record(
-                models.ComAtprotoRepoDeleteRecord.Data(repo=self._did, collection=uri.collection, rkey=uri.rkey)
+                models.ComAtprotoRepoDeleteRecord.Data(
+                    repo=self._did, collection=uri.collection, rkey=uri.rkey
+                )
             )
 
         self._call("delete", run)

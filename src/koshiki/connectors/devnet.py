@@ -95,7 +95,9 @@ def create_test_account(pds_url: str, handle_prefix: str = "koshiki", timeout: f
     password = secrets.token_urlsafe(18)
     anonymous = Client(base_url=pds_url)
     created = anonymous.com.atproto.server.create_account(
-        models.ComAtprotoServerCreateAccount.Data(handle=handle, email=f"{handle}@example.com", password=password)
+        models.ComAtprotoServerCreateAccount.Data(
+            handle=handle, email=f"{handle}@example.com", password=password
+        )
     )
     client = logged_in_client(pds_url, created)
     profile = models.AppBskyActorGetProfile.Params(actor=created.did)

@@ -194,8 +194,11 @@ def parse_origin(url: str) -> Origin:
     if port == 0:
         raise OutboundRefused("port", "port 0")
     hostname = parts.hostname or ""
-    return Origin(scheme, normalize_host(f"[{hostname}]" if ":" in hostname else hostname),
-                  port or DEFAULT_PORTS[scheme])
+    return Origin(
+        scheme,
+        normalize_host(f"[{hostname}]" if ":" in hostname else hostname),
+        port or DEFAULT_PORTS[scheme],
+    )
 
 
 def parse_allow(origins: Iterable[str]) -> frozenset[Origin]:
@@ -298,8 +301,14 @@ class PinnedBackend(httpcore.NetworkBackend):
         self._guard = guard
         self._connect = connect or httpcore.SyncBackend().connect_tcp
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             addresses = self._guard.addresses(host, port)
         except OutboundRefused as exc:
@@ -309,14 +318,16 @@ class PinnedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return self._connect(address, port, timeout=timeout, local_address=local_address,
-                                     socket_options=socket_options)
+                return self._connect(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except httpcore.ConnectError as exc:
                 last = exc
         raise last or httpcore.ConnectError(f"cannot connect to {host}")
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
         raise OutboundRefused("host", "unix sockets are not allowed")
 
     def sleep(self, seconds: float) -> None:
@@ -326,14 +337,18 @@ class PinnedBackend(httpcore.NetworkBackend):
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport with every request checked and every connection pinned (no proxies)."""
 
-    def __init__(self, guard: OutboundGuard, *, connect: Connect | None = None, verify: bool = True,
-                 retries: int = 0) -> None:
+    def __init__(
+        self, guard: OutboundGuard, *, connect: Connect | None = None, verify: bool = True, retries: int = 0
+    ) -> None:
         super().__init__(verify=verify, trust_env=False, retries=retries)
         self._guard = guard
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
-            retries=retries, network_backend=PinnedBackend(guard, connect),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            retries=retries,
+            network_backend=PinnedBackend(guard, connect),
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -27,19 +27,28 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # scheme://user:pass@host → scheme://[redacted]@host
     (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/@]*@"), r"\1" + REDACTED + "@"),
     # Authorization: Bearer xxx / Basic xxx / DPoP xxx (header or free text)
-    (re.compile(r"(?i)\b(authorization|proxy-authorization)(\"?\s*[:=]\s*\"?)[^\r\n\"]*"), r"\1\2" + REDACTED),
+    (
+        re.compile(r"(?i)\b(authorization|proxy-authorization)(\"?\s*[:=]\s*\"?)[^\r\n\"]*"),
+        r"\1\2" + REDACTED,
+    ),
     (re.compile(r"(?i)\b(bearer|basic|dpop)\s+[A-Za-z0-9._~+/=\-]+"), r"\1 " + REDACTED),
     # JSON Web Tokens (access/refresh JWTs of AT Protocol sessions)
     (re.compile(r"\beyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*"), REDACTED),
     # key=value, key:value and "key": "value" pairs whose key names a secret (not "ExpiredToken: Token has…")
-    (re.compile(
-        r"(?i)\b([\w\-]*(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|jwt|session|cookie|credential)"
-        r"[\w\-]*)(\s*=\s*[\"']?|[\"']?\s*:\s*[\"']|[\"']?:)[^\s\"'&,;}]+"
-    ), r"\1\2" + REDACTED),
+    (
+        re.compile(
+            r"(?i)\b([\w\-]*(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|jwt|session|cookie|credential)"
+            r"[\w\-]*)(\s*=\s*[\"']?|[\"']?\s*:\s*[\"']|[\"']?:)[^\s\"'&,;}]+"
+        ),
+        r"\1\2" + REDACTED,
+    ),
     # Bluesky app passwords: xxxx-xxxx-xxxx-xxxx
     (re.compile(r"(?i)\b[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}\b"), REDACTED),
     # long opaque tokens (40+ characters of a token alphabet, with letters and digits)
-    (re.compile(r"\b(?=[A-Za-z0-9_\-+/=.]*\d)(?=[A-Za-z0-9_\-+/=.]*[A-Za-z])[A-Za-z0-9_\-+/=]{40,}"), REDACTED),
+    (
+        re.compile(r"\b(?=[A-Za-z0-9_\-+/=.]*\d)(?=[A-Za-z0-9_\-+/=.]*[A-Za-z])[A-Za-z0-9_\-+/=]{40,}"),
+        REDACTED,
+    ),
 )
 
 

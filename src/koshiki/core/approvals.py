@@ -26,13 +26,17 @@ class ApprovalDecision(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    round = models.PositiveIntegerField(default=1, help_text="A new request or submission starts a new round.")
+    round = models.PositiveIntegerField(
+        default=1, help_text="A new request or submission starts a new round."
+    )
     step = models.PositiveSmallIntegerField()
     role_id = models.CharField(max_length=60)
     approver = models.ForeignKey("orgs.Staff", on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)
-    clause = models.CharField(max_length=300, blank=True, default="", help_text="The chain's citation when decided.")
+    clause = models.CharField(
+        max_length=300, blank=True, default="", help_text="The chain's citation when decided."
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,8 +64,10 @@ class Subject:
         return self._roles[role_id]
 
     def progress(self) -> Progress:
-        made = [Decided(d.step, d.approver_id, d.decision == ApprovalDecision.Decision.APPROVED)
-                for d in self.decisions]
+        made = [
+            Decided(d.step, d.approver_id, d.decision == ApprovalDecision.Decision.APPROVED)
+            for d in self.decisions
+        ]
         return progress(self.chain.steps, made, self.holder_ids, self.excluded)
 
     def staff(self, ids: Iterable[int]) -> list[Any]:
@@ -84,5 +90,10 @@ def pending_step(subject: Subject, state: Progress | None = None) -> PendingStep
     pending = state.pending
     if pending is None:
         return None
-    return PendingStep(pending.index, pending.step, list(pending.approved_by), subject.staff(pending.waiting_for),
-                       escalation(state, subject.chain.escalate_to))
+    return PendingStep(
+        pending.index,
+        pending.step,
+        list(pending.approved_by),
+        subject.staff(pending.waiting_for),
+        escalation(state, subject.chain.escalate_to),
+    )

@@ -43,12 +43,29 @@ class Kind:
     closes_when: Any  # a (lazy) translatable text
     role: str = ""
 
-    def item(self, title: str, detail: str, link: str, *, severity: str = "info", due: dt.date | None = None,
-             clause: str = "") -> Item:
+    def item(
+        self,
+        title: str,
+        detail: str,
+        link: str,
+        *,
+        severity: str = "info",
+        due: dt.date | None = None,
+        clause: str = "",
+    ) -> Item:
         if severity not in SEVERITIES:
             raise ValueError(f"unknown severity {severity!r}")
-        return Item(kind=self.name, title=str(title), detail=str(detail), link=link, severity=severity, due=due,
-                    clause=clause, role=self.role, closes_when=str(self.closes_when))
+        return Item(
+            kind=self.name,
+            title=str(title),
+            detail=str(detail),
+            link=link,
+            severity=severity,
+            due=due,
+            clause=clause,
+            role=self.role,
+            closes_when=str(self.closes_when),
+        )
 
 
 @dataclass(frozen=True)

@@ -29,5 +29,6 @@ class CookieSizeLimitMiddleware:
             return HttpResponseBadRequest(
                 "Cookie ヘッダーが大きすぎます。ブラウザーのこのサイトの Cookie を削除してください。\n"
                 "Cookie header too large: clear this site's cookies in your browser.\n",
-                content_type="text/plain; charset=utf-8")
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)

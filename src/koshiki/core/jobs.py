@@ -102,8 +102,9 @@ def live_tasks(task: Any) -> list[dict[str, Any]]:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    rows = DBTaskResult.objects.filter(task_path=task.module_path,
-                                       status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    rows = DBTaskResult.objects.filter(
+        task_path=task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
     return list(rows.values_list("args_kwargs", flat=True))
 
 
@@ -121,20 +122,34 @@ def requeue_expired(now: dt.datetime | None = None) -> dict[str, int]:
     counts = {"requeued": 0, "failed": 0}
     expired = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=moment - lease())
     for row in expired.values("id", "task_path", "worker_ids", "started_at"):
-        same = DBTaskResult.objects.filter(pk=row["id"], status=TaskResultStatus.RUNNING, started_at=row["started_at"])
+        same = DBTaskResult.objects.filter(
+            pk=row["id"], status=TaskResultStatus.RUNNING, started_at=row["started_at"]
+        )
         claims = len(row["worker_ids"] or [])
         if row["task_path"] in recurring_paths or claims >= max_attempts():
-            why = "recurring run abandoned (its next run is queued)" if row["task_path"] in recurring_paths else (
-                f"held past the lease {claims} time(s); not retried again")
-            moved = same.update(status=TaskResultStatus.FAILED, finished_at=moment, exception_class_path=LEASE_EXPIRED,
-                                traceback=f"LeaseExpired: {why}", return_value=None)
+            why = (
+                "recurring run abandoned (its next run is queued)"
+                if row["task_path"] in recurring_paths
+                else (f"held past the lease {claims} time(s); not retried again")
+            )
+            moved = same.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=moment,
+                exception_class_path=LEASE_EXPIRED,
+                traceback=f"LeaseExpired: {why}",
+                return_value=None,
+            )
             counts["failed"] += moved
         else:
             moved = same.update(status=TaskResultStatus.READY, run_after=timezone.now())
             counts["requeued"] += moved
         if moved:
-            logger.warning("task %s (%s) held past its lease: %s", row["id"], row["task_path"],
-                           "failed" if claims >= max_attempts() else "queued again")
+            logger.warning(
+                "task %s (%s) held past its lease: %s",
+                row["id"],
+                row["task_path"],
+                "failed" if claims >= max_attempts() else "queued again",
+            )
     return counts
 
 
@@ -160,7 +175,9 @@ def ensure_recurring(now: dt.datetime | None = None, *, soon: bool = False) -> d
         _row(recurring.name)
         with transaction.atomic():
             JobRun.objects.filter(name=recurring.name).update(name=recurring.name)  # the turn
-            waiting = DBTaskResult.objects.filter(task_path=recurring.task.module_path, status=TaskResultStatus.READY)
+            waiting = DBTaskResult.objects.filter(
+                task_path=recurring.task.module_path, status=TaskResultStatus.READY
+            )
             if waiting.exists():
                 queued[recurring.name] = False
                 continue
@@ -171,7 +188,9 @@ def ensure_recurring(now: dt.datetime | None = None, *, soon: bool = False) -> d
     return queued
 
 
-def run_once_per_period(name: str, period: str, func: Callable[[], Any], now: dt.datetime | None = None) -> Any:
+def run_once_per_period(
+    name: str, period: str, func: Callable[[], Any], now: dt.datetime | None = None
+) -> Any:
     """Run ``func`` once for ``period`` (e.g. today's date): claim the JobRun row by compare-and-set.
 
     A claim older than the lease is taken over (its runner died). Returns None when another run has
@@ -183,18 +202,30 @@ def run_once_per_period(name: str, period: str, func: Callable[[], Any], now: dt
     _row(name)
     token = uuid.uuid4().hex
     fresh_claim = Q(claimed_at__isnull=False, claimed_at__gte=moment - lease())
-    claimed = JobRun.objects.filter(name=name).exclude(period=period).exclude(fresh_claim).update(
-        claim_token=token, claimed_at=moment)
+    claimed = (
+        JobRun.objects.filter(name=name)
+        .exclude(period=period)
+        .exclude(fresh_claim)
+        .update(claim_token=token, claimed_at=moment)
+    )
     if not claimed:
         return None
     mine = JobRun.objects.filter(name=name, claim_token=token)
     try:
         result = func()
     except Exception as error:
-        mine.update(claim_token="", claimed_at=None, last_error=repr(error)[:2000], failures=F("failures") + 1)
+        mine.update(
+            claim_token="", claimed_at=None, last_error=repr(error)[:2000], failures=F("failures") + 1
+        )
         raise
-    mine.update(period=period, claim_token="", claimed_at=None, last_finished_at=timezone.now(), last_error="",
-                failures=0)
+    mine.update(
+        period=period,
+        claim_token="",
+        claimed_at=None,
+        last_finished_at=timezone.now(),
+        last_error="",
+        failures=0,
+    )
     return result
 
 

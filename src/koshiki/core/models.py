@@ -13,10 +13,15 @@ class JobRun(models.Model):
     The row is the truth a crash cannot erase: the sweeper's heartbeat, the day whose reminders went
     out, and a claim (token + time) that a second sweeper must not take while it is fresh.
     """
-    scope_unscoped: ClassVar[str] = "worker bookkeeping for the whole installation, not any organization's data"  # orgs.scoping
+
+    scope_unscoped: ClassVar[str] = (
+        "worker bookkeeping for the whole installation, not any organization's data"  # orgs.scoping
+    )
 
     name = models.CharField(max_length=100, unique=True)
-    period = models.CharField(max_length=40, blank=True, help_text="The period whose work is done (e.g. a date).")
+    period = models.CharField(
+        max_length=40, blank=True, help_text="The period whose work is done (e.g. a date)."
+    )
     claim_token = models.CharField(max_length=40, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_started_at = models.DateTimeField(null=True, blank=True)

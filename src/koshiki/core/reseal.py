@@ -72,6 +72,9 @@ def reseal_all(*, actor: Any = None, batch_size: int = 200) -> list[ColumnCount]
     counts = [_reseal_column(label, field, keys, batch_size) for label, field in SEALED_FIELDS]
     totals = {name: sum(getattr(c, name) for c in counts) for name in COUNTS}
     with transaction.atomic():
-        log_action("core.keys.resealed", actor=actor,
-                   after={**totals, "keys_configured": len(keys), "columns": [asdict(c) for c in counts]})
+        log_action(
+            "core.keys.resealed",
+            actor=actor,
+            after={**totals, "keys_configured": len(keys), "columns": [asdict(c) for c in counts]},
+        )
     return counts

@@ -27,7 +27,9 @@ class SealErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, SealError):
             return None
-        logger.error("A sealed value could not be opened at %s: KOSHIKI_ENCRYPTION_KEY does not match the key "
-                     "the data was sealed with (list the old key after the new one, see docs/DEPLOYMENT.md)",
-                     request.path)
+        logger.error(
+            "A sealed value could not be opened at %s: KOSHIKI_ENCRYPTION_KEY does not match the key "
+            "the data was sealed with (list the old key after the new one, see docs/DEPLOYMENT.md)",
+            request.path,
+        )
         return render(request, "koshiki/key_mismatch.html", status=503)

@@ -26,9 +26,7 @@ def check_transition(
         )
 
 
-def compare_and_set(
-    instance: models.Model, field: str, expected: Any, new: Any, **also: Any
-) -> None:
+def compare_and_set(instance: models.Model, field: str, expected: Any, new: Any, **also: Any) -> None:
     """Move ``field`` from expected to new on the row, or raise InvalidTransition."""
     model = type(instance)
     updated = model._default_manager.filter(pk=instance.pk, **{field: expected}).update(
@@ -42,8 +40,13 @@ def compare_and_set(
 
 
 def guarded_move(
-    instance: models.Model, target: Any, *, allowed: Mapping[Any, frozenset[Any]], labels: Mapping[Any, str | Promise],
-    field: str = "state", **also: Any,
+    instance: models.Model,
+    target: Any,
+    *,
+    allowed: Mapping[Any, frozenset[Any]],
+    labels: Mapping[Any, str | Promise],
+    field: str = "state",
+    **also: Any,
 ) -> Any:
     """check_transition from the instance's state, then compare_and_set from it; returns the state it left.
 

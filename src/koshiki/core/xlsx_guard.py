@@ -85,8 +85,10 @@ def _count_elements(archive: zipfile.ZipFile, max_cells: int) -> None:
             continue
         count = _count(archive, name, pattern, max_cells)
         if count > max_cells:
-            raise InvalidInput(_("The Excel file holds too many %(what)s in %(name)s (more than %(max)s).")
-                               % {"what": what, "name": name[:100], "max": f"{max_cells:,}"})
+            raise InvalidInput(
+                _("The Excel file holds too many %(what)s in %(name)s (more than %(max)s).")
+                % {"what": what, "name": name[:100], "max": f"{max_cells:,}"}
+            )
 
 
 def check_xlsx_archive(raw: bytes, *, max_cells: int) -> None:
@@ -101,29 +103,38 @@ def check_xlsx_archive(raw: bytes, *, max_cells: int) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise InvalidInput(_("The Excel file holds too many files inside (%(n)s; at most %(max)s).")
-                               % {"n": f"{len(members):,}", "max": f"{MAX_MEMBERS:,}"})
+            raise InvalidInput(
+                _("The Excel file holds too many files inside (%(n)s; at most %(max)s).")
+                % {"n": f"{len(members):,}", "max": f"{MAX_MEMBERS:,}"}
+            )
         total = 0
         seen: set[str] = set()
         for member in members:
             name = member.filename
             if _bad_name(name) or name in seen:
-                raise InvalidInput(_("The Excel file holds a file with an invalid name: %(name)s")
-                                   % {"name": name[:100]})
+                raise InvalidInput(
+                    _("The Excel file holds a file with an invalid name: %(name)s") % {"name": name[:100]}
+                )
             seen.add(name)
             limit = _limit_for(name)
             if member.file_size > limit:
                 raise InvalidInput(
-                    _("The Excel file unpacks to too much data: %(name)s is %(size)s MB unpacked (at most %(max)s MB).")
-                    % {"name": name[:100], "size": _mb(member.file_size), "max": _mb(limit)})
+                    _(
+                        "The Excel file unpacks to too much data: %(name)s is %(size)s MB unpacked (at most %(max)s MB)."
+                    )
+                    % {"name": name[:100], "size": _mb(member.file_size), "max": _mb(limit)}
+                )
             if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
                 raise InvalidInput(
                     _("The Excel file cannot be read: %(name)s unpacks to %(ratio)s times its packed size.")
-                    % {"name": name[:100], "ratio": f"{member.file_size // max(member.compress_size, 1):,}"})
+                    % {"name": name[:100], "ratio": f"{member.file_size // max(member.compress_size, 1):,}"}
+                )
             total += member.file_size
         if total > MAX_TOTAL:
-            raise InvalidInput(_("The Excel file unpacks to too much data: %(size)s MB in all (at most %(max)s MB).")
-                               % {"size": _mb(total), "max": _mb(MAX_TOTAL)})
+            raise InvalidInput(
+                _("The Excel file unpacks to too much data: %(size)s MB in all (at most %(max)s MB).")
+                % {"size": _mb(total), "max": _mb(MAX_TOTAL)}
+            )
         try:
             _count_elements(archive, max_cells)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:

@@ -42,14 +42,29 @@ class Body:
 
 
 def _person(raw: dict[str, Any]) -> Person:
-    return Person(raw["username"], raw["name"], raw["title"], raw["department"], tuple(raw.get("roles", ())),
-                  admin=bool(raw.get("admin", False)), language=raw.get("language", "ja"))
+    return Person(
+        raw["username"],
+        raw["name"],
+        raw["title"],
+        raw["department"],
+        tuple(raw.get("roles", ())),
+        admin=bool(raw.get("admin", False)),
+        language=raw.get("language", "ja"),
+    )
 
 
 def _body(raw: dict[str, Any]) -> Body:
-    return Body(raw["lgcode"], raw["kind"], raw["name"], raw["name_en"], raw["profile_id"], tuple(raw["domains"]),
-                tuple(raw["public"]), tuple(tuple(d) for d in raw["departments"]),
-                tuple(_person(p) for p in raw.get("people", ())))
+    return Body(
+        raw["lgcode"],
+        raw["kind"],
+        raw["name"],
+        raw["name_en"],
+        raw["profile_id"],
+        tuple(raw["domains"]),
+        tuple(raw["public"]),
+        tuple(tuple(d) for d in raw["departments"]),
+        tuple(_person(p) for p in raw.get("people", ())),
+    )
 
 
 def load_bodies(path: Path = DATA) -> tuple[Body, ...]:

@@ -51,7 +51,10 @@ def _load_body(admin: object, body: Body) -> Organization:
     for code, name, *parent in body.departments:
         if code not in departments:
             departments[code] = services.create_department(
-                actor=admin, organization=organization, code=code, name=name,
+                actor=admin,
+                organization=organization,
+                code=code,
+                name=name,
                 parent=departments[parent[0]] if parent else None,
             )
     for person in body.people:
@@ -87,17 +90,29 @@ def _demo_accounts(organization: Organization) -> None:
         return
     items = profile_for(organization).operating_policy.items
     profile_items = {item.id: f"{item.label}について定めます（デモ）。" for item in items}
-    live = registry.request_account(actor=operator.user, department=operator.department, platform="x",
-                                    account_name=f"{organization.name}公式", handle=f"demo_{organization.code}",
-                                    purpose=f"{organization.name}の暮らしと防災の情報をお届けします。")
+    live = registry.request_account(
+        actor=operator.user,
+        department=operator.department,
+        platform="x",
+        account_name=f"{organization.name}公式",
+        handle=f"demo_{organization.code}",
+        purpose=f"{organization.name}の暮らしと防災の情報をお届けします。",
+    )
     registry.save_policy(actor=operator.user, account=live, items=profile_items)
     while (step := pending_step(live)) is not None and step.waiting_for:
         registry.decide(actor=step.waiting_for[0].user, account=live, approve=True)
     live.refresh_from_db()
     if live.manager is not None and live.state == "approved":
-        registry.activate(actor=live.manager.user, account=live, url=f"https://x.com/demo_{organization.code}")
-    waiting = registry.request_account(actor=operator.user, department=operator.department, platform="instagram",
-                                       account_name=f"{organization.name}観光", purpose="観光とイベントの写真を紹介します。")
+        registry.activate(
+            actor=live.manager.user, account=live, url=f"https://x.com/demo_{organization.code}"
+        )
+    waiting = registry.request_account(
+        actor=operator.user,
+        department=operator.department,
+        platform="instagram",
+        account_name=f"{organization.name}観光",
+        purpose="観光とイベントの写真を紹介します。",
+    )
     registry.save_policy(actor=operator.user, account=waiting, items=profile_items)
 
 
@@ -117,11 +132,24 @@ def _demo_security(organization: Organization) -> None:
         return
     manager = live.manager.user
     security.add_holder(actor=manager, account=live, staff=operator, reason="主担当（デモ）")
-    security.record_rotation(actor=manager, account=live, rotated_on=timezone.localdate(), reason="scheduled",
-                             note="デモ: 運用開始時の変更")
-    phone = security.register_device(actor=operator.user, label="私物スマートフォン（デモ）", kind="personal",
-                                     os_name="iOS 18", os_patched_on=timezone.localdate(), antivirus="active")
-    security.request_device_access(actor=operator.user, device=phone, account=live, reason="災害時に庁外から投稿するため")
+    security.record_rotation(
+        actor=manager,
+        account=live,
+        rotated_on=timezone.localdate(),
+        reason="scheduled",
+        note="デモ: 運用開始時の変更",
+    )
+    phone = security.register_device(
+        actor=operator.user,
+        label="私物スマートフォン（デモ）",
+        kind="personal",
+        os_name="iOS 18",
+        os_patched_on=timezone.localdate(),
+        antivirus="active",
+    )
+    security.request_device_access(
+        actor=operator.user, device=phone, account=live, reason="災害時に庁外から投稿するため"
+    )
 
 
 def _demo_posts(organization: Organization) -> None:
@@ -134,11 +162,19 @@ def _demo_posts(organization: Organization) -> None:
     operator = _writer(organization)
     if live is None or operator is None or Post.objects.filter(account=live).exists():
         return
-    waiting = posts.create_post(actor=operator.user, account=live, category="event",
-                                text=f"今週土曜日10時から、{organization.name}の防災訓練を行います。ご参加ください。")
-    with contextlib.suppress(ServiceError):  # e.g. 新城市 on a weekend: outside hours, it stays a checked draft
+    waiting = posts.create_post(
+        actor=operator.user,
+        account=live,
+        category="event",
+        text=f"今週土曜日10時から、{organization.name}の防災訓練を行います。ご参加ください。",
+    )
+    with contextlib.suppress(
+        ServiceError
+    ):  # e.g. 新城市 on a weekend: outside hours, it stays a checked draft
         posts.submit(actor=operator.user, post=waiting)
-    posts.create_post(actor=operator.user, account=live, text="避難所の受付は田中さん（090-1234-5678）が担当します。")
+    posts.create_post(
+        actor=operator.user, account=live, text="避難所の受付は田中さん（090-1234-5678）が担当します。"
+    )
 
 
 def _demo_two_step() -> None:
@@ -171,5 +207,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
     rows = [("admin", "システム管理者 (superuser)", "")]
     for body in BODIES:
         for person in body.people:
-            rows.append((person.username, f"{body.name} {person.title} {person.name}", ", ".join(person.roles)))
+            rows.append(
+                (person.username, f"{body.name} {person.title} {person.name}", ", ".join(person.roles))
+            )
     return rows

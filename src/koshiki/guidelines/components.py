@@ -46,16 +46,25 @@ PROVIDERS: tuple[str, ...] = (
 #: Parts of Koshiki that are not built yet (issue #11 and later): their clauses are 'planned'.
 PLANNED: tuple[Component, ...] = (
     Component(
-        "koshiki.moderation", "返信の管理", "Replies and their moderation grounds.",
-        reads=("moderation",), available=False,
+        "koshiki.moderation",
+        "返信の管理",
+        "Replies and their moderation grounds.",
+        reads=("moderation",),
+        available=False,
     ),
     Component(
-        "koshiki.incidents", "問題発生時の対応", "Incident playbooks and who to report to.",
-        reads=("incidents",), available=False,
+        "koshiki.incidents",
+        "問題発生時の対応",
+        "Incident playbooks and who to report to.",
+        reads=("incidents",),
+        available=False,
     ),
     Component(
-        "koshiki.reminders", "見直しの通知", "Guideline reviews and revision notices.",
-        reads=("reviews",), available=False,
+        "koshiki.reminders",
+        "見直しの通知",
+        "Guideline reviews and revision notices.",
+        reads=("reviews",),
+        available=False,
     ),
 )
 
@@ -99,7 +108,9 @@ def workflow_owner(ref: str, components: Iterable[Component] | None = None) -> C
     return next((c for c in (components or all_components()) if ref in c.workflows), None)
 
 
-def field_table(fields: Iterable[str], components: Iterable[Component] | None = None) -> list[tuple[str, list[Component]]]:
+def field_table(
+    fields: Iterable[str], components: Iterable[Component] | None = None
+) -> list[tuple[str, list[Component]]]:
     """Each field path with the components that read it, built ones first ([] = only recorded)."""
     every = list(components or all_components())
     return [(f, readers_of_field(f, every)) for f in fields]

@@ -116,9 +116,13 @@ def find_problems(profile: Profile) -> list[Problem]:
     problems += _capability_problems(profile)
     correction = profile.posting.operating_hours.correction_exception
     if correction not in {e.id for e in hours_exceptions(profile)}:
-        problems.append(Problem(("posting", "operating_hours", "correction_exception"),
-                                f"訂正の例外 '{correction}' は operating_hours.exceptions にありません"
-                                " / unknown correction exception"))
+        problems.append(
+            Problem(
+                ("posting", "operating_hours", "correction_exception"),
+                f"訂正の例外 '{correction}' は operating_hours.exceptions にありません"
+                " / unknown correction exception",
+            )
+        )
 
     keyed: tuple[tuple[str, list[str]], ...] = (
         ("items", [i.id for i in profile.operating_policy.items]),
@@ -161,23 +165,38 @@ def _capability_problems(profile: Profile) -> list[Problem]:
     by_id = {role.id: role for role in profile.roles}
     for index, role in enumerate(profile.roles):
         if role.kind is None and role.may is None:
-            problems.append(Problem(("roles", index), f"役割 '{role.id}' に kind も may もありません。何ができる役割か"
-                                    " kind (既定の権限) か may (条項つき) で示してください / role needs kind or may"))
-    duties: list[tuple[Path, str, str]] = [(("account", "manager_role"), profile.account.manager_role,
-                                            "manage_accounts")]
+            problems.append(
+                Problem(
+                    ("roles", index),
+                    f"役割 '{role.id}' に kind も may もありません。何ができる役割か"
+                    " kind (既定の権限) か may (条項つき) で示してください / role needs kind or may",
+                )
+            )
+    duties: list[tuple[Path, str, str]] = [
+        (("account", "manager_role"), profile.account.manager_role, "manage_accounts")
+    ]
     approval = profile.posting.approval
     if approval.steps:
-        duties += [(("posting", "approval", "steps", i, "role"), s.role, "approve_posts") for i, s in
-                   enumerate(approval.steps)]
+        duties += [
+            (("posting", "approval", "steps", i, "role"), s.role, "approve_posts")
+            for i, s in enumerate(approval.steps)
+        ]
     else:
-        duties += [(("posting", "approval", "approver_role"), s.role, "approve_posts") for s in post_steps(profile)]
+        duties += [
+            (("posting", "approval", "approver_role"), s.role, "approve_posts") for s in post_steps(profile)
+        ]
     device_role = profile.credentials.devices.approver_role or profile.account.manager_role
     duties.append((("credentials", "devices", "approver_role"), device_role, "approve_devices"))
     for path, role_id, capability in duties:
         named = by_id.get(role_id)
         if named is not None and capability not in role_capabilities(named):
-            problems.append(Problem(path, f"役割 '{role_id}' は {capability} を持っていません。kind か may を"
-                                    f"見直してください / role lacks capability {capability}"))
+            problems.append(
+                Problem(
+                    path,
+                    f"役割 '{role_id}' は {capability} を持っていません。kind か may を"
+                    f"見直してください / role lacks capability {capability}",
+                )
+            )
     for capability, message in NEEDED.items():
         if capability == "approve_posts" and not approval.required:
             continue

@@ -99,7 +99,12 @@ def build_coverage(profile: Profile) -> CoverageReport:
                 continue
             owner = workflow_owner(handling.ref or "", components)
             carriers.append(
-                Carrier(handling.kind, handling.ref or "", owner.id if owner else "", bool(owner and owner.available))
+                Carrier(
+                    handling.kind,
+                    handling.ref or "",
+                    owner.id if owner else "",
+                    bool(owner and owner.available),
+                )
             )
         entries.append(
             ClauseCoverage(

@@ -91,7 +91,11 @@ def parse_profile(text: str, filename: str = "<profile>") -> Profile:
         ) from exc
     if not isinstance(data, dict):
         raise ProfileError(
-            [ProfileIssue(filename, 1, "(profile)", "プロファイルは対応表である必要があります / not a mapping")]
+            [
+                ProfileIssue(
+                    filename, 1, "(profile)", "プロファイルは対応表である必要があります / not a mapping"
+                )
+            ]
         )
     try:
         profile = Profile.model_validate(data)
@@ -99,9 +103,7 @@ def parse_profile(text: str, filename: str = "<profile>") -> Profile:
         issues = []
         for error in exc.errors():
             path: Path = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
-            issues.append(
-                ProfileIssue(filename, _line_for(root, path), _field_name(path), _translate(error))
-            )
+            issues.append(ProfileIssue(filename, _line_for(root, path), _field_name(path), _translate(error)))
         raise ProfileError(issues) from exc
     problems = find_problems(profile)
     if problems:
@@ -119,7 +121,9 @@ def load_profile(path: FsPath | str) -> Profile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError([ProfileIssue(str(path), None, "(file)", f"読めません / cannot read: {exc}")]) from exc
+        raise ProfileError(
+            [ProfileIssue(str(path), None, "(file)", f"読めません / cannot read: {exc}")]
+        ) from exc
     return parse_profile(text, str(path))
 
 

@@ -13,8 +13,11 @@ import re
 from .schema import Exemption, Profile
 
 DEFAULT_EMERGENCY = Exemption(
-    id="emergency", label="緊急告知（災害・気象・中止など）", label_en="Urgent notice (disaster, weather, cancellation)",
-    silent=True, note="ガイドラインに定めがないため、緊急時の事後報告を既定で認める。",
+    id="emergency",
+    label="緊急告知（災害・気象・中止など）",
+    label_en="Urgent notice (disaster, weather, cancellation)",
+    silent=True,
+    note="ガイドラインに定めがないため、緊急時の事後報告を既定で認める。",
 )
 DEFAULT_DAMAGE = Exemption(id="damage", label="被害への対応", label_en="Responding to damage", silent=True)
 DEFAULT_CORRECTION = Exemption(id="correction", label="訂正", label_en="Correction", silent=True)

@@ -155,7 +155,8 @@ class Role(Cited):
         default=None,
         description="What sort of role this is; its default capabilities follow (guidelines/permissions.py): "
         + "; ".join(
-            f"{k}: {ROLE_KINDS[k]} → {', '.join(sorted(v)) or 'none'}" for k, v in DEFAULT_CAPABILITIES.items()
+            f"{k}: {ROLE_KINDS[k]} → {', '.join(sorted(v)) or 'none'}"
+            for k, v in DEFAULT_CAPABILITIES.items()
         )
         + ". A role needs a kind or may.",
     )
@@ -540,9 +541,7 @@ class Reviews(_Strict):
 class Handling(_Strict):
     kind: Literal["workflow", "reminder", "human"]
     ref: str | None = Field(default=None, description="The workflow step or reminder it is.")
-    guidance: str | None = Field(
-        default=None, description="For 'human': the guidance Koshiki shows staff."
-    )
+    guidance: str | None = Field(default=None, description="For 'human': the guidance Koshiki shows staff.")
 
     @model_validator(mode="after")
     def _needs_detail(self) -> Self:

@@ -66,8 +66,9 @@ def chain(profile: Profile, name: ChainName) -> Chain:
         cited = cite(profile, approval)
         return Chain(name, tuple(post_steps(profile)), cited, not approval.steps, approval.escalate_to)
     flow = workflow(profile, name)
-    return Chain(name, tuple(effective_steps(profile, name)), citation(profile, name), not flow.steps,
-                 flow.escalate_to)
+    return Chain(
+        name, tuple(effective_steps(profile, name)), citation(profile, name), not flow.steps, flow.escalate_to
+    )
 
 
 # --- evaluating a chain -----------------------------------------------------------------------------
@@ -113,8 +114,12 @@ def _eligible(step: ApprovalStep, holders_of: HoldersOf, excluded: Collection[in
     return tuple(dict.fromkeys(p for p in holders_of(step.role) if p not in excluded))
 
 
-def progress(steps: Iterable[ApprovalStep], decisions: Iterable[Decided], holders_of: HoldersOf,
-             excluded: Collection[int] = ()) -> Progress:
+def progress(
+    steps: Iterable[ApprovalStep],
+    decisions: Iterable[Decided],
+    holders_of: HoldersOf,
+    excluded: Collection[int] = (),
+) -> Progress:
     """Walk the steps in order: the first one not complete is pending, a rejection ends the chain.
 
     'any': one approval completes the step. 'all': every eligible holder approves (and there is one).
@@ -130,7 +135,7 @@ def progress(steps: Iterable[ApprovalStep], decisions: Iterable[Decided], holder
             status: StepStatus = "waiting"
         elif any(d.step == index and not d.approved for d in made):
             status, open_found = "rejected", True
-        elif (bool(approved) if step.mode == "any" else bool(eligible) and not waiting):
+        elif bool(approved) if step.mode == "any" else bool(eligible) and not waiting:
             status = "done"
         else:
             status, open_found = "pending", True
@@ -167,6 +172,8 @@ def escalation(state: Progress, escalate_to: str | None) -> Escalation | None:
     return Escalation(pending.index, pending.step.role, target)
 
 
-def unstaffed_steps(steps: Iterable[ApprovalStep], holders_of: HoldersOf, excluded: Collection[int] = ()) -> list[int]:
+def unstaffed_steps(
+    steps: Iterable[ApprovalStep], holders_of: HoldersOf, excluded: Collection[int] = ()
+) -> list[int]:
     """Steps that nobody but the excluded people hold: such a chain could never be approved."""
     return [i for i, step in enumerate(steps) if not _eligible(step, holders_of, excluded)]

@@ -18,7 +18,9 @@ def client_ip(request: HttpRequest) -> str:
     hops = int(getattr(settings, "KOSHIKI_PROXY_COUNT", 0) or 0)
     if hops <= 0:
         return remote
-    chain = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
+    chain = [
+        part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()
+    ]
     if len(chain) < hops:
         return remote  # not through all our proxies: count it by the address we actually saw
     candidate = chain[-hops]

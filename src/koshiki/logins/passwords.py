@@ -19,5 +19,10 @@ def check_new_password(password: str, *, user: Any, related: list[str]) -> None:
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), field="new_password") from exc
     if not score(password, related=related).acceptable:
-        raise InvalidInput(_("This password is too easy to guess (repeated letters, common words, names). "
-                             "Use a longer passphrase of several unrelated words."), field="new_password")
+        raise InvalidInput(
+            _(
+                "This password is too easy to guess (repeated letters, common words, names). "
+                "Use a longer passphrase of several unrelated words."
+            ),
+            field="new_password",
+        )

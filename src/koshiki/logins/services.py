@@ -18,8 +18,14 @@ from .sessions import end_sessions
 
 
 @transaction.atomic
-def change_password(*, actor: Any, staff: Any, new_password: str, current_password: str | None = None,
-                    keep_session: str | None = None) -> int:
+def change_password(
+    *,
+    actor: Any,
+    staff: Any,
+    new_password: str,
+    current_password: str | None = None,
+    keep_session: str | None = None,
+) -> int:
     """The person (who must give the current password) or an administrator of their organization sets a new
     password. The person's other sessions end (all of them when an administrator sets it); returns how many."""
     user = staff.user
@@ -34,8 +40,12 @@ def change_password(*, actor: Any, staff: Any, new_password: str, current_passwo
     user.set_password(new_password)
     user.save(update_fields=["password"])
     ended = end_sessions(user, keep=keep_session if by_self else None)
-    log_action("logins.password_changed", actor=actor, obj=staff,
-               after={"by": "self" if by_self else "administrator", "sessions_ended": ended})
+    log_action(
+        "logins.password_changed",
+        actor=actor,
+        obj=staff,
+        after={"by": "self" if by_self else "administrator", "sessions_ended": ended},
+    )
     return ended
 
 
@@ -58,8 +68,9 @@ def sign_in_locked(staff: Any) -> bool:
     from koshiki.twostep.services import is_locked
 
     limit = settings.AXES_FAILURE_LIMIT
-    return (isinstance(limit, int) and password_attempts(staff.user.get_username()) >= limit) \
-        or is_locked(staff.user)
+    return (isinstance(limit, int) and password_attempts(staff.user.get_username()) >= limit) or is_locked(
+        staff.user
+    )
 
 
 @transaction.atomic
@@ -75,6 +86,13 @@ def unlock_sign_in(*, actor: Any, staff: Any, reason: str) -> None:
         raise InvalidInput(_("Give a reason."), field="reason")
     cleared = reset(username=staff.user.get_username())
     two_step_was_locked = clear_lock(staff.user)
-    log_action("logins.unlocked", actor=actor, obj=staff,
-               after={"reason": reason.strip(), "password_attempts_cleared": cleared,
-                      "two_step_was_locked": two_step_was_locked})
+    log_action(
+        "logins.unlocked",
+        actor=actor,
+        obj=staff,
+        after={
+            "reason": reason.strip(),
+            "password_attempts_cleared": cleared,
+            "two_step_was_locked": two_step_was_locked,
+        },
+    )

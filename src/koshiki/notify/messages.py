@@ -23,7 +23,9 @@ class Message:
     body: Any = None
     renderer: Renderer | None = None
 
-    def render(self, recipient: Any, context: Mapping[str, Any], cache: dict[Any, Any]) -> tuple[str, str] | None:
+    def render(
+        self, recipient: Any, context: Mapping[str, Any], cache: dict[Any, Any]
+    ) -> tuple[str, str] | None:
         if self.renderer is not None:
             return self.renderer(recipient, context, cache)
         return str(self.subject) % context, str(self.body) % context

@@ -37,15 +37,26 @@ def holders(organization: Any, role_id: str, department: Any = None) -> list[Any
         role = profile_for(organization).role(role_id)
     except KeyError:
         return []
-    current = RoleAssignment.objects.current().filter(
-        organization=organization, role_id=role_id, staff__status=Staff.Status.ACTIVE).select_related("staff")
+    current = (
+        RoleAssignment.objects.current()
+        .filter(organization=organization, role_id=role_id, staff__status=Staff.Status.ACTIVE)
+        .select_related("staff")
+    )
     if role.scope == "department" and department is not None:
         current = current.filter(department_id__in=department.lineage_ids())
     return list(dict.fromkeys(a.staff for a in current))
 
 
-def tell(*, message: str, context: Mapping[str, Any] | None = None, role: str | Sequence[str] | None = None,
-         organization: Any = None, department: Any = None, staff: Iterable[Any] = (), link: str = "") -> None:
+def tell(
+    *,
+    message: str,
+    context: Mapping[str, Any] | None = None,
+    role: str | Sequence[str] | None = None,
+    organization: Any = None,
+    department: Any = None,
+    staff: Iterable[Any] = (),
+    link: str = "",
+) -> None:
     """Queue the message for the holders of ``role`` (and any named ``staff``) once the transaction commits."""
     messages.get(message)  # a wrong key is a programming error: fail now, not in the worker
     roles = _roles(role)
@@ -54,14 +65,21 @@ def tell(*, message: str, context: Mapping[str, Any] | None = None, role: str | 
     staff_ids = [s.pk for s in staff]
     if not roles and not staff_ids:
         return
-    jobs.enqueue_after_commit(DELIVER, message, dict(context or {}), roles=roles,
-                              organization_id=organization.pk if organization is not None else None,
-                              department_id=department.pk if department is not None else None,
-                              staff_ids=staff_ids, link=link)
+    jobs.enqueue_after_commit(
+        DELIVER,
+        message,
+        dict(context or {}),
+        roles=roles,
+        organization_id=organization.pk if organization is not None else None,
+        department_id=department.pk if department is not None else None,
+        staff_ids=staff_ids,
+        link=link,
+    )
 
 
-def _recipients(roles: list[str], organization_id: int | None, department_id: int | None,
-                staff_ids: Iterable[int]) -> list[Any]:
+def _recipients(
+    roles: list[str], organization_id: int | None, department_id: int | None, staff_ids: Iterable[int]
+) -> list[Any]:
     from koshiki.orgs.models import Department, Organization, Staff
 
     people: dict[int, Any] = {}
@@ -75,8 +93,9 @@ def _recipients(roles: list[str], organization_id: int | None, department_id: in
     return list(people.values())
 
 
-def _send(message: messages.Message, person: Any, context: Mapping[str, Any], link: str,
-          cache: dict[Any, Any]) -> int:
+def _send(
+    message: messages.Message, person: Any, context: Mapping[str, Any], link: str, cache: dict[Any, Any]
+) -> int:
     if not person.email:
         return 0
     with translation.override(person.language or "ja"):
@@ -90,8 +109,16 @@ def _send(message: messages.Message, person: Any, context: Mapping[str, Any], li
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
-def deliver(message: str, context: Mapping[str, Any], *, roles: Sequence[str] = (), organization_id: int | None = None,
-            department_id: int | None = None, staff_ids: Sequence[int] = (), link: str = "") -> int:
+def deliver(
+    message: str,
+    context: Mapping[str, Any],
+    *,
+    roles: Sequence[str] = (),
+    organization_id: int | None = None,
+    department_id: int | None = None,
+    staff_ids: Sequence[int] = (),
+    link: str = "",
+) -> int:
     """Render and send to each recipient once (a person holding two of the roles gets one e-mail)."""
     spec = messages.get(message)
     cache: dict[Any, Any] = {}

@@ -13,11 +13,26 @@ from .service import DELIVER, deliver
 
 
 @task()
-def deliver_task(message: str, context: dict[str, Any], *, roles: list[str], organization_id: int | None,
-                 department_id: int | None, staff_ids: list[int], link: str = "") -> int:
+def deliver_task(
+    message: str,
+    context: dict[str, Any],
+    *,
+    roles: list[str],
+    organization_id: int | None,
+    department_id: int | None,
+    staff_ids: list[int],
+    link: str = "",
+) -> int:
     set_request_id(f"job-notify-{message}")
-    return deliver(message, context, roles=roles, organization_id=organization_id, department_id=department_id,
-                   staff_ids=staff_ids, link=link)
+    return deliver(
+        message,
+        context,
+        roles=roles,
+        organization_id=organization_id,
+        department_id=department_id,
+        staff_ids=staff_ids,
+        link=link,
+    )
 
 
 jobs.register_job(DELIVER, deliver_task)
@@ -29,5 +44,10 @@ def notify_roles_task(account_id: int, role_ids: list[str], event: str, params: 
     from koshiki.registry.models import OfficialAccount
 
     account = OfficialAccount.objects.select_related("organization", "department").get(pk=account_id)
-    return deliver(f"registry.{event}", params, roles=role_ids, organization_id=account.organization_id,
-                   department_id=account.department_id)
+    return deliver(
+        f"registry.{event}",
+        params,
+        roles=role_ids,
+        organization_id=account.organization_id,
+        department_id=account.department_id,
+    )

@@ -20,14 +20,20 @@ from .profiles import profile_for
 from .scoping import scoped
 
 PERSONNEL_CHANGE = attention.kind(
-    "orgs.personnel_change", role="org_admin",
-    closes_when=gettext_lazy("The change is applied on its date (or cancelled)."))
+    "orgs.personnel_change",
+    role="org_admin",
+    closes_when=gettext_lazy("The change is applied on its date (or cancelled)."),
+)
 PROFILE_DRIFT = attention.kind(
-    "orgs.profile_drift", role="org_admin",
-    closes_when=gettext_lazy("The organization adopts the profile's current version."))
+    "orgs.profile_drift",
+    role="org_admin",
+    closes_when=gettext_lazy("The organization adopts the profile's current version."),
+)
 SELF_GRANTED_ROLE = attention.kind(
-    "orgs.self_granted_role", role="org_admin",
-    closes_when=gettext_lazy("Another administrator confirms or refuses the role."))
+    "orgs.self_granted_role",
+    role="org_admin",
+    closes_when=gettext_lazy("Another administrator confirms or refuses the role."),
+)
 
 
 @attention.provider
@@ -71,11 +77,18 @@ def self_granted_roles(viewer: Viewer) -> Iterator[Item]:
     if not can_manage_org(viewer.user, staff.organization):
         return
     names = {role.id: role.name for role in profile_for(staff.organization).roles}
-    pending = scoped(RoleAssignment.objects, viewer.user).filter(state=RoleAssignment.State.PENDING).exclude(staff=staff)
+    pending = (
+        scoped(RoleAssignment.objects, viewer.user)
+        .filter(state=RoleAssignment.State.PENDING)
+        .exclude(staff=staff)
+    )
     for assignment in pending.select_related("staff"):
         yield SELF_GRANTED_ROLE.item(
             _("A self-granted role is waiting for your confirmation: %(name)s (%(role)s)")
-            % {"name": assignment.staff.display_name, "role": names.get(assignment.role_id, assignment.role_id)},
+            % {
+                "name": assignment.staff.display_name,
+                "role": names.get(assignment.role_id, assignment.role_id),
+            },
             _("Granted on %(date)s; it takes effect once another administrator confirms it.")
             % {"date": assignment.start_date.isoformat()},
             reverse("staff-detail", args=[assignment.staff_id]),

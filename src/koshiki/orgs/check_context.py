@@ -10,7 +10,9 @@ from .models import Organization
 from .profiles import profile_for
 
 
-def context_for(organization: Organization, *, extra_domains: Iterable[str] = (), extra_public: Iterable[str] = ()) -> CheckContext:
+def context_for(
+    organization: Organization, *, extra_domains: Iterable[str] = (), extra_public: Iterable[str] = ()
+) -> CheckContext:
     return CheckContext.from_profile(
         profile_for(organization),
         own_domains=[*organization.web_domains, *extra_domains],

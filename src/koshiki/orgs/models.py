@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Organization(models.Model):
     scope_path: ClassVar[str] = "pk"  # orgs.scoping: the way to Organization
+
     class Kind(models.TextChoices):
         EXECUTIVE = "executive", _("Executive (the body itself)")
         COUNCIL = "council", _("Council (議会)")
@@ -28,11 +29,14 @@ class Organization(models.Model):
     profile_version = models.CharField(_("profile version"), max_length=60)
     web_domains = models.JSONField(_("own web domains"), default=list, blank=True)
     public_entries = models.JSONField(
-        _("public names and contacts"), default=list, blank=True,
+        _("public names and contacts"),
+        default=list,
+        blank=True,
         help_text="Officials' names in their public role, public facilities' addresses and numbers: fine to publish.",
     )
     require_two_step = models.BooleanField(
-        _("require two-step login"), default=True,
+        _("require two-step login"),
+        default=True,
         help_text="Staff who approve or hold account credentials must sign in to Koshiki with a one-time code.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -53,7 +57,11 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         help_text="部 above a 課: a 部等の長 approves for the 課 below it.",
     )
     is_active = models.BooleanField(default=True)
@@ -79,6 +87,7 @@ class Department(models.Model):
 
 class Staff(models.Model):
     scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
@@ -120,6 +129,7 @@ class RoleAssignment(models.Model):
     A role an administrator grants to themselves is ``pending`` until a second administrator confirms it
     (four-eyes); only ``confirmed`` assignments count (``current()``).
     """
+
     scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class State(models.TextChoices):
@@ -150,6 +160,7 @@ class RoleAssignment(models.Model):
 
 class PersonnelChange(models.Model):
     """異動: a join, a move or a leave, applied on its effective date (by the worker if later)."""
+
     scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):

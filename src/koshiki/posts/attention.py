@@ -20,36 +20,66 @@ from .models import AfterReport, Post
 from .roles import can_write, report_reviewers
 from .services.approval import pending_steps
 
-APPROVAL = attention.kind("posts.approval_waiting", role="approver",
-                          closes_when=gettext_lazy("You approve or return the post at your step, or it is withdrawn."))
-AFTER_REPORT = attention.kind("posts.after_report", role="report_reviewer",
-                              closes_when=gettext_lazy("The after-the-fact report is acknowledged."))
-PUBLISH_FAILED = attention.kind("posts.publish_failed", role="write_posts",
-                                closes_when=gettext_lazy("Publishing is retried (or the post withdrawn)."))
+APPROVAL = attention.kind(
+    "posts.approval_waiting",
+    role="approver",
+    closes_when=gettext_lazy("You approve or return the post at your step, or it is withdrawn."),
+)
+AFTER_REPORT = attention.kind(
+    "posts.after_report",
+    role="report_reviewer",
+    closes_when=gettext_lazy("The after-the-fact report is acknowledged."),
+)
+PUBLISH_FAILED = attention.kind(
+    "posts.publish_failed",
+    role="write_posts",
+    closes_when=gettext_lazy("Publishing is retried (or the post withdrawn)."),
+)
 
 
 @attention.provider
 def posts_for_me(viewer: Viewer) -> Iterator[Item]:
     """A constant number of queries however many posts: one HolderIndex and batched approval steps (issue #11)."""
     user, staff = viewer.user, viewer.staff
-    posts = scoped(Post.objects, user).select_related("account__organization", "account__department",
-                                                      "account__manager", "author", "organization")
+    posts = scoped(Post.objects, user).select_related(
+        "account__organization", "account__department", "account__manager", "author", "organization"
+    )
     submitted = list(posts.filter(state=PostState.SUBMITTED))
     steps = pending_steps(submitted)
     index = HolderIndex(staff.organization)
     for post in submitted:
         step = steps[post.pk]
         if step is not None and staff in step.waiting_for:
-            yield APPROVAL.item(_("Post waiting for your approval: %(account)s") % {"account": post.account},
-                                post.text[:60], reverse("post-detail", args=[post.pk]), severity="warn")
-    reports = scoped(AfterReport.objects, user).filter(acknowledged_at__isnull=True).select_related(
-        "post__organization", "post__account__organization", "post__account__department", "post__account__manager")
+            yield APPROVAL.item(
+                _("Post waiting for your approval: %(account)s") % {"account": post.account},
+                post.text[:60],
+                reverse("post-detail", args=[post.pk]),
+                severity="warn",
+            )
+    reports = (
+        scoped(AfterReport.objects, user)
+        .filter(acknowledged_at__isnull=True)
+        .select_related(
+            "post__organization",
+            "post__account__organization",
+            "post__account__department",
+            "post__account__manager",
+        )
+    )
     for report in reports:
         if staff in report_reviewers(report.post, index):
-            yield AFTER_REPORT.item(_("After-the-fact report: %(account)s") % {"account": report.post.account},
-                                    report.post.text[:60], reverse("after-reports"), due=report.due_on,
-                                    severity="danger" if report.due_on < viewer.today else "warn")
+            yield AFTER_REPORT.item(
+                _("After-the-fact report: %(account)s") % {"account": report.post.account},
+                report.post.text[:60],
+                reverse("after-reports"),
+                due=report.due_on,
+                severity="danger" if report.due_on < viewer.today else "warn",
+            )
     for post in posts.filter(state=PostState.FAILED).prefetch_related("account__operators"):
         if can_write(user, post.account, index):
-            yield PUBLISH_FAILED.item(_("Publishing failed: %(account)s") % {"account": post.account},
-                                      post.last_error[:120], reverse("post-detail", args=[post.pk]), severity="danger")
+            yield PUBLISH_FAILED.item(
+                _("Publishing failed: %(account)s") % {"account": post.account},
+                post.last_error[:120],
+                reverse("post-detail", args=[post.pk]),
+                severity="danger",
+            )

@@ -33,7 +33,9 @@ _URL_REFUSALS = {
     "userinfo": gettext_lazy("Do not put a user name or password in the server address."),
     "host": gettext_lazy("The server address is not a valid host name."),
     "port": gettext_lazy("The server address has an invalid port."),
-    "address": gettext_lazy("This server address points to an internal, private or reserved network and cannot be used."),
+    "address": gettext_lazy(
+        "This server address points to an internal, private or reserved network and cannot be used."
+    ),
     "resolve": gettext_lazy("The server name could not be found. Check the address."),
 }
 
@@ -44,13 +46,22 @@ def _checked_service_url(service_url: str) -> str:
     try:
         outbound_guard().check_url(url)
     except OutboundRefused as refused:
-        raise InvalidInput(str(_URL_REFUSALS.get(refused.reason, _URL_REFUSALS["host"])), field="service_url") from None
+        raise InvalidInput(
+            str(_URL_REFUSALS.get(refused.reason, _URL_REFUSALS["host"])), field="service_url"
+        ) from None
     return url
 
 
 @transaction.atomic
-def set_channel(*, actor: Any, account: OfficialAccount, kind: str, service_url: str = "", identifier: str = "",
-                secret: str = "") -> ChannelCredential:
+def set_channel(
+    *,
+    actor: Any,
+    account: OfficialAccount,
+    kind: str,
+    service_url: str = "",
+    identifier: str = "",
+    secret: str = "",
+) -> ChannelCredential:
     """Set how the account publishes. The secret is bound to its endpoint: a new server address or
     handle needs the secret entered again (so a stored password is never sent to a new address), and
     any change of endpoint or secret drops the stored session. Only the account's manager may do this."""
@@ -70,18 +81,29 @@ def set_channel(*, actor: Any, account: OfficialAccount, kind: str, service_url:
         service_url = service_url.strip()
     channel = ChannelCredential.objects.select_for_update().filter(account=account).first()
     had_secret = channel is not None and bool(channel.sealed_secret)
-    same_endpoint = channel is not None and (channel.kind, channel.service_url.rstrip("/"), channel.identifier) == (
-        kind, service_url, identifier)
+    same_endpoint = channel is not None and (
+        channel.kind,
+        channel.service_url.rstrip("/"),
+        channel.identifier,
+    ) == (kind, service_url, identifier)
     if kind == Kind.BLUESKY and not secret:
         if not had_secret:
             raise InvalidInput(_("Give an app password (not the account password)."), field="secret")
         if not same_endpoint:
-            raise InvalidInput(_("The server address or handle changed: enter the app password again."), field="secret")
-    if channel is not None and not secret and (channel.kind, channel.service_url, channel.identifier) == (
-            kind, service_url, identifier):
+            raise InvalidInput(
+                _("The server address or handle changed: enter the app password again."), field="secret"
+            )
+    if (
+        channel is not None
+        and not secret
+        and (channel.kind, channel.service_url, channel.identifier) == (kind, service_url, identifier)
+    ):
         return channel  # the same endpoint again and no new secret: nothing changes, nothing to audit
-    before = None if channel is None else {"kind": channel.kind, "service_url": channel.service_url,
-                                          "identifier": channel.identifier}
+    before = (
+        None
+        if channel is None
+        else {"kind": channel.kind, "service_url": channel.service_url, "identifier": channel.identifier}
+    )
     if channel is None:
         channel = ChannelCredential(account=account)
     had_session = bool(channel.sealed_session)
@@ -93,10 +115,19 @@ def set_channel(*, actor: Any, account: OfficialAccount, kind: str, service_url:
     if kind == Kind.MANUAL:
         channel.sealed_secret = channel.sealed_session = ""
     channel.save()
-    log_action("posts.channel.set", actor=actor, obj=account, before=before,
-               after={"kind": kind, "service_url": channel.service_url, "identifier": channel.identifier,
-                      "secret_changed": bool(secret) or (had_secret and not channel.sealed_secret),
-                      "session_dropped": had_session and not channel.sealed_session})
+    log_action(
+        "posts.channel.set",
+        actor=actor,
+        obj=account,
+        before=before,
+        after={
+            "kind": kind,
+            "service_url": channel.service_url,
+            "identifier": channel.identifier,
+            "secret_changed": bool(secret) or (had_secret and not channel.sealed_secret),
+            "session_dropped": had_session and not channel.sealed_session,
+        },
+    )
     return channel
 
 
@@ -118,6 +149,11 @@ def connector_for(account: OfficialAccount) -> Connector | None:
         ChannelCredential.objects.filter(pk=channel_id).update(sealed_session=seal_text(session))
 
     # The guard checks the address again at connect time: DNS may have changed since it was saved.
-    return BlueskyConnector(channel.service_url, channel.identifier, unseal_text(channel.sealed_secret),
-                            session_string=unseal_text(channel.sealed_session) if channel.sealed_session else None,
-                            on_session_change=store_session, guard=outbound_guard())
+    return BlueskyConnector(
+        channel.service_url,
+        channel.identifier,
+        unseal_text(channel.sealed_secret),
+        session_string=unseal_text(channel.sealed_session) if channel.sealed_session else None,
+        on_session_change=store_session,
+        guard=outbound_guard(),
+    )

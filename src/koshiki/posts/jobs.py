@@ -22,7 +22,11 @@ jobs.register_job("posts.delete_original", delete_original_task)
 def _post_id(args_kwargs: dict[str, object]) -> object:
     args = args_kwargs.get("args") or []
     kwargs = args_kwargs.get("kwargs") or {}
-    return args[0] if isinstance(args, list) and args else (kwargs.get("post_id") if isinstance(kwargs, dict) else None)
+    return (
+        args[0]
+        if isinstance(args, list) and args
+        else (kwargs.get("post_id") if isinstance(kwargs, dict) else None)
+    )
 
 
 def _gave_up(post_ids: set[int]) -> set[int]:
@@ -30,8 +34,11 @@ def _gave_up(post_ids: set[int]) -> set[int]:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    failed = DBTaskResult.objects.filter(task_path=publish_post_task.module_path, status=TaskResultStatus.FAILED,
-                                         exception_class_path=jobs.LEASE_EXPIRED)
+    failed = DBTaskResult.objects.filter(
+        task_path=publish_post_task.module_path,
+        status=TaskResultStatus.FAILED,
+        exception_class_path=jobs.LEASE_EXPIRED,
+    )
     counts: dict[object, int] = {}
     for args_kwargs in failed.values_list("args_kwargs", flat=True):
         key = _post_id(args_kwargs)
@@ -44,7 +51,8 @@ def overdue_posts(now: dt.datetime) -> list[int]:
     cutoff = now - OVERDUE_AFTER
     api = ChannelCredential.objects.exclude(kind=ChannelCredential.Kind.MANUAL).values("account_id")
     due = Post.objects.filter(state=PostState.SCHEDULED, account_id__in=api).filter(
-        Q(scheduled_at__lte=cutoff) | Q(scheduled_at__isnull=True, state_changed_at__lte=cutoff))
+        Q(scheduled_at__lte=cutoff) | Q(scheduled_at__isnull=True, state_changed_at__lte=cutoff)
+    )
     live = {_post_id(a) for a in jobs.live_tasks(publish_post_task)}
     candidates = {pk for pk in due.values_list("pk", flat=True) if pk not in live}
     return sorted(candidates - _gave_up(candidates))

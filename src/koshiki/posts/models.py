@@ -28,6 +28,7 @@ class Category(models.TextChoices):
 
 class ChannelCredential(models.Model):
     """How Koshiki publishes for an account. Secrets are sealed (KOSHIKI_ENCRYPTION_KEY) and never logged."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
@@ -48,6 +49,7 @@ class ChannelCredential(models.Model):
 
 class StandingApproval(models.Model):
     """包括許可 (いわき市 第5 1(4) ただし書): posts within this scope need no per-post approval."""
+
     scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
@@ -72,25 +74,49 @@ class Post(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
-    edited_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                  help_text="Who last changed the text: like the author, they may not approve it (four-eyes).")
-    submitted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                     help_text="Who sent it for approval or published it under an exemption.")
+    edited_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last changed the text: like the author, they may not approve it (four-eyes).",
+    )
+    submitted_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it for approval or published it under an exemption.",
+    )
     text = models.TextField(_("text"))
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NOTICE)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.NOTICE
+    )
     state = models.CharField(max_length=20, choices=PostState.choices, default=PostState.DRAFT)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit: approvals are for one version.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every edit: approvals are for one version."
+    )
     scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     exemption = models.CharField(_("after-the-fact exemption"), max_length=60, blank=True)
     hours_exception = models.CharField(max_length=60, blank=True)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
-    correction_action = models.CharField(max_length=20, blank=True, help_text="'delete' or 'annotate' the original.")
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    correction_action = models.CharField(
+        max_length=20, blank=True, help_text="'delete' or 'annotate' the original."
+    )
     findings = models.JSONField(default=list, blank=True)
-    acknowledged = models.JSONField(default=list, blank=True, help_text="Keys of warnings the author acknowledged.")
+    acknowledged = models.JSONField(
+        default=list, blank=True, help_text="Keys of warnings the author acknowledged."
+    )
     override_reason = models.TextField(blank=True)
     override_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approval_round = models.PositiveIntegerField(default=0)
-    standing_approval = models.ForeignKey(StandingApproval, on_delete=models.PROTECT, null=True, blank=True, related_name="posts")
+    standing_approval = models.ForeignKey(
+        StandingApproval, on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
     idempotency_key = models.CharField(max_length=80, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -129,13 +155,18 @@ class PostImage(models.Model):
 
 class PostApproval(ApprovalDecision):
     """One approver's decision on one step of a post's chain; fields from ApprovalDecision."""
+
     scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="approvals")
 
     class Meta:
         ordering = ["post", "round", "step", "decided_at"]
-        constraints = [models.UniqueConstraint(fields=["post", "round", "step", "approver"], name="posts_one_decision_per_step")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "round", "step", "approver"], name="posts_one_decision_per_step"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.step} {self.decision}"
@@ -143,12 +174,15 @@ class PostApproval(ApprovalDecision):
 
 class AfterReport(models.Model):
     """事後報告: a post that went out without per-post approval, until the approver acknowledges it."""
+
     scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="after_report")
     reason = models.CharField(max_length=60, help_text="exemption id, or 'standing'")
     due_on = models.DateField()
-    acknowledged_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
 
@@ -158,6 +192,7 @@ class AfterReport(models.Model):
 
 class PublishAttempt(models.Model):
     """The intent, recorded and committed before the platform is called; settled afterwards."""
+
     scope_path: ClassVar[str] = "post__organization"  # orgs.scoping: the way to Organization
 
     class Outcome(models.TextChoices):

@@ -4,7 +4,8 @@ from koshiki.guidelines.components import Component
 
 COMPONENTS = (
     Component(
-        "koshiki.posts", "投稿ワークフロー",
+        "koshiki.posts",
+        "投稿ワークフロー",
         "Post approval chain, standing approvals, after-the-fact cases, four-eyes exceptions, operating hours.",
         reads=(
             "posting.approval.steps",

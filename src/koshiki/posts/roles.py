@@ -59,8 +59,11 @@ def report_reviewers(post: Any, index: HolderIndex | None = None) -> list[Staff]
         return people
     if index is not None:
         return [s for s in index.administrators() if s.pk not in excluded]
-    return list(Staff.objects.filter(organization_id=post.organization_id, is_org_admin=True,
-                                     status=Staff.Status.ACTIVE).exclude(pk__in=excluded))
+    return list(
+        Staff.objects.filter(
+            organization_id=post.organization_id, is_org_admin=True, status=Staff.Status.ACTIVE
+        ).exclude(pk__in=excluded)
+    )
 
 
 def can_approve(user: Any, account: OfficialAccount) -> bool:

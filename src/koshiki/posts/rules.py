@@ -21,7 +21,13 @@ from koshiki.guidelines.schema import ApprovalStep, Exemption
 from koshiki.guidelines.workflows import post_steps
 from koshiki.registry.models import OfficialAccount
 
-CHECK_PLATFORMS = {"x": "x", "bluesky": "bluesky", "instagram": "instagram", "facebook": "facebook", "line": "line"}
+CHECK_PLATFORMS = {
+    "x": "x",
+    "bluesky": "bluesky",
+    "instagram": "instagram",
+    "facebook": "facebook",
+    "line": "line",
+}
 
 
 def check_platform(account: OfficialAccount) -> str:
@@ -100,7 +106,9 @@ def outside_hours(account: OfficialAccount, rules: PostingRules, moment: dt.date
     if hours is None:
         return None
     local = timezone.localtime(moment)
-    weekdays_only = rules.weekdays_only and rules.hours_restricted  # 新城市: 勤務時間内; else the policy's hours, every day
+    weekdays_only = (
+        rules.weekdays_only and rules.hours_restricted
+    )  # 新城市: 勤務時間内; else the policy's hours, every day
     if within(local, hours, weekdays_only):
         return None
     return next_allowed(local, hours, weekdays_only)

@@ -13,7 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 ENVIRONMENTS = ("local", "production")
 UMASK = 0o077
-GENERATE_HINT = "Generate one with `koshiki keys generate --kind {kind}` and set it in the service's environment."
+GENERATE_HINT = (
+    "Generate one with `koshiki keys generate --kind {kind}` and set it in the service's environment."
+)
 LOCAL_HINT = "For a laptop demo or the tests, set KOSHIKI_ENV=local instead (keys are then kept under var/)."
 LOCAL_HOSTS = "127.0.0.1,localhost,testserver"
 
@@ -33,13 +35,17 @@ def environment() -> str:
 def debug(local: bool) -> bool:
     on = os.environ.get("KOSHIKI_DEBUG", "0") == "1"
     if on and not local:
-        raise ImproperlyConfigured("KOSHIKI_DEBUG=1 shows internals to every visitor; it needs KOSHIKI_ENV=local.")
+        raise ImproperlyConfigured(
+            "KOSHIKI_DEBUG=1 shows internals to every visitor; it needs KOSHIKI_ENV=local."
+        )
     return on
 
 
 def _missing(name: str, kind: str) -> ImproperlyConfigured:
-    return ImproperlyConfigured(f"{name} is not set. Koshiki runs in production mode unless KOSHIKI_ENV=local. "
-                                f"{GENERATE_HINT.format(kind=kind)} {LOCAL_HINT}")
+    return ImproperlyConfigured(
+        f"{name} is not set. Koshiki runs in production mode unless KOSHIKI_ENV=local. "
+        f"{GENERATE_HINT.format(kind=kind)} {LOCAL_HINT}"
+    )
 
 
 def _local_key_file(var_dir: Path, name: str, make: str) -> str:
@@ -71,7 +77,9 @@ def encryption_keys(local: bool, var_dir: Path) -> list[str]:
     """Fernet keys, comma-separated for rotation: the first seals, all open (core/crypto.py)."""
     from cryptography.fernet import Fernet
 
-    configured = [key.strip() for key in os.environ.get("KOSHIKI_ENCRYPTION_KEY", "").split(",") if key.strip()]
+    configured = [
+        key.strip() for key in os.environ.get("KOSHIKI_ENCRYPTION_KEY", "").split(",") if key.strip()
+    ]
     if not configured:
         if not local:
             raise _missing("KOSHIKI_ENCRYPTION_KEY", "fernet")
@@ -82,7 +90,8 @@ def encryption_keys(local: bool, var_dir: Path) -> list[str]:
         except (ValueError, UnicodeEncodeError) as exc:
             raise ImproperlyConfigured(
                 f"KOSHIKI_ENCRYPTION_KEY: key {number} of {len(configured)} is not a Fernet key "
-                f"(32 url-safe base64-encoded bytes). {GENERATE_HINT.format(kind='fernet')}") from exc
+                f"(32 url-safe base64-encoded bytes). {GENERATE_HINT.format(kind='fernet')}"
+            ) from exc
     return configured
 
 

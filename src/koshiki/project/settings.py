@@ -33,7 +33,9 @@ ALLOWED_HOSTS = envconfig.allowed_hosts(LOCAL)
 # Outbound requests (platform servers) go to public https addresses only; this lists the exact
 # origins (scheme://host:port) allowed besides, for the local test network only, e.g.
 # KOSHIKI_OUTBOUND_ALLOW=http://127.0.0.1:2583 (scripts/run-tests.sh sets it). See connectors/outbound.py.
-KOSHIKI_OUTBOUND_ALLOW = [o.strip() for o in os.environ.get("KOSHIKI_OUTBOUND_ALLOW", "").split(",") if o.strip()]
+KOSHIKI_OUTBOUND_ALLOW = [
+    o.strip() for o in os.environ.get("KOSHIKI_OUTBOUND_ALLOW", "").split(",") if o.strip()
+]
 
 # Audit checkpoints are signed with an Ed25519 key kept outside the database. Production names the
 # file (KOSHIKI_AUDIT_SIGNING_KEY_FILE, which must exist); a local run keeps one under var/ (0600).
@@ -219,7 +221,9 @@ AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("KOSHIKI_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("KOSHIKI_LOGIN_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_CALLABLE = "koshiki.web.views.account.locked_out"  # Japanese page: wait, or ask an administrator
-AXES_RESET_ON_SUCCESS = False  # a success does not wipe the address's count (one known password ≠ a free reset)
+AXES_RESET_ON_SUCCESS = (
+    False  # a success does not wipe the address's count (one known password ≠ a free reset)
+)
 AXES_ENABLE_ADMIN = False
 # Behind N trusted reverse proxies (nginx/Caddy appending to X-Forwarded-For), count the client, not the proxy.
 KOSHIKI_PROXY_COUNT = int(os.environ.get("KOSHIKI_PROXY_COUNT", "0"))

@@ -25,31 +25,55 @@ from .reminders import CARRY_OUT, open_notices
 from .roles import HolderIndex, is_manager
 from .services import pending_steps
 
-APPROVAL = attention.kind("registry.approval_waiting", role="approver",
-                          closes_when=gettext_lazy("You approve or reject the request at your step."))
-NOTICE_DUE = attention.kind("registry.notice_due", role="manage_accounts",
-                            closes_when=gettext_lazy("The change or closure is carried out, or cancelled."))
-NOTICE_TAKE_DOWN = attention.kind("registry.notice_take_down", role="manage_accounts",
-                                  closes_when=gettext_lazy("The manager records that the notice has come down."))
-POLICY_REVIEW = attention.kind("registry.policy_review", role="manage_accounts",
-                               closes_when=gettext_lazy("A revised operating policy is saved."))
-CONTINUATION_REVIEW = attention.kind("registry.continuation_review", role="manage_accounts",
-                                     closes_when=gettext_lazy("A continuation review is recorded."))
-DORMANT = attention.kind("registry.dormant", role="manage_accounts",
-                         closes_when=gettext_lazy("The account posts again, or its closure is announced."))
+APPROVAL = attention.kind(
+    "registry.approval_waiting",
+    role="approver",
+    closes_when=gettext_lazy("You approve or reject the request at your step."),
+)
+NOTICE_DUE = attention.kind(
+    "registry.notice_due",
+    role="manage_accounts",
+    closes_when=gettext_lazy("The change or closure is carried out, or cancelled."),
+)
+NOTICE_TAKE_DOWN = attention.kind(
+    "registry.notice_take_down",
+    role="manage_accounts",
+    closes_when=gettext_lazy("The manager records that the notice has come down."),
+)
+POLICY_REVIEW = attention.kind(
+    "registry.policy_review",
+    role="manage_accounts",
+    closes_when=gettext_lazy("A revised operating policy is saved."),
+)
+CONTINUATION_REVIEW = attention.kind(
+    "registry.continuation_review",
+    role="manage_accounts",
+    closes_when=gettext_lazy("A continuation review is recorded."),
+)
+DORMANT = attention.kind(
+    "registry.dormant",
+    role="manage_accounts",
+    closes_when=gettext_lazy("The account posts again, or its closure is announced."),
+)
 
 
 @attention.provider
 def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
-    requested = list(scoped(OfficialAccount.objects, viewer.user).filter(state=AccountState.REQUESTED)
-                     .select_related("organization", "department"))
+    requested = list(
+        scoped(OfficialAccount.objects, viewer.user)
+        .filter(state=AccountState.REQUESTED)
+        .select_related("organization", "department")
+    )
     steps = pending_steps(requested)
     for account in requested:
         step = steps[account.pk]
         if step is not None and viewer.staff in step.waiting_for:
-            yield APPROVAL.item(_("Approval waiting: %(account)s") % {"account": account},
-                                _("Requested by %(dept)s.") % {"dept": account.department.name},
-                                reverse("account-detail", args=[account.pk]), severity="warn")
+            yield APPROVAL.item(
+                _("Approval waiting: %(account)s") % {"account": account},
+                _("Requested by %(dept)s.") % {"dept": account.department.name},
+                reverse("account-detail", args=[account.pk]),
+                severity="warn",
+            )
 
 
 def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccount]:
@@ -58,10 +82,14 @@ def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccoun
     hidden = [AccountState.REJECTED] if closed_too else [AccountState.CLOSED, AccountState.REJECTED]
     accounts = scoped(OfficialAccount.objects, viewer.user).exclude(state__in=hidden)
     accounts = accounts.select_related("organization", "department").annotate(
-        policy_created_at=Subquery(PolicyVersion.objects.filter(account=OuterRef("pk")).order_by("-version")
-                                   .values("created_at")[:1]),
-        last_reviewed_at=Subquery(ContinuationReview.objects.filter(account=OuterRef("pk")).order_by("-reviewed_at")
-                                  .values("reviewed_at")[:1]),
+        policy_created_at=Subquery(
+            PolicyVersion.objects.filter(account=OuterRef("pk")).order_by("-version").values("created_at")[:1]
+        ),
+        last_reviewed_at=Subquery(
+            ContinuationReview.objects.filter(account=OuterRef("pk"))
+            .order_by("-reviewed_at")
+            .values("reviewed_at")[:1]
+        ),
     )
     index = HolderIndex(viewer.staff.organization)
     return [a for a in accounts if is_manager(viewer.user, a, index)]
@@ -78,12 +106,18 @@ def notices_due(viewer: Viewer) -> Iterator[Item]:
             yield NOTICE_DUE.item(
                 _("%(kind)s of %(account)s on %(date)s")
                 % {"kind": notice.get_kind_display(), "account": account, "date": notice.effective_on},
-                _("Carry it out on the day."), link, due=notice.effective_on,
-                severity="warn" if notice.effective_on <= today else "info")
+                _("Carry it out on the day."),
+                link,
+                due=notice.effective_on,
+                severity="warn" if notice.effective_on <= today else "info",
+            )
         else:
-            yield NOTICE_TAKE_DOWN.item(_("The notice for %(account)s may come down") % {"account": account},
-                                        _("It had to stay until %(date)s.") % {"date": notice.keep_until},
-                                        link, due=notice.keep_until)
+            yield NOTICE_TAKE_DOWN.item(
+                _("The notice for %(account)s may come down") % {"account": account},
+                _("It had to stay until %(date)s.") % {"date": notice.keep_until},
+                link,
+                due=notice.keep_until,
+            )
 
 
 @attention.provider
@@ -95,19 +129,36 @@ def reviews_due(viewer: Viewer) -> Iterator[Item]:
         policy_created_at = account.policy_created_at  # type: ignore[attr-defined]
         clause = cite(profile, review)
         link = reverse("account-detail", args=[account.pk])
-        if account.state in LIVE_STATES and policy_created_at \
-                and policy_created_at < now - dt.timedelta(days=review.interval_days):
-            yield POLICY_REVIEW.item(_("Review the operating policy of %(account)s") % {"account": account},
-                                     _("Last revised on %(date)s.") % {"date": policy_created_at.date()},
-                                     link, clause=clause)
+        if (
+            account.state in LIVE_STATES
+            and policy_created_at
+            and policy_created_at < now - dt.timedelta(days=review.interval_days)
+        ):
+            yield POLICY_REVIEW.item(
+                _("Review the operating policy of %(account)s") % {"account": account},
+                _("Last revised on %(date)s.") % {"date": policy_created_at.date()},
+                link,
+                clause=clause,
+            )
         reviewed = account.last_reviewed_at or account.state_changed_at  # type: ignore[attr-defined]
-        if profile.closure.criteria and account.state == AccountState.ACTIVE and reviewed \
-                and reviewed < now - dt.timedelta(days=review.interval_days):
-            yield CONTINUATION_REVIEW.item(_("Review whether %(account)s should continue") % {"account": account},
-                                           _("Check it against the guideline's closure criteria."), link,
-                                           clause=cite(profile, profile.closure.criteria[0]))
+        if (
+            profile.closure.criteria
+            and account.state == AccountState.ACTIVE
+            and reviewed
+            and reviewed < now - dt.timedelta(days=review.interval_days)
+        ):
+            yield CONTINUATION_REVIEW.item(
+                _("Review whether %(account)s should continue") % {"account": account},
+                _("Check it against the guideline's closure criteria."),
+                link,
+                clause=cite(profile, profile.closure.criteria[0]),
+            )
         dormant = dt.timedelta(days=profile.closure.dormant_after_days)
         last = account.last_post_at or account.state_changed_at
         if account.state == AccountState.ACTIVE and last and last < now - dormant:
-            yield DORMANT.item(_("%(account)s has not posted for a long time") % {"account": account},
-                               _("Dormant accounts invite takeover: consider closing it."), link, severity="warn")
+            yield DORMANT.item(
+                _("%(account)s has not posted for a long time") % {"account": account},
+                _("Dormant accounts invite takeover: consider closing it."),
+                link,
+                severity="warn",
+            )

@@ -33,7 +33,11 @@ def default_homepage(organization: Organization) -> str:
 
 
 def _link_findings(text: str, organization: Organization) -> list[Finding]:
-    return [f for f in check(text, context=context_for(organization), platform="facebook") if f.category in LINK_CATEGORIES]
+    return [
+        f
+        for f in check(text, context=context_for(organization), platform="facebook")
+        if f.category in LINK_CATEGORIES
+    ]
 
 
 def website_html(organization: Organization, accounts: Iterable[OfficialAccount]) -> Disclosure:
@@ -57,7 +61,9 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
     html = (
         f"<h2>{escape(title)}</h2>\n<table>\n<thead><tr>"
         + "".join(f"<th>{escape(h)}</th>" for h in head)
-        + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        + "</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
     )
     urls = " ".join(a.url for a in accounts if a.url)
     return Disclosure(html, _link_findings(urls, organization) if urls else [])

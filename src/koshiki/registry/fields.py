@@ -17,8 +17,15 @@ from .models import OfficialAccount
 TEXT_LIMITS = {"purpose": 1000, "reply_policy": 1000}
 
 # 台帳 column → OfficialAccount field, for the columns that are stored as text
-IMPORT_FIELDS = {"アカウント名": "account_name", "ID": "handle", "URL": "url", "目的": "purpose", "対象者": "audience",
-                 "運用時間": "operating_hours", "返信の方針": "reply_policy"}
+IMPORT_FIELDS = {
+    "アカウント名": "account_name",
+    "ID": "handle",
+    "URL": "url",
+    "目的": "purpose",
+    "対象者": "audience",
+    "運用時間": "operating_hours",
+    "返信の方針": "reply_policy",
+}
 
 
 def account_formfield(name: str) -> forms.Field:

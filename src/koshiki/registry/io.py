@@ -29,21 +29,68 @@ from .models import OfficialAccount, Platform
 from .reading import MAX_ROWS, Table, read_rows
 from .roles import holders
 
-__all__ = ["COLUMNS", "MAX_ROWS", "ImportReport", "Table", "export_csv", "export_xlsx", "import_rows", "read_rows"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "ImportReport",
+    "Table",
+    "export_csv",
+    "export_xlsx",
+    "import_rows",
+    "read_rows",
+]
 
-COLUMNS = ["所属コード", "所属", "サービス", "アカウント名", "ID", "URL", "目的", "対象者", "運用時間", "返信の方針", "状態"]
-_PLATFORMS = {**{p.value: p.value for p in Platform}, **{str(p.label).lower(): p.value for p in Platform},
-              "twitter": "x", "ツイッター": "x", "フェイスブック": "facebook", "インスタグラム": "instagram",
-              "ユーチューブ": "youtube", "ライン": "line", "ブルースカイ": "bluesky", "ブログ": "blog", "その他": "other"}
-_IMPORT_STATES = {"運用中": AccountState.ACTIVE, "停止": AccountState.SUSPENDED, "active": AccountState.ACTIVE,
-                  "suspended": AccountState.SUSPENDED, "": AccountState.ACTIVE}
+COLUMNS = [
+    "所属コード",
+    "所属",
+    "サービス",
+    "アカウント名",
+    "ID",
+    "URL",
+    "目的",
+    "対象者",
+    "運用時間",
+    "返信の方針",
+    "状態",
+]
+_PLATFORMS = {
+    **{p.value: p.value for p in Platform},
+    **{str(p.label).lower(): p.value for p in Platform},
+    "twitter": "x",
+    "ツイッター": "x",
+    "フェイスブック": "facebook",
+    "インスタグラム": "instagram",
+    "ユーチューブ": "youtube",
+    "ライン": "line",
+    "ブルースカイ": "bluesky",
+    "ブログ": "blog",
+    "その他": "other",
+}
+_IMPORT_STATES = {
+    "運用中": AccountState.ACTIVE,
+    "停止": AccountState.SUSPENDED,
+    "active": AccountState.ACTIVE,
+    "suspended": AccountState.SUSPENDED,
+    "": AccountState.ACTIVE,
+}
 
 
 def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
     yield COLUMNS
     for a in accounts:
-        yield [a.department.code, a.department.name, a.get_platform_display(), a.account_name, a.handle, a.url,
-               a.purpose, a.audience, a.operating_hours, a.reply_policy, str(a.get_state_display())]
+        yield [
+            a.department.code,
+            a.department.name,
+            a.get_platform_display(),
+            a.account_name,
+            a.handle,
+            a.url,
+            a.purpose,
+            a.audience,
+            a.operating_hours,
+            a.reply_policy,
+            str(a.get_state_display()),
+        ]
 
 
 def export_csv(accounts: Iterable[OfficialAccount]) -> bytes:
@@ -68,7 +115,9 @@ def _short(value: str) -> str:
     return value if len(value) <= 40 else value[:40] + "…"
 
 
-def _field_problems(row: dict[str, str], positions: dict[str, int], fields: dict[str, forms.Field]) -> list[str]:
+def _field_problems(
+    row: dict[str, str], positions: dict[str, int], fields: dict[str, forms.Field]
+) -> list[str]:
     """What the web form would say about each text column, with the column's number and name."""
     problems = []
     for column, name in IMPORT_FIELDS.items():
@@ -78,8 +127,10 @@ def _field_problems(row: dict[str, str], positions: dict[str, int], fields: dict
         try:
             fields[name].clean(value)
         except ValidationError as error:
-            problems.append(_("column %(number)s “%(column)s”: %(error)s")
-                            % {"number": positions.get(column, "?"), "column": column, "error": " ".join(error.messages)})
+            problems.append(
+                _("column %(number)s “%(column)s”: %(error)s")
+                % {"number": positions.get(column, "?"), "column": column, "error": " ".join(error.messages)}
+            )
     return problems
 
 
@@ -89,9 +140,15 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[list[OfficialAccount], list[tuple[int, str]]]:
+def _validate(
+    rows: list[dict[str, str]], organization: Organization
+) -> tuple[list[OfficialAccount], list[tuple[int, str]]]:
     departments = {d.code: d for d in Department.objects.filter(organization=organization)}
-    taken = set(OfficialAccount.objects.filter(organization=organization).exclude(handle="").values_list("platform", "handle"))
+    taken = set(
+        OfficialAccount.objects.filter(organization=organization)
+        .exclude(handle="")
+        .values_list("platform", "handle")
+    )
     seen: set[tuple[str, str]] = set()
     accounts: list[OfficialAccount] = []
     errors: list[tuple[int, str]] = []
@@ -102,7 +159,9 @@ def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[l
         problems = []
         department = departments.get(row.get("所属コード", ""))
         if department is None:
-            problems.append(_("unknown department code “%(code)s”") % {"code": _short(row.get("所属コード", ""))})
+            problems.append(
+                _("unknown department code “%(code)s”") % {"code": _short(row.get("所属コード", ""))}
+            )
         platform = _PLATFORMS.get(row.get("サービス", "").lower())
         if platform is None:
             problems.append(_("unknown service “%(name)s”") % {"name": _short(row.get("サービス", ""))})
@@ -125,16 +184,28 @@ def _validate(rows: list[dict[str, str]], organization: Organization) -> tuple[l
             continue
         seen.add((platform or "", handle))
         assert department is not None and platform is not None and state is not None
-        accounts.append(OfficialAccount(
-            organization=organization, department=department, platform=platform, account_name=row["アカウント名"],
-            handle=handle, url=url, purpose=row["目的"], audience=row.get("対象者", ""),
-            operating_hours=row.get("運用時間", ""), reply_policy=row.get("返信の方針", ""), state=state,
-            state_changed_at=timezone.now(),
-        ))
+        accounts.append(
+            OfficialAccount(
+                organization=organization,
+                department=department,
+                platform=platform,
+                account_name=row["アカウント名"],
+                handle=handle,
+                url=url,
+                purpose=row["目的"],
+                audience=row.get("対象者", ""),
+                operating_hours=row.get("運用時間", ""),
+                reply_policy=row.get("返信の方針", ""),
+                state=state,
+                state_changed_at=timezone.now(),
+            )
+        )
     return accounts, errors
 
 
-def import_rows(*, actor: Any, organization: Organization, rows: list[dict[str, str]], source: str) -> ImportReport:
+def import_rows(
+    *, actor: Any, organization: Organization, rows: list[dict[str, str]], source: str
+) -> ImportReport:
     """Existing accounts from the body's own 台帳: live already, so they enter as 運用中 (or 停止).
 
     ``actor`` None is the system itself (the CLI, run by whoever operates the server)."""
@@ -151,8 +222,21 @@ def import_rows(*, actor: Any, organization: Organization, rows: list[dict[str, 
         account.manager = managers[account.department_id]
     with transaction.atomic():
         created = OfficialAccount.objects.bulk_create(accounts, batch_size=500)
-        log_actions("registry.account.imported", actor=actor, objects=[
-            (account, {"source": source, "state": account.state, "platform": account.platform,
-                       "account_name": account.account_name, "handle": account.handle})
-            for account in created])
+        log_actions(
+            "registry.account.imported",
+            actor=actor,
+            objects=[
+                (
+                    account,
+                    {
+                        "source": source,
+                        "state": account.state,
+                        "platform": account.platform,
+                        "account_name": account.account_name,
+                        "handle": account.handle,
+                    },
+                )
+                for account in created
+            ],
+        )
     return ImportReport(len(created), [])

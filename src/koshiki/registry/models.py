@@ -39,7 +39,9 @@ class OfficialAccount(models.Model):
     url = models.URLField(_("URL"), max_length=300, blank=True)
     purpose = models.TextField(_("purpose"))
     audience = models.CharField(_("audience"), max_length=200, blank=True)
-    manager = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="managed_accounts", null=True, blank=True)
+    manager = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="managed_accounts", null=True, blank=True
+    )
     operators = models.ManyToManyField(Staff, related_name="operated_accounts", blank=True)
     verified = models.BooleanField(_("verified by the platform"), default=False)
     login_email = models.EmailField(_("login e-mail"), blank=True)
@@ -68,6 +70,7 @@ class OfficialAccount(models.Model):
 
 class Approval(ApprovalDecision):
     """One approver's decision on one step of a chain (open, change or close); fields from ApprovalDecision."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="approvals")
@@ -77,7 +80,8 @@ class Approval(ApprovalDecision):
         ordering = ["account", "workflow", "round", "step", "decided_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "workflow", "round", "step", "approver"], name="registry_one_decision_per_step"
+                fields=["account", "workflow", "round", "step", "approver"],
+                name="registry_one_decision_per_step",
             )
         ]
 
@@ -87,6 +91,7 @@ class Approval(ApprovalDecision):
 
 class PolicyVersion(models.Model):
     """The account's operating policy (運用方針), one row per saved version."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="policies")
@@ -97,7 +102,9 @@ class PolicyVersion(models.Model):
 
     class Meta:
         ordering = ["account", "-version"]
-        constraints = [models.UniqueConstraint(fields=["account", "version"], name="registry_unique_policy_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "version"], name="registry_unique_policy_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} v{self.version}"
@@ -105,6 +112,7 @@ class PolicyVersion(models.Model):
 
 class Notice(models.Model):
     """An announced change or closure: when it was announced, takes effect, and stays posted until."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
@@ -131,6 +139,7 @@ class Notice(models.Model):
 
 class ContinuationReview(models.Model):
     """継続の検討: the account checked against the profile's closure criteria (守谷市議会 7(1) ア–エ)."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Decision(models.TextChoices):

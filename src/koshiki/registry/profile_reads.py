@@ -4,7 +4,8 @@ from koshiki.guidelines.components import Component
 
 COMPONENTS = (
     Component(
-        "koshiki.registry", "アカウント台帳",
+        "koshiki.registry",
+        "アカウント台帳",
         "Requests and the opening chain, the operating policy's required items, notices of change and closure,"
         " emergency stops, continuation reviews, reminders to review the policy, the login e-mail warning.",
         reads=(
@@ -33,7 +34,8 @@ COMPONENTS = (
         ),
     ),
     Component(
-        "koshiki.registry.disclosure", "公開情報（ホームページ・プロフィール）",
+        "koshiki.registry.disclosure",
+        "公開情報（ホームページ・プロフィール）",
         "The disclosure page and each account's profile text: the homepage table and the profile text are"
         " generated from the registry and checked with the link rules, beside the items the guideline asks for.",
         reads=(

@@ -61,8 +61,10 @@ class _CappedLines:
 
 
 def _too_many_rows(last: int) -> InvalidInput:
-    return InvalidInput(_("At most %(n)s rows at a time: the sheet goes on past row %(last)s.")
-                        % {"n": f"{MAX_ROWS:,}", "last": f"{last:,}"})
+    return InvalidInput(
+        _("At most %(n)s rows at a time: the sheet goes on past row %(last)s.")
+        % {"n": f"{MAX_ROWS:,}", "last": f"{last:,}"}
+    )
 
 
 def _csv_records(raw: bytes) -> Iterator[list[str]]:
@@ -85,10 +87,14 @@ def _csv_records(raw: bytes) -> Iterator[list[str]]:
         except StopIteration:
             return
         except _RecordTooLong:
-            raise InvalidInput(_("Row %(row)d is too long (at most %(max)s characters in one row).")
-                               % {"row": number, "max": f"{MAX_RECORD_CHARS:,}"}) from None
+            raise InvalidInput(
+                _("Row %(row)d is too long (at most %(max)s characters in one row).")
+                % {"row": number, "max": f"{MAX_RECORD_CHARS:,}"}
+            ) from None
         except csv.Error as exc:
-            raise InvalidInput(_("Row %(row)d cannot be read: %(error)s") % {"row": number, "error": exc}) from exc
+            raise InvalidInput(
+                _("Row %(row)d cannot be read: %(error)s") % {"row": number, "error": exc}
+            ) from exc
         yield record
 
 
@@ -105,9 +111,16 @@ def _xlsx_records(raw: bytes) -> Iterator[list[str]]:
         rows, columns = sheet.max_row or 0, sheet.max_column or 0
         if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
             raise InvalidInput(
-                _("The sheet declares %(rows)s rows and %(cols)s columns: at most %(max_rows)s rows and %(max_cols)s columns.")
-                % {"rows": f"{rows:,}", "cols": f"{columns:,}", "max_rows": f"{MAX_ROWS + 1:,}",
-                   "max_cols": f"{MAX_COLUMNS:,}"})
+                _(
+                    "The sheet declares %(rows)s rows and %(cols)s columns: at most %(max_rows)s rows and %(max_cols)s columns."
+                )
+                % {
+                    "rows": f"{rows:,}",
+                    "cols": f"{columns:,}",
+                    "max_rows": f"{MAX_ROWS + 1:,}",
+                    "max_cols": f"{MAX_COLUMNS:,}",
+                }
+            )
         # max_row/max_col bound openpyxl's filling of missing rows and cells, whatever the file declares
         values = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
         for row in values:
@@ -132,8 +145,10 @@ def read_rows(data: BinaryIO, filename: str) -> Table:
         if number > MAX_ROWS + 1:
             raise _too_many_rows(MAX_ROWS + 1)
         if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
-            raise InvalidInput(_("Row %(row)d has %(n)s columns (at most %(max)d).")
-                               % {"row": number, "n": f"{len(record):,}", "max": MAX_COLUMNS})
+            raise InvalidInput(
+                _("Row %(row)d has %(n)s columns (at most %(max)d).")
+                % {"row": number, "n": f"{len(record):,}", "max": MAX_COLUMNS}
+            )
         cells = [unescape_cell(c.strip()) for c in record[:MAX_COLUMNS]]
         if header is None:
             header = cells

@@ -32,12 +32,15 @@ class OpenNotice:
 
 
 def open_notice_filter(day: dt.date) -> Q:
-    return (Q(state=Notice.State.SCHEDULED, effective_on__lte=day + DUE_AHEAD)
-            | Q(state=Notice.State.DONE, keep_until__lte=day))
+    return Q(state=Notice.State.SCHEDULED, effective_on__lte=day + DUE_AHEAD) | Q(
+        state=Notice.State.DONE, keep_until__lte=day
+    )
 
 
 def open_notices(day: dt.date, notices: QuerySet[Notice] | None = None) -> Iterator[OpenNotice]:
     """Notices needing action on ``day``, whatever the account's state (a closed account's notice stays up)."""
-    rows: Iterable[Notice] = (notices if notices is not None else Notice.objects.all()).filter(open_notice_filter(day))
+    rows: Iterable[Notice] = (notices if notices is not None else Notice.objects.all()).filter(
+        open_notice_filter(day)
+    )
     for notice in rows:
         yield OpenNotice(notice, CARRY_OUT if notice.state == Notice.State.SCHEDULED else TAKE_DOWN)

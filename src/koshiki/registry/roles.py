@@ -15,9 +15,12 @@ from .models import OfficialAccount
 
 
 def _current(organization: Organization) -> Any:
-    return RoleAssignment.objects.current().filter(
-        organization=organization, staff__status=Staff.Status.ACTIVE
-    ).select_related("staff").order_by("role_id", "start_date", "pk")
+    return (
+        RoleAssignment.objects.current()
+        .filter(organization=organization, staff__status=Staff.Status.ACTIVE)
+        .select_related("staff")
+        .order_by("role_id", "start_date", "pk")
+    )
 
 
 def holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> list[Staff]:
@@ -35,7 +38,9 @@ def holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = 
     return list(dict.fromkeys(a.staff for a in current))
 
 
-def capability_holders(account: OfficialAccount, capability: str, index: HolderIndex | None = None) -> list[Staff]:
+def capability_holders(
+    account: OfficialAccount, capability: str, index: HolderIndex | None = None
+) -> list[Staff]:
     """Current holders of any role the profile lets do ``capability`` for this account (kind or may, never an id);
     from ``index`` when given."""
     if index is not None:
@@ -46,10 +51,17 @@ def capability_holders(account: OfficialAccount, capability: str, index: HolderI
         return []
     body_wide = [r for r in role_ids if profile.role(r).scope != "department"]
     per_department = [r for r in role_ids if profile.role(r).scope == "department"]
-    current = RoleAssignment.objects.current().filter(
-        Q(role_id__in=body_wide) | Q(role_id__in=per_department, department_id__in=account.department.lineage_ids()),
-        organization=account.organization, staff__status=Staff.Status.ACTIVE,
-    ).select_related("staff").order_by("pk")
+    current = (
+        RoleAssignment.objects.current()
+        .filter(
+            Q(role_id__in=body_wide)
+            | Q(role_id__in=per_department, department_id__in=account.department.lineage_ids()),
+            organization=account.organization,
+            staff__status=Staff.Status.ACTIVE,
+        )
+        .select_related("staff")
+        .order_by("pk")
+    )
     return list(dict.fromkeys(a.staff for a in current))
 
 
@@ -64,7 +76,9 @@ class HolderIndex:
         self._by_role: dict[str, list[RoleAssignment]] = {}
         for assignment in _current(organization):
             self._by_role.setdefault(assignment.role_id, []).append(assignment)
-        self._parent = dict(Department.objects.filter(organization=organization).values_list("pk", "parent_id"))
+        self._parent = dict(
+            Department.objects.filter(organization=organization).values_list("pk", "parent_id")
+        )
         self._admins: list[Staff] | None = None
 
     def lineage_ids(self, department_id: int) -> list[int]:
@@ -91,18 +105,25 @@ class HolderIndex:
         return list(dict.fromkeys(a.staff for a in self._acting(account, role_id)))
 
     def capability_holders(self, account: OfficialAccount, capability: str) -> list[Staff]:
-        found = [a for role_id in roles_with(self.profile, capability) for a in self._acting(account, role_id)]
+        found = [
+            a for role_id in roles_with(self.profile, capability) for a in self._acting(account, role_id)
+        ]
         return list(dict.fromkeys(a.staff for a in sorted(found, key=lambda a: a.pk)))
 
     def administrators(self) -> list[Staff]:
         """Active organization administrators (report reviewers of last resort), read once."""
         if self._admins is None:
-            self._admins = list(Staff.objects.filter(organization=self.organization, is_org_admin=True,
-                                                     status=Staff.Status.ACTIVE))
+            self._admins = list(
+                Staff.objects.filter(
+                    organization=self.organization, is_org_admin=True, status=Staff.Status.ACTIVE
+                )
+            )
         return self._admins
 
 
-def has_capability(user: Any, capability: str, *, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
+def has_capability(
+    user: Any, capability: str, *, account: OfficialAccount, index: HolderIndex | None = None
+) -> bool:
     """Whether the user holds, for this account, a role the profile lets do ``capability``."""
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
@@ -137,4 +158,6 @@ def is_account_manager(user: Any, account: OfficialAccount) -> bool:
 def can_edit(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:
     """Managers and the account's operators (``.all()`` so a list page's prefetch_related is used)."""
     staff = staff_of(user)
-    return is_manager(user, account, index) or (staff is not None and any(o.pk == staff.pk for o in account.operators.all()))
+    return is_manager(user, account, index) or (
+        staff is not None and any(o.pk == staff.pk for o in account.operators.all())
+    )

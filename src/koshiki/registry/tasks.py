@@ -35,9 +35,11 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     for due in open_notices(day, Notice.objects.select_related("account__manager")):
         manager = due.notice.account.manager
         if manager is not None:
-            sent += send_now(message=NOTICE_REMINDER,
-                             personal={manager: {"notice_id": due.notice.pk, "action": due.action}},
-                             link=reverse("account-detail", args=[due.notice.account_id]))
+            sent += send_now(
+                message=NOTICE_REMINDER,
+                personal={manager: {"notice_id": due.notice.pk, "action": due.action}},
+                link=reverse("account-detail", args=[due.notice.account_id]),
+            )
     return sent
 
 
@@ -53,8 +55,9 @@ def daily_reminders_sweep(now: dt.datetime) -> int:
     period = reminders_due(now)
     if period is None:
         return 0
-    sent = jobs.run_once_per_period("registry.daily_reminders", period,
-                                    lambda: send_due_reminders(dt.date.fromisoformat(period)), now=now)
+    sent = jobs.run_once_per_period(
+        "registry.daily_reminders", period, lambda: send_due_reminders(dt.date.fromisoformat(period)), now=now
+    )
     return int(sent or 0)
 
 

@@ -19,26 +19,42 @@ from .status import board_lines, organization_security
 
 KINDS = {
     "overdue_rotation": attention.kind(
-        "security.overdue_rotation", role="manage_credentials",
-        closes_when=gettext_lazy("The password is changed and the change recorded.")),
+        "security.overdue_rotation",
+        role="manage_credentials",
+        closes_when=gettext_lazy("The password is changed and the change recorded."),
+    ),
     "rotate_now": attention.kind(
-        "security.rotate_now", role="manage_credentials",
-        closes_when=gettext_lazy("The password is changed and the change recorded.")),
+        "security.rotate_now",
+        role="manage_credentials",
+        closes_when=gettext_lazy("The password is changed and the change recorded."),
+    ),
     "too_many_holders": attention.kind(
-        "security.too_many_holders", role="manage_credentials",
-        closes_when=gettext_lazy("People are removed until the guideline's limit is kept.")),
+        "security.too_many_holders",
+        role="manage_credentials",
+        closes_when=gettext_lazy("People are removed until the guideline's limit is kept."),
+    ),
     "missing_two_step": attention.kind(
-        "security.missing_two_step", role="manage_credentials",
-        closes_when=gettext_lazy("Two-step login is recorded for the account (or that the platform lacks it).")),
+        "security.missing_two_step",
+        role="manage_credentials",
+        closes_when=gettext_lazy(
+            "Two-step login is recorded for the account (or that the platform lacks it)."
+        ),
+    ),
     "personal_device": attention.kind(
-        "security.personal_device", role="manage_credentials",
-        closes_when=gettext_lazy("The personal device's access is approved or refused.")),
+        "security.personal_device",
+        role="manage_credentials",
+        closes_when=gettext_lazy("The personal device's access is approved or refused."),
+    ),
     "stale_device": attention.kind(
-        "security.stale_device", role="manage_credentials",
-        closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again.")),
+        "security.stale_device",
+        role="manage_credentials",
+        closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again."),
+    ),
     "unhealthy_device": attention.kind(
-        "security.unhealthy_device", role="manage_credentials",
-        closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again.")),
+        "security.unhealthy_device",
+        role="manage_credentials",
+        closes_when=gettext_lazy("The device's owner confirms its patches and anti-virus again."),
+    ),
 }
 
 
@@ -49,10 +65,23 @@ def security_items(viewer: Viewer) -> Iterator[Item]:
     index = HolderIndex(staff.organization)
     for line in board_lines(state):
         if staff in recipients(state, line, index):
-            escalated = line.level == "danger" and state.rules.escalate_to and not (
-                line.account_id and any(s.account.pk == line.account_id and (
-                    s.account.manager_id == staff.pk or any(h.staff_id == staff.pk for h in s.holders))
-                    for s in state.accounts))
-            detail = _("%(detail)s (escalated to you)") % {"detail": line.detail} if escalated else line.detail
-            yield KINDS[line.kind].item(line.title, detail, line.url, due=line.due, clause=line.clause,
-                                        severity=line.level)
+            escalated = (
+                line.level == "danger"
+                and state.rules.escalate_to
+                and not (
+                    line.account_id
+                    and any(
+                        s.account.pk == line.account_id
+                        and (
+                            s.account.manager_id == staff.pk or any(h.staff_id == staff.pk for h in s.holders)
+                        )
+                        for s in state.accounts
+                    )
+                )
+            )
+            detail = (
+                _("%(detail)s (escalated to you)") % {"detail": line.detail} if escalated else line.detail
+            )
+            yield KINDS[line.kind].item(
+                line.title, detail, line.url, due=line.due, clause=line.clause, severity=line.level
+            )

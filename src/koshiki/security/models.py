@@ -21,7 +21,10 @@ from .lifecycle import AccessState, DeviceState, TaskState
 
 class OrganizationKey(models.Model):
     """A random per-organization key, sealed (koshiki.core.crypto); used for password fingerprints."""
-    scope_unscoped: ClassVar[str] = "key material, read only by security.fingerprint for the organization in hand"  # orgs.scoping
+
+    scope_unscoped: ClassVar[str] = (
+        "key material, read only by security.fingerprint for the organization in hand"  # orgs.scoping
+    )
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=40)
@@ -29,11 +32,12 @@ class OrganizationKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "purpose"], name="security_one_key_per_purpose")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "purpose"], name="security_one_key_per_purpose")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}:{self.purpose}"
-
 
 
 class TwoStepMethod(models.TextChoices):
@@ -47,6 +51,7 @@ class TwoStepMethod(models.TextChoices):
 
 class AccountSecurity(models.Model):
     """An account's two-step login and recovery contact, as last confirmed by its manager."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.OneToOneField(OfficialAccount, on_delete=models.PROTECT, related_name="security")
@@ -64,9 +69,9 @@ class AccountSecurity(models.Model):
         return self.two_step_method not in (TwoStepMethod.NONE, TwoStepMethod.UNSUPPORTED)
 
 
-
 class CredentialHolder(models.Model):
     """A named staff member who knows an account's password, from ``added_at`` until ``removed_at``."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="credential_holders")
@@ -80,7 +85,9 @@ class CredentialHolder(models.Model):
         ordering = ["account", "added_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "staff"], condition=models.Q(removed_at__isnull=True), name="security_one_current_holding"
+                fields=["account", "staff"],
+                condition=models.Q(removed_at__isnull=True),
+                name="security_one_current_holding",
             )
         ]
 
@@ -88,9 +95,9 @@ class CredentialHolder(models.Model):
         return f"{self.staff_id}@{self.account_id}"
 
 
-
 class Rotation(models.Model):
     """A password change recorded by staff. ``fingerprint`` is an HMAC, never the password or a plain hash."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Reason(models.TextChoices):
@@ -105,7 +112,9 @@ class Rotation(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
-    strength_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="zxcvbn 0–4, when checked.")
+    strength_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="zxcvbn 0–4, when checked."
+    )
     sessions_reviewed = models.BooleanField(_("other sessions signed out"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,9 +126,9 @@ class Rotation(models.Model):
         return f"{self.account_id} {self.rotated_on}"
 
 
-
 class RotationTask(models.Model):
     """'Rotate now': opened by a personnel change, a new holder or a lost device; closed by a rotation."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     class Cause(models.TextChoices):
@@ -132,12 +141,20 @@ class RotationTask(models.Model):
     account = models.ForeignKey(OfficialAccount, on_delete=models.PROTECT, related_name="rotation_tasks")
     cause = models.CharField(max_length=20, choices=Cause.choices)
     detail = models.CharField(max_length=300)
-    personnel_change = models.ForeignKey(PersonnelChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    device_report = models.ForeignKey("DeviceLossReport", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
-    review_sessions = models.BooleanField(default=False, help_text="Also sign out other sessions (lost device).")
+    personnel_change = models.ForeignKey(
+        PersonnelChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    device_report = models.ForeignKey(
+        "DeviceLossReport", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    review_sessions = models.BooleanField(
+        default=False, help_text="Also sign out other sessions (lost device)."
+    )
     due_on = models.DateField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    closed_by = models.ForeignKey(Rotation, on_delete=models.PROTECT, null=True, blank=True, related_name="closed_tasks")
+    closed_by = models.ForeignKey(
+        Rotation, on_delete=models.PROTECT, null=True, blank=True, related_name="closed_tasks"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,9 +165,9 @@ class RotationTask(models.Model):
         return f"{self.account_id} {self.cause} {self.state}"
 
 
-
 class Device(models.Model):
     """A device used to log in to official accounts: official (公用) or personal (私物)."""
+
     scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
 
     class Kind(models.TextChoices):
@@ -184,6 +201,7 @@ class Device(models.Model):
 
 class DeviceAccess(models.Model):
     """A device's use for one account. A personal device needs the responsible person's prior approval."""
+
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 
     State = AccessState
@@ -198,11 +216,12 @@ class DeviceAccess(models.Model):
 
     class Meta:
         ordering = ["device", "account"]
-        constraints = [models.UniqueConstraint(fields=["device", "account"], name="security_one_access_per_account")]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "account"], name="security_one_access_per_account")
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_id}@{self.account_id} {self.state}"
-
 
 
 class DeviceLossReport(models.Model):

@@ -18,9 +18,10 @@ from .rules import credential_rules
 
 def is_holder(user: Any, account: OfficialAccount) -> bool:
     staff = staff_of(user)
-    return staff is not None and CredentialHolder.objects.filter(
-        account=account, staff=staff, removed_at__isnull=True
-    ).exists()
+    return (
+        staff is not None
+        and CredentialHolder.objects.filter(account=account, staff=staff, removed_at__isnull=True).exists()
+    )
 
 
 def require_manager(user: Any, account: OfficialAccount) -> None:
@@ -33,7 +34,9 @@ def require_credential_manager(user: Any, account: OfficialAccount) -> None:
     account's named manager or a holder of the profile's manager role for its department. Being an
     organization administrator (or a system administrator) is not enough."""
     if not is_account_manager(user, account):
-        raise NotPermitted(_("Only the account's manager (the role that manages this account) can change its credentials."))
+        raise NotPermitted(
+            _("Only the account's manager (the role that manages this account) can change its credentials.")
+        )
 
 
 def require_manager_or_holder(user: Any, account: OfficialAccount) -> None:
@@ -45,6 +48,10 @@ def can_approve_devices(user: Any, account: OfficialAccount) -> bool:
     """The responsible person the profile names (守谷市議会 6(2): 運用責任者), else the account manager."""
     role_id = credential_rules(profile_for(account.organization)).device_approver_role
     staff = staff_of(user)
-    if staff is not None and account.manager_id == staff.pk and role_id == profile_for(account.organization).account.manager_role:
+    if (
+        staff is not None
+        and account.manager_id == staff.pk
+        and role_id == profile_for(account.organization).account.manager_role
+    ):
         return True
     return holds(user, account, role_id)

@@ -4,7 +4,8 @@ from koshiki.guidelines.components import Component
 
 COMPONENTS = (
     Component(
-        "koshiki.security", "アカウントの安全管理",
+        "koshiki.security",
+        "アカウントの安全管理",
         "Rotation due dates, holder limits, password strength and reuse, two-step login, devices, escalation.",
         reads=(
             "credentials.rotation.max_age_days",

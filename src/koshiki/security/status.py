@@ -26,8 +26,9 @@ from .rules import CredentialRules, credential_rules
 TRACKED_STATES = frozenset({*LIVE_STATES, AccountState.APPROVED})
 
 
-def next_due(last_rotated_on: dt.date | None, since: dt.date, max_age_days: int | None,
-             open_task_dues: list[dt.date]) -> dt.date | None:
+def next_due(
+    last_rotated_on: dt.date | None, since: dt.date, max_age_days: int | None, open_task_dues: list[dt.date]
+) -> dt.date | None:
     """The strictest applicable rule wins: the periodic limit or an open 'rotate now' task, whichever is first."""
     candidates = list(open_task_dues)
     if max_age_days is not None:
@@ -56,7 +57,9 @@ class AccountStatus:
 
 @dataclass(frozen=True)
 class BoardLine:
-    kind: str  # overdue_rotation, rotate_now, too_many_holders, missing_two_step, personal_device, stale_device
+    kind: (
+        str  # overdue_rotation, rotate_now, too_many_holders, missing_two_step, personal_device, stale_device
+    )
     title: str
     detail: str
     url: str
@@ -85,35 +88,67 @@ class OrganizationSecurity:
         return old_patch or device.antivirus != Device.Antivirus.ACTIVE
 
 
-def organization_security(organization: Organization, *, today: dt.date | None = None,
-                          account_ids: list[int] | None = None) -> OrganizationSecurity:
+def organization_security(
+    organization: Organization, *, today: dt.date | None = None, account_ids: list[int] | None = None
+) -> OrganizationSecurity:
     day = today or timezone.localdate()
     rules = credential_rules(profile_for(organization))
-    accounts = OfficialAccount.objects.filter(organization=organization, state__in=TRACKED_STATES).select_related("department", "manager")
+    accounts = OfficialAccount.objects.filter(
+        organization=organization, state__in=TRACKED_STATES
+    ).select_related("department", "manager")
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
     accounts_list = list(accounts)
     ids = [a.pk for a in accounts_list]
     holders: dict[int, list[CredentialHolder]] = defaultdict(list)
-    for holder in CredentialHolder.objects.filter(account_id__in=ids, removed_at__isnull=True).select_related("staff"):
+    for holder in CredentialHolder.objects.filter(account_id__in=ids, removed_at__isnull=True).select_related(
+        "staff"
+    ):
         holders[holder.account_id].append(holder)
-    last = dict(Rotation.objects.filter(account_id__in=ids).values("account_id").annotate(last=Max("rotated_on"))
-                .values_list("account_id", "last"))
+    last = dict(
+        Rotation.objects.filter(account_id__in=ids)
+        .values("account_id")
+        .annotate(last=Max("rotated_on"))
+        .values_list("account_id", "last")
+    )
     tasks: dict[int, list[RotationTask]] = defaultdict(list)
     for task in RotationTask.objects.filter(account_id__in=ids, state=RotationTask.State.OPEN):
         tasks[task.account_id].append(task)
     securities = {s.account_id: s for s in AccountSecurity.objects.filter(account_id__in=ids)}
-    result = OrganizationSecurity(organization=organization, rules=rules, today=day,
-                                  organization_manager_role=profile_for(organization).account.manager_role)
+    result = OrganizationSecurity(
+        organization=organization,
+        rules=rules,
+        today=day,
+        organization_manager_role=profile_for(organization).account.manager_role,
+    )
     for account in accounts_list:
-        since = timezone.localdate(account.state_changed_at) if account.state_changed_at else timezone.localdate(account.created_at)
+        since = (
+            timezone.localdate(account.state_changed_at)
+            if account.state_changed_at
+            else timezone.localdate(account.created_at)
+        )
         due = next_due(last.get(account.pk), since, rules.max_age_days, [t.due_on for t in tasks[account.pk]])
-        result.accounts.append(AccountStatus(account, holders[account.pk], last.get(account.pk), due, tasks[account.pk],
-                                             securities.get(account.pk), day))
-    result.devices = list(Device.objects.filter(organization=organization, state=Device.State.IN_USE).select_related("owner"))
-    result.pending_accesses = list(DeviceAccess.objects.filter(
-        device__organization=organization, device__kind=Device.Kind.PERSONAL, state=DeviceAccess.State.PENDING,
-    ).select_related("device", "device__owner", "account"))
+        result.accounts.append(
+            AccountStatus(
+                account,
+                holders[account.pk],
+                last.get(account.pk),
+                due,
+                tasks[account.pk],
+                securities.get(account.pk),
+                day,
+            )
+        )
+    result.devices = list(
+        Device.objects.filter(organization=organization, state=Device.State.IN_USE).select_related("owner")
+    )
+    result.pending_accesses = list(
+        DeviceAccess.objects.filter(
+            device__organization=organization,
+            device__kind=Device.Kind.PERSONAL,
+            state=DeviceAccess.State.PENDING,
+        ).select_related("device", "device__owner", "account")
+    )
     return result
 
 
@@ -125,38 +160,102 @@ def board_lines(state: OrganizationSecurity) -> list[BoardLine]:
         account = status.account
         url = reverse("account-security", args=[account.pk])
         for task in status.open_tasks:
-            lines.append(BoardLine("rotate_now", _("Change the password of %(account)s now") % {"account": account},
-                                   task.detail, url, rules.staff_change_citation if task.cause != "lost_device" else rules.hygiene_citation,
-                                   "danger" if task.due_on < state.today else "warn", account.pk, due=task.due_on))
+            lines.append(
+                BoardLine(
+                    "rotate_now",
+                    _("Change the password of %(account)s now") % {"account": account},
+                    task.detail,
+                    url,
+                    rules.staff_change_citation if task.cause != "lost_device" else rules.hygiene_citation,
+                    "danger" if task.due_on < state.today else "warn",
+                    account.pk,
+                    due=task.due_on,
+                )
+            )
         if status.overdue and not status.open_tasks:
-            lines.append(BoardLine("overdue_rotation", _("Password change overdue: %(account)s") % {"account": account},
-                                   _("Last changed on %(date)s; due by %(due)s.") % {
-                                       "date": status.last_rotated_on.isoformat() if status.last_rotated_on else _("never recorded"),
-                                       "due": status.due_on.isoformat() if status.due_on else "—"},
-                                   url, rules.max_age_citation, "danger", account.pk, due=status.due_on))
+            lines.append(
+                BoardLine(
+                    "overdue_rotation",
+                    _("Password change overdue: %(account)s") % {"account": account},
+                    _("Last changed on %(date)s; due by %(due)s.")
+                    % {
+                        "date": status.last_rotated_on.isoformat()
+                        if status.last_rotated_on
+                        else _("never recorded"),
+                        "due": status.due_on.isoformat() if status.due_on else "—",
+                    },
+                    url,
+                    rules.max_age_citation,
+                    "danger",
+                    account.pk,
+                    due=status.due_on,
+                )
+            )
         if len(status.holders) > rules.max_holders:
-            lines.append(BoardLine("too_many_holders", _("Too many people hold the login of %(account)s") % {"account": account},
-                                   _("%(count)d holders; the limit is %(limit)d.") % {"count": len(status.holders), "limit": rules.max_holders},
-                                   url, rules.holders_citation, "warn", account.pk))
+            lines.append(
+                BoardLine(
+                    "too_many_holders",
+                    _("Too many people hold the login of %(account)s") % {"account": account},
+                    _("%(count)d holders; the limit is %(limit)d.")
+                    % {"count": len(status.holders), "limit": rules.max_holders},
+                    url,
+                    rules.holders_citation,
+                    "warn",
+                    account.pk,
+                )
+            )
         if rules.two_step_required and status.two_step_missing:
-            lines.append(BoardLine("missing_two_step", _("Two-step login not confirmed: %(account)s") % {"account": account},
-                                   _("Turn it on at the platform, or record that the platform does not offer it."),
-                                   url, rules.two_step_citation, "warn", account.pk))
+            lines.append(
+                BoardLine(
+                    "missing_two_step",
+                    _("Two-step login not confirmed: %(account)s") % {"account": account},
+                    _("Turn it on at the platform, or record that the platform does not offer it."),
+                    url,
+                    rules.two_step_citation,
+                    "warn",
+                    account.pk,
+                )
+            )
     for access in state.pending_accesses:
-        lines.append(BoardLine("personal_device", _("Personal device not approved: %(device)s") % {"device": access.device.label},
-                               _("%(owner)s asks to use it for %(account)s.") % {"owner": access.device.owner.display_name, "account": access.account},
-                               reverse("account-security", args=[access.account_id]), rules.devices_citation, "warn",
-                               access.account_id, access.device_id))
+        lines.append(
+            BoardLine(
+                "personal_device",
+                _("Personal device not approved: %(device)s") % {"device": access.device.label},
+                _("%(owner)s asks to use it for %(account)s.")
+                % {"owner": access.device.owner.display_name, "account": access.account},
+                reverse("account-security", args=[access.account_id]),
+                rules.devices_citation,
+                "warn",
+                access.account_id,
+                access.device_id,
+            )
+        )
     for device in state.devices:
         url = reverse("device-detail", args=[device.pk])
         if state.device_stale(device):
-            lines.append(BoardLine("stale_device", _("Device check out of date: %(device)s") % {"device": device.label},
-                                   _("%(owner)s last confirmed patches and anti-virus on %(date)s.") % {
-                                       "owner": device.owner.display_name, "date": device.attested_on.isoformat()},
-                                   url, rules.hygiene_citation, "warn", device_id=device.pk))
+            lines.append(
+                BoardLine(
+                    "stale_device",
+                    _("Device check out of date: %(device)s") % {"device": device.label},
+                    _("%(owner)s last confirmed patches and anti-virus on %(date)s.")
+                    % {"owner": device.owner.display_name, "date": device.attested_on.isoformat()},
+                    url,
+                    rules.hygiene_citation,
+                    "warn",
+                    device_id=device.pk,
+                )
+            )
         elif state.device_unhealthy(device):
-            lines.append(BoardLine("unhealthy_device", _("Device needs updates: %(device)s") % {"device": device.label},
-                                   _("OS updated on %(date)s; anti-virus: %(av)s.") % {
-                                       "date": device.os_patched_on.isoformat(), "av": device.get_antivirus_display()},
-                                   url, rules.hygiene_citation, "warn", device_id=device.pk))
+            lines.append(
+                BoardLine(
+                    "unhealthy_device",
+                    _("Device needs updates: %(device)s") % {"device": device.label},
+                    _("OS updated on %(date)s; anti-virus: %(av)s.")
+                    % {"date": device.os_patched_on.isoformat(), "av": device.get_antivirus_display()},
+                    url,
+                    rules.hygiene_citation,
+                    "warn",
+                    device_id=device.pk,
+                )
+            )
     return lines

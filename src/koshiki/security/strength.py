@@ -25,4 +25,6 @@ def score(password: str, *, related: list[str]) -> Strength:
     """zxcvbn score 0–4; ``related`` (account name, handle, body name) count as easy guesses."""
     result = zxcvbn(password[:MAX_LENGTH], user_inputs=[r for r in related if r])
     feedback = result.get("feedback", {})
-    return Strength(int(result["score"]), str(feedback.get("warning", "")), tuple(feedback.get("suggestions", ())))
+    return Strength(
+        int(result["score"]), str(feedback.get("warning", "")), tuple(feedback.get("suggestions", ()))
+    )

@@ -35,8 +35,14 @@ def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, s
             wanted[person].add(line_key(line))
     # Coming due within a week: a heads-up to holders and the manager before it is overdue.
     for status in state.accounts:
-        if status.due_on and today <= status.due_on <= today + dt.timedelta(days=REMIND_DAYS_AHEAD) and not status.open_tasks:
-            for person in {h.staff for h in status.holders} | ({status.account.manager} if status.account.manager else set()):
+        if (
+            status.due_on
+            and today <= status.due_on <= today + dt.timedelta(days=REMIND_DAYS_AHEAD)
+            and not status.open_tasks
+        ):
+            for person in {h.staff for h in status.holders} | (
+                {status.account.manager} if status.account.manager else set()
+            ):
                 wanted[person].add(("due_soon", status.account.pk, None))
     return wanted
 
@@ -44,25 +50,31 @@ def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, s
 SECURITY_REMINDER = "security.reminder"
 
 
-def _rendered_lines(organization_id: int, day: dt.date,
-                    cache: dict[Any, dict[LineKey, str]]) -> dict[LineKey, str]:
+def _rendered_lines(
+    organization_id: int, day: dt.date, cache: dict[Any, dict[LineKey, str]]
+) -> dict[LineKey, str]:
     """Every board line of the organization rendered once per language (the caller holds the language)."""
     language = translation.get_language()
     key = (organization_id, day, language)
     if key not in cache:
         state = organization_security(Organization.objects.get(pk=organization_id), today=day)
-        rendered = {line_key(line): f"- {line.title}: {line.detail} {line.clause}".rstrip() for line in board_lines(state)}
+        rendered = {
+            line_key(line): f"- {line.title}: {line.detail} {line.clause}".rstrip()
+            for line in board_lines(state)
+        }
         for status in state.accounts:
             if status.due_on:
                 rendered[("due_soon", status.account.pk, None)] = "- " + _(
-                    "Password of %(account)s is due to change by %(date)s.") % {
-                    "account": status.account, "date": status.due_on.isoformat()}
+                    "Password of %(account)s is due to change by %(date)s."
+                ) % {"account": status.account, "date": status.due_on.isoformat()}
         cache[key] = rendered
     return cache[key]
 
 
 @messages.renderer(SECURITY_REMINDER)
-def security_reminder(person: Any, context: Mapping[str, Any], cache: dict[Any, Any]) -> tuple[str, str] | None:
+def security_reminder(
+    person: Any, context: Mapping[str, Any], cache: dict[Any, Any]
+) -> tuple[str, str] | None:
     rendered = _rendered_lines(context["organization_id"], dt.date.fromisoformat(context["day"]), cache)
     keys = [(k[0], k[1], k[2]) for k in context["keys"]]
     lines = sorted(rendered[k] for k in keys if k in rendered)
@@ -78,8 +90,14 @@ def send_security_reminders(today: dt.date | None = None) -> int:
     sent = 0
     for organization in Organization.objects.all():
         wanted = _reminder_lines(organization, day)
-        personal = {person: {"organization_id": organization.pk, "day": day.isoformat(), "keys": sorted(keys, key=str)}
-                    for person, keys in wanted.items()}
+        personal = {
+            person: {
+                "organization_id": organization.pk,
+                "day": day.isoformat(),
+                "keys": sorted(keys, key=str),
+            }
+            for person, keys in wanted.items()
+        }
         sent += send_now(message=SECURITY_REMINDER, personal=personal)
     return sent
 
@@ -90,8 +108,12 @@ def security_reminders_sweep(now: dt.datetime) -> int:
     period = reminders_due(now)
     if period is None:
         return 0
-    sent = jobs.run_once_per_period("security.daily_reminders", period,
-                                    lambda: send_security_reminders(dt.date.fromisoformat(period)), now=now)
+    sent = jobs.run_once_per_period(
+        "security.daily_reminders",
+        period,
+        lambda: send_security_reminders(dt.date.fromisoformat(period)),
+        now=now,
+    )
     return int(sent or 0)
 
 

@@ -19,8 +19,12 @@ class TwoStepMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES) \
-                and not is_verified(request.session, user):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not is_verified(request.session, user)
+        ):
             from .policy import two_step_required
             from .services import has_device
 
@@ -30,5 +34,7 @@ class TwoStepMiddleware:
             elif two_step_required(user):
                 target = "two-step-setup"
             if target:
-                return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+                return HttpResponseRedirect(
+                    f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)

@@ -69,8 +69,10 @@ def confirm_enrolment(*, user: Any, code: str) -> TOTPDevice:
     if device is None:
         raise InvalidInput(_("Start the set-up again."))
     if not _accept(device, code):
-        raise InvalidInput(_("The code is not correct. Check the time on your phone and enter the current code."),
-                           field="code")
+        raise InvalidInput(
+            _("The code is not correct. Check the time on your phone and enter the current code."),
+            field="code",
+        )
     device.confirmed_at = timezone.now()
     device.save(update_fields=["confirmed_at"])
     log_action("twostep.enrolled", actor=user, obj=user, organization=_organization(user))
@@ -84,8 +86,13 @@ def verify(*, user: Any, code: str) -> bool:
     now = _now()
     with transaction.atomic():
         if device is not None and is_locked(user, now=now):
-            log_action("twostep.failed", actor=user, obj=user, organization=_organization(user),
-                       after={"locked": True})
+            log_action(
+                "twostep.failed",
+                actor=user,
+                obj=user,
+                organization=_organization(user),
+                after={"locked": True},
+            )
             return False
         if device is not None and _accept(device, code):
             TOTPDevice.objects.filter(pk=device.pk).update(failed_attempts=0, failure_window_start=None)
@@ -107,12 +114,19 @@ def _count_failure(device: TOTPDevice, now: dt.datetime) -> None:
     failures = TOTPDevice.objects.filter(pk=device.pk).values_list("failed_attempts", flat=True).get()
     if failures < MAX_FAILURES:
         return
-    locked = TOTPDevice.objects.filter(pk=device.pk).filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
-    ).update(locked_until=now + LOCK_DURATION, failed_attempts=0, failure_window_start=None)
+    locked = (
+        TOTPDevice.objects.filter(pk=device.pk)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(locked_until=now + LOCK_DURATION, failed_attempts=0, failure_window_start=None)
+    )
     if locked:
-        log_action("twostep.locked", actor=device.user, obj=device.user, organization=_organization(device.user),
-                   after={"failures": failures, "until": (now + LOCK_DURATION).isoformat()})
+        log_action(
+            "twostep.locked",
+            actor=device.user,
+            obj=device.user,
+            organization=_organization(device.user),
+            after={"failures": failures, "until": (now + LOCK_DURATION).isoformat()},
+        )
 
 
 def is_locked(user: Any, *, now: dt.datetime | None = None) -> bool:
@@ -123,7 +137,9 @@ def is_locked(user: Any, *, now: dt.datetime | None = None) -> bool:
 def clear_lock(user: Any) -> bool:
     """Forget the person's wrong codes and lift a lock (the caller checks permission and audits)."""
     was_locked = is_locked(user)
-    TOTPDevice.objects.filter(user=user).update(failed_attempts=0, failure_window_start=None, locked_until=None)
+    TOTPDevice.objects.filter(user=user).update(
+        failed_attempts=0, failure_window_start=None, locked_until=None
+    )
     return was_locked
 
 
@@ -145,4 +161,6 @@ def reset(*, actor: Any, staff: Any, reason: str, keep_session: str | None = Non
     from koshiki.logins.sessions import end_sessions
 
     ended = end_sessions(staff.user, keep=keep_session)
-    log_action("twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip(), "sessions_ended": ended})
+    log_action(
+        "twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip(), "sessions_ended": ended}
+    )

@@ -9,12 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(label=_("Current password"), strip=False,
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=_("New password"), strip=False, max_length=200,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    new_password_again = forms.CharField(label=_("New password (again)"), strip=False, max_length=200,
-                                         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password (again)"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -24,5 +35,9 @@ class PasswordChangeForm(forms.Form):
 
 
 class AdminPasswordForm(forms.Form):
-    new_password = forms.CharField(label=_("New password"), strip=False, max_length=200,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

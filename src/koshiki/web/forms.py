@@ -24,8 +24,12 @@ class PersonnelChangeForm(forms.Form):
         label=_("Kind"),
         choices=[(PersonnelChange.Kind.MOVE, _("Move")), (PersonnelChange.Kind.LEAVE, _("Leave"))],
     )
-    effective_date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
-    to_department = forms.ModelChoiceField(label=_("To department"), queryset=Department.objects.none(), required=False)
+    effective_date = forms.DateField(
+        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    to_department = forms.ModelChoiceField(
+        label=_("To department"), queryset=Department.objects.none(), required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -35,8 +39,12 @@ class PersonnelChangeForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     role_id = forms.ChoiceField(label=_("Role"))
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
-    start_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    start_date = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
 
     def __init__(self, *args: Any, organization: Organization, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,12 +60,16 @@ class RoleAssignForm(forms.Form):
 class StaffAddForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=100)
     username = forms.CharField(label=_("Login name"), max_length=150)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("ja", "日本語"), ("en", "English")])
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput, required=False,
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        required=False,
         help_text=_("Leave empty to create the login without a password (set it later)."),
     )
     is_org_admin = forms.BooleanField(label=_("Organization administrator"), required=False)

@@ -24,7 +24,9 @@ def _label(profile: Profile, item: Any) -> str:
 class ComposeForm(forms.Form):
     account = forms.ModelChoiceField(label=_("Account"), queryset=OfficialAccount.objects.none())
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    text = forms.CharField(label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000)
+    text = forms.CharField(
+        label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000
+    )
     image = forms.FileField(label=_("Image (optional)"), required=False)
     alt = forms.CharField(label=_("Alternative text for the image"), required=False, max_length=1000)
 
@@ -37,13 +39,19 @@ class ComposeForm(forms.Form):
 
 class EditForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    text = forms.CharField(label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000)
+    text = forms.CharField(
+        label=_("Post text"), widget=forms.Textarea(attrs={"rows": 8, "id": "post-text"}), max_length=10000
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SubmitForm(forms.Form):
-    scheduled_at = forms.DateTimeField(label=_("Publish at (empty: as soon as approved)"), required=False, widget=LOCAL_DT,
-                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    scheduled_at = forms.DateTimeField(
+        label=_("Publish at (empty: as soon as approved)"),
+        required=False,
+        widget=LOCAL_DT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
     exemption = forms.ChoiceField(label=_("After-the-fact report instead of approval"), required=False)
     hours_exception = forms.ChoiceField(label=_("Outside operating hours because"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -53,7 +61,9 @@ class SubmitForm(forms.Form):
         rules = posting_rules(profile)
         exemption = self.fields["exemption"]
         assert isinstance(exemption, forms.ChoiceField)
-        exemption.choices = [("", _("No: ask for approval"))] + [(e.id, _label(profile, e)) for e in rules.exemptions]
+        exemption.choices = [("", _("No: ask for approval"))] + [
+            (e.id, _label(profile, e)) for e in rules.exemptions
+        ]
         hours = self.fields["hours_exception"]
         assert isinstance(hours, forms.ChoiceField)
         hours.choices = [("", "—")] + [(e.id, _label(profile, e)) for e in rules.hours_exceptions]
@@ -72,7 +82,9 @@ class UrlForm(forms.Form):
 
 
 class StandingForm(forms.Form):
-    categories = forms.MultipleChoiceField(label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
     description = forms.CharField(label=_("Scope"), max_length=300)
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -82,7 +94,12 @@ class ChannelForm(forms.Form):
     kind = forms.ChoiceField(label=_("Publishing"), choices=ChannelCredential.Kind.choices)
     service_url = forms.CharField(label=_("PDS address"), required=False, max_length=200)
     identifier = forms.CharField(label=_("Handle"), required=False, max_length=200)
-    secret = forms.CharField(label=_("App password (stored encrypted; leave empty to keep)"), required=False,
-                             help_text=_("If you change the server address or the handle, enter the app password "
-                                         "again: a stored password is never sent to a new address."),
-                             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    secret = forms.CharField(
+        label=_("App password (stored encrypted; leave empty to keep)"),
+        required=False,
+        help_text=_(
+            "If you change the server address or the handle, enter the app password "
+            "again: a stored password is never sent to a new address."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

@@ -19,12 +19,18 @@ class AccountRequestForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     account_name = forms.CharField(label=_("Account name"), max_length=100)
     handle = forms.CharField(label=_("ID / handle"), max_length=100, required=False)
-    purpose = forms.CharField(label=_("Purpose"), max_length=TEXT_LIMITS["purpose"], widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=TEXT_LIMITS["purpose"], widget=forms.Textarea(attrs={"rows": 3})
+    )
     audience = forms.CharField(label=_("Audience"), max_length=200, required=False)
     login_email = forms.EmailField(label=_("Login e-mail"), required=False)
     operating_hours = forms.CharField(label=_("Operating hours"), max_length=100, required=False)
-    reply_policy = forms.CharField(label=_("Reply policy"), max_length=TEXT_LIMITS["reply_policy"],
-                                   widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reply_policy = forms.CharField(
+        label=_("Reply policy"),
+        max_length=TEXT_LIMITS["reply_policy"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,13 +47,17 @@ class PolicyForm(forms.Form):
         for item in profile.operating_policy.items:
             citation = cite(profile, item)
             self.fields[item.id] = forms.CharField(
-                label=f"{item.label} {citation}".strip(), required=False, help_text=item.hint or "",
+                label=f"{item.label} {citation}".strip(),
+                required=False,
+                help_text=item.hint or "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -70,12 +80,16 @@ class ReasonForm(forms.Form):
 class ReviewForm(forms.Form):
     """One checkbox per closure criterion of the profile, and the decision."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("continue", _("Continue")), ("close", _("Close"))])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("continue", _("Continue")), ("close", _("Close"))]
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in profile.closure.criteria:
             citation = cite(profile, criterion)
-            self.fields[f"c_{criterion.id}"] = forms.BooleanField(label=f"{criterion.label} {citation}".strip(), required=False)
+            self.fields[f"c_{criterion.id}"] = forms.BooleanField(
+                label=f"{criterion.label} {citation}".strip(), required=False
+            )
         self.order_fields([*(f"c_{c.id}" for c in profile.closure.criteria), "decision", "note"])

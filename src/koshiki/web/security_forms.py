@@ -32,16 +32,22 @@ class RotationForm(forms.Form):
     rotated_on = forms.DateField(label=_("Changed on"), widget=DATE, initial=timezone.localdate)
     reason = forms.ChoiceField(label=_("Reason"), choices=Rotation.Reason.choices)
     new_password = forms.CharField(
-        label=_("New password (optional: checked for strength and reuse, then discarded)"), required=False,
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("New password (optional: checked for strength and reuse, then discarded)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    sessions_reviewed = forms.BooleanField(label=_("I signed out every other session on the platform"), required=False)
+    sessions_reviewed = forms.BooleanField(
+        label=_("I signed out every other session on the platform"), required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class TwoStepForm(forms.Form):
     two_step_method = forms.ChoiceField(label=_("Two-step login"), choices=TwoStepMethod.choices)
-    recovery_contact = forms.EmailField(label=_("Recovery contact (an address on your body's own domain)"), required=False)
+    recovery_contact = forms.EmailField(
+        label=_("Recovery contact (an address on your body's own domain)"), required=False
+    )
 
 
 class DeviceForm(forms.Form):
@@ -65,7 +71,9 @@ class AccessForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = of_organization(OfficialAccount.objects.filter(state__in=TRACKED_STATES), organization)
+        field.queryset = of_organization(
+            OfficialAccount.objects.filter(state__in=TRACKED_STATES), organization
+        )
 
 
 class LossForm(forms.Form):

@@ -4,37 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_trigger'),
+        ("audit", "0002_append_only_trigger"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetainedText',
+            name="RetainedText",
             fields=[
-                ('id', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('salt', models.CharField(max_length=32)),
-                ('text', models.TextField()),
-                ('organization_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
+                ("id", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("salt", models.CharField(max_length=32)),
+                ("text", models.TextField()),
+                ("organization_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.PositiveSmallIntegerField(default=1)),
-                ('chain', models.CharField(default='national', max_length=40)),
-                ('seq', models.BigIntegerField()),
-                ('entry_hash', models.CharField(max_length=64)),
-                ('signed_at', models.CharField(help_text='ISO 8601 UTC, exactly as signed.', max_length=40)),
-                ('public_key', models.CharField(max_length=80)),
-                ('signature', models.CharField(max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("format", models.PositiveSmallIntegerField(default=1)),
+                ("chain", models.CharField(default="national", max_length=40)),
+                ("seq", models.BigIntegerField()),
+                ("entry_hash", models.CharField(max_length=64)),
+                ("signed_at", models.CharField(help_text="ISO 8601 UTC, exactly as signed.", max_length=40)),
+                ("public_key", models.CharField(max_length=80)),
+                ("signature", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['-seq'],
-                'indexes': [models.Index(fields=['chain', '-seq'], name='audit_check_chain_fceac3_idx')],
+                "ordering": ["-seq"],
+                "indexes": [models.Index(fields=["chain", "-seq"], name="audit_check_chain_fceac3_idx")],
             },
         ),
     ]

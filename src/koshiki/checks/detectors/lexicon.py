@@ -73,7 +73,11 @@ def load_lexicon() -> Lexicon:
     for rule in spec["rules"]:
         terms = list(rule.get("terms", []))
         if "terms_file" in rule:
-            terms += [t.strip() for t in _read(rule["terms_file"]).splitlines() if t.strip() and not t.startswith("#")]
+            terms += [
+                t.strip()
+                for t in _read(rule["terms_file"]).splitlines()
+                if t.strip() and not t.startswith("#")
+            ]
         requires_for = rule.get("requires_for", {})
         pos_for = rule.get("pos_for", {})
         for term in dict.fromkeys(terms):
@@ -95,8 +99,12 @@ def load_lexicon() -> Lexicon:
     for rule in [*spec.get("patterns", []), *spec.get("context_patterns", [])]:
         lexicon.patterns.append(
             PatternRule(
-                rule["category"], re.compile(rule["regex"]), rule["message_ja"], rule["message_en"],
-                view=rule.get("view", "norm"), unless=_alternation(rule.get("unless")),
+                rule["category"],
+                re.compile(rule["regex"]),
+                rule["message_ja"],
+                rule["message_en"],
+                view=rule.get("view", "norm"),
+                unless=_alternation(rule.get("unless")),
                 hint=re.compile(rule["hint"]) if "hint" in rule else None,
             )
         )
@@ -104,10 +112,14 @@ def load_lexicon() -> Lexicon:
     mask_class = "[" + re.escape(masked.get("mask_chars", "")) + "]"
     for rule in masked.get("rules", []):
         variants = [
-            re.escape(term[:i]) + mask_class + re.escape(term[i + 1:]) for term in rule["terms"] for i in range(len(term))
+            re.escape(term[:i]) + mask_class + re.escape(term[i + 1 :])
+            for term in rule["terms"]
+            for i in range(len(term))
         ]
         lexicon.patterns.append(
-            PatternRule(rule["category"], re.compile("|".join(variants)), rule["message_ja"], rule["message_en"])
+            PatternRule(
+                rule["category"], re.compile("|".join(variants)), rule["message_ja"], rule["message_en"]
+            )
         )
     for view in ("norm", "squeezed"):
         entries = [e for e in lexicon.entries if e.view == view]
@@ -187,7 +199,9 @@ def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterato
             post = normalized.norm.text
             if entry.unless is not None and entry.unless.search(post if entry.unless_post else sentence):
                 continue
-            if entry.requires is not None and not entry.requires.search(post if entry.requires_post else sentence):
+            if entry.requires is not None and not entry.requires.search(
+                post if entry.requires_post else sentence
+            ):
                 continue
             yield Hit(entry.category, o_start, o_end, entry.message_ja, entry.message_en, detector="lexicon")
     for rule in lexicon.patterns:
@@ -195,7 +209,9 @@ def find_lexicon_hits(normalized: Normalized, boundaries: Boundaries) -> Iterato
         if rule.hint is not None and not rule.hint.search(view.text):
             continue
         for match in rule.regex.finditer(view.text):
-            if rule.unless is not None and rule.unless.search(_sentence(view.text, match.start(), match.end())):
+            if rule.unless is not None and rule.unless.search(
+                _sentence(view.text, match.start(), match.end())
+            ):
                 continue
             o_start, o_end = view.original_span(match.start(), match.end())
             yield Hit(rule.category, o_start, o_end, rule.message_ja, rule.message_en, detector="lexicon")

@@ -24,7 +24,9 @@ URL = re.compile(
     r"|(?<![@\w.\-])(?P<bare>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?=[/\s]|$|[^\x00-\x7f]))"
     r"(?P<path>/[^\s<>\"'「」『』（）()、。]*)?"
 )
-QUOTE = re.compile(r"【引用】|[^\s。、]{1,20}(?:さん|様)?の(?:投稿|ポスト|ツイート)より|(?:^|\s)(?:RT|QT)\s?@\w+|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)|引用(?:リポスト|RT)|リポストします")
+QUOTE = re.compile(
+    r"【引用】|[^\s。、]{1,20}(?:さん|様)?の(?:投稿|ポスト|ツイート)より|(?:^|\s)(?:RT|QT)\s?@\w+|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)|引用(?:リポスト|RT)|リポストします"
+)
 _PREFECTURES = "hokkaido|aomori|iwate|miyagi|akita|yamagata|fukushima|ibaraki|tochigi|gunma|saitama|chiba|tokyo|kanagawa|niigata|toyama|ishikawa|fukui|yamanashi|nagano|gifu|shizuoka|aichi|mie|shiga|kyoto|osaka|hyogo|nara|wakayama|tottori|shimane|okayama|hiroshima|yamaguchi|tokushima|kagawa|ehime|kochi|fukuoka|saga|nagasaki|kumamoto|oita|miyazaki|kagoshima|okinawa"
 #: Public bodies' domains: .lg.jp and .go.jp, and 地域型 names, which carry a prefecture label
 #: (city.ashibetsu.hokkaido.jp, pref.aichi.jp); city.example.jp is a general-use name anyone can take.
@@ -60,8 +62,26 @@ class Link:
 def _skeleton(host: str) -> str:
     """Fold look-alike characters so that xn--/Unicode spoofs compare equal to the real name."""
     folded = unicodedata.normalize("NFKC", host).lower()
-    table = str.maketrans({"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
-                           "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ⅼ": "l", "ı": "i", "0": "o", "1": "l"})
+    table = str.maketrans(
+        {
+            "а": "a",
+            "е": "e",
+            "о": "o",
+            "р": "p",
+            "с": "c",
+            "у": "y",
+            "х": "x",
+            "і": "i",
+            "ј": "j",
+            "ѕ": "s",
+            "ԁ": "d",
+            "ɡ": "g",
+            "ⅼ": "l",
+            "ı": "i",
+            "0": "o",
+            "1": "l",
+        }
+    )
     return folded.translate(table)
 
 
@@ -99,7 +119,9 @@ def _looks_like_trusted(host: str, context: CheckContext) -> bool:
     for own in context.own_domains:
         own_skeleton = _skeleton(own)
         without_lg = own_skeleton.replace(".lg.jp", ".jp")
-        if skeleton in (own_skeleton, without_lg) or skeleton.endswith(("." + own_skeleton, "." + without_lg)):
+        if skeleton in (own_skeleton, without_lg) or skeleton.endswith(
+            ("." + own_skeleton, "." + without_lg)
+        ):
             return True
         if skeleton.startswith(own_skeleton + "."):  # city.x.lg.jp.evil.example
             return True
@@ -120,30 +142,59 @@ def find_link_hits(normalized: Normalized, context: CheckContext) -> Iterator[Hi
         start, end = view.original_span(link.start, link.end)
         host = link.host
         if _ip_literal(host):
-            yield Hit("security_risk", start, end, "IPアドレスを直接示すリンクはシステムの情報を明かします。",
-                      "A link to a bare IP address reveals system details.", detector="links")
+            yield Hit(
+                "security_risk",
+                start,
+                end,
+                "IPアドレスを直接示すリンクはシステムの情報を明かします。",
+                "A link to a bare IP address reveals system details.",
+                detector="links",
+            )
             continue
         if host in shorteners():
-            yield Hit("url_shortener", start, end, "短縮URLは使わず、本来のURLを全て表示してください。",
-                      "Do not use shortened links; show the full original URL.",
-                      "リンク先の本来のURLに置き換えてください。", "Replace it with the full target URL.", detector="links")
+            yield Hit(
+                "url_shortener",
+                start,
+                end,
+                "短縮URLは使わず、本来のURLを全て表示してください。",
+                "Do not use shortened links; show the full original URL.",
+                "リンク先の本来のURLに置き換えてください。",
+                "Replace it with the full target URL.",
+                detector="links",
+            )
             continue
         if _is_own(host, context) or PUBLIC_PATTERN.search(host):
             continue
         if ("xn--" in host or not host.isascii()) or _looks_like_trusted(host, context):
-            yield Hit("third_party_link", start, end,
-                      "自団体や公的機関のドメインに似せた別のドメインです（なりすましの恐れ）。",
-                      "This domain imitates an official one (possible impersonation).",
-                      severity=None, detector="links")
+            yield Hit(
+                "third_party_link",
+                start,
+                end,
+                "自団体や公的機関のドメインに似せた別のドメインです（なりすましの恐れ）。",
+                "This domain imitates an official one (possible impersonation).",
+                severity=None,
+                detector="links",
+            )
             continue
-        yield Hit("third_party_link", start, end,
-                  "第三者のサイトへのリンクです。内容を信頼できるものとして受け取られることを考慮してください。",
-                  "A link to a third-party site: readers may take it as endorsed.",
-                  "公的機関や自団体のページで代えられないか確認してください。",
-                  "Check whether an official page can be linked instead.", detector="links")
+        yield Hit(
+            "third_party_link",
+            start,
+            end,
+            "第三者のサイトへのリンクです。内容を信頼できるものとして受け取られることを考慮してください。",
+            "A link to a third-party site: readers may take it as endorsed.",
+            "公的機関や自団体のページで代えられないか確認してください。",
+            "Check whether an official page can be linked instead.",
+            detector="links",
+        )
     for match in QUOTE.finditer(view.text) if _QUOTE_HINT.search(view.text) else ():
         if _PUBLIC_SOURCE.search(match.group()):
             continue  # quoting the body's own fire department or another public body is fine
         start, end = view.original_span(match.start(), match.end())
-        yield Hit("third_party_link", start, end, "第三者の投稿の引用・共有です。",
-                  "Quoting or sharing a third party's post.", detector="links")
+        yield Hit(
+            "third_party_link",
+            start,
+            end,
+            "第三者の投稿の引用・共有です。",
+            "Quoting or sharing a third party's post.",
+            detector="links",
+        )

@@ -31,7 +31,7 @@ NAME_LABEL = re.compile(r"(?:氏名|お名前|名前|申込者|届出人|連絡�
 
 def _adjacent(tokens: list[Token], i: int, j: int, text: str) -> bool:
     """Token j follows token i directly or after one space (宮下 沙織 さん)."""
-    gap = text[tokens[i].end:tokens[j].start]
+    gap = text[tokens[i].end : tokens[j].start]
     return gap == "" or (len(gap) == 1 and gap in " 　")
 
 
@@ -43,11 +43,20 @@ def _group_names(tokens: list[Token], text: str = "") -> Iterator[tuple[int, int
         i = real[position]
         if tokens[i].is_person_name:
             end = position + 1
-            while end < len(real) and tokens[real[end]].is_person_name and _adjacent(tokens, real[end - 1], real[end], text):
+            while (
+                end < len(real)
+                and tokens[real[end]].is_person_name
+                and _adjacent(tokens, real[end - 1], real[end], text)
+            ):
                 end += 1
             # A name Sudachi splits oddly (岡本+蒼): one short kanji token right before an honorific.
-            if end < len(real) - 1 and _KANJI.match(tokens[real[end]].surface) and len(tokens[real[end]].surface) <= 2 \
-                    and tokens[real[end + 1]].surface in HONORIFICS and _adjacent(tokens, real[end - 1], real[end], text):
+            if (
+                end < len(real) - 1
+                and _KANJI.match(tokens[real[end]].surface)
+                and len(tokens[real[end]].surface) <= 2
+                and tokens[real[end + 1]].surface in HONORIFICS
+                and _adjacent(tokens, real[end - 1], real[end], text)
+            ):
                 end += 1
             yield i, real[end - 1] + 1, end - position
             position = end
@@ -64,7 +73,9 @@ def _surname_before(tokens: list[Token], i: int) -> bool:
     if i == 0 or not tokens[i].is_given_name:
         return False
     before = tokens[i - 1]
-    return before.end == tokens[i].start and before.pos[1] == "固有名詞" and bool(_KANJI.match(before.surface))
+    return (
+        before.end == tokens[i].start and before.pos[1] == "固有名詞" and bool(_KANJI.match(before.surface))
+    )
 
 
 def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, int, int]]:
@@ -74,27 +85,42 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
             continue
         i = k
         # 岡本(地名)+蒼+さん: a given name Sudachi does not know, after a proper noun
-        if k >= 2 and _KANJI.match(tokens[k - 1].surface) and len(tokens[k - 1].surface) <= 2 \
-                and tokens[k - 2].pos[1] == "固有名詞" and tokens[k - 1].pos[1] != "固有名詞" \
-                and _KANJI.match(tokens[k - 2].surface) and tokens[k - 2].end == tokens[k - 1].start:
+        if (
+            k >= 2
+            and _KANJI.match(tokens[k - 1].surface)
+            and len(tokens[k - 1].surface) <= 2
+            and tokens[k - 2].pos[1] == "固有名詞"
+            and tokens[k - 1].pos[1] != "固有名詞"
+            and _KANJI.match(tokens[k - 2].surface)
+            and tokens[k - 2].end == tokens[k - 1].start
+        ):
             i = k - 1
         while i > 0 and k - i < 2:
             before = tokens[i - 1]
-            if before.end != tokens[i].start or before.pos[1] != "固有名詞" or not _KANJI.match(before.surface):
+            if (
+                before.end != tokens[i].start
+                or before.pos[1] != "固有名詞"
+                or not _KANJI.match(before.surface)
+            ):
                 break
             i -= 1
         if i < k and not any(t.is_person_name for t in tokens[i:k]):
             yield i, k, k - i
 
 
-_KANA_CHILD = re.compile(r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)")
+_KANA_CHILD = re.compile(
+    r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)"
+)
 
 
 def _name_hit(normalized: Normalized, start: int, end: int) -> Hit:
     o_start, o_end = normalized.norm.original_span(start, end)
     return Hit(
-        "personal_info", o_start, o_end,
-        "個人の氏名の可能性があります。", "This looks like a private person's name.",
+        "personal_info",
+        o_start,
+        o_end,
+        "個人の氏名の可能性があります。",
+        "This looks like a private person's name.",
         "本人の同意と必要性を確認し、不要なら削除してください。",
         "Check consent and need; remove the name if it is not needed.",
         detector="names",
@@ -113,8 +139,8 @@ def find_names(normalized: Normalized, tokens: list[Token], context: CheckContex
         run = tokens[i:j]
         start, end = run[0].start, run[-1].end
         name = text[start:end]
-        following = text[end:end + 8]
-        following_tokens = [t for t in tokens[j:j + 2] if t.surface.strip()]
+        following = text[end : end + 8]
+        following_tokens = [t for t in tokens[j : j + 2] if t.surface.strip()]
         nxt = following_tokens[0] if following_tokens else None
         honorific = nxt is not None and nxt.surface in HONORIFICS and nxt.start - end <= 1
         full_name = (
@@ -122,7 +148,7 @@ def find_names(normalized: Normalized, tokens: list[Token], context: CheckContex
             or (count == 1 and run[0].pos[3] == "一般" and bool(_KANJI_NAME.match(run[0].surface)))
             or (count >= 2 and run[0].pos[1] == "固有名詞" and run[-1].is_given_name)
         )
-        labelled = bool(NAME_LABEL.search(text[max(0, start - 8):start]))
+        labelled = bool(NAME_LABEL.search(text[max(0, start - 8) : start]))
         if not (honorific or full_name or labelled):
             continue
         if OFFICIAL_TITLES.match(following.lstrip()) or context.is_public_text(name):

@@ -20,16 +20,36 @@ _SEP = r"[\-\s]?"
 PHONE = re.compile(
     _NOT_DIGIT_BEFORE
     + r"(?:"
-    + r"(?:\+81" + _SEP + r"\(?0?\)?|0)(?:[789]0" + _SEP + r"\d{4}" + _SEP + r"\d{4}"  # mobile / IP
-    + r"|50" + _SEP + r"\d{4}" + _SEP + r"\d{4}"
-    + r"|120" + _SEP + r"\d{3}" + _SEP + r"\d{3}"  # free dial
-    + r"|\d{1,4}" + r"(?:[\-\s]|\(|\)|[\-\s]?\()" + r"\d{1,4}" + r"(?:[\-\s]|\))" + r"\d{4})"  # landline
+    + r"(?:\+81"
+    + _SEP
+    + r"\(?0?\)?|0)(?:[789]0"
+    + _SEP
+    + r"\d{4}"
+    + _SEP
+    + r"\d{4}"  # mobile / IP
+    + r"|50"
+    + _SEP
+    + r"\d{4}"
+    + _SEP
+    + r"\d{4}"
+    + r"|120"
+    + _SEP
+    + r"\d{3}"
+    + _SEP
+    + r"\d{3}"  # free dial
+    + r"|\d{1,4}"
+    + r"(?:[\-\s]|\(|\)|[\-\s]?\()"
+    + r"\d{1,4}"
+    + r"(?:[\-\s]|\))"
+    + r"\d{4})"  # landline
     + r")"
     + _NOT_DIGIT_AFTER
 )
 SQUEEZED_MOBILE = re.compile(r"(?<![0-9])0[789]0-?\d{4}-?\d{4}(?![0-9])")
 MOBILE = re.compile(r"^(?:\+81[\-\s]?\(?0?\)?|0)[789]0")
-EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+")
+EMAIL = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+"
+)
 MYNUMBER = re.compile(_NOT_DIGIT_BEFORE + r"\d{4}[\-\s]?\d{4}[\-\s]?\d{4}" + _NOT_DIGIT_AFTER)
 POSTAL = re.compile(r"(?:〒\s?|郵便番号[:\s]*)\d{3}-?\d{4}(?!\d)")
 _BLOCK_NUMBER = r"(?:\d+|[一二三四五六七八九十]+)"
@@ -38,7 +58,9 @@ BLOCK = re.compile(
     _BLOCK_NUMBER + r"丁目(?:" + _BLOCK_NUMBER + r"番地?(?:" + _BLOCK_NUMBER + r"号?)?|\d+(?:-\d+){0,2})?"
     r"|(?<![\d\-])\d+(?:番地?\d+号?|-\d+-\d+|-\d+(?=[^\d\-]|$))"
 )
-PREFECTURE = re.compile("北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県")
+PREFECTURE = re.compile(
+    "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
+)
 _LOCALITY_STOP = re.compile(r"[\s\d、。,()（）「」『』:：【】・/]")
 _LOCALITY_MAX = 16
 _PARTICLE = re.compile(r".*[はをにでへ]")
@@ -65,7 +87,9 @@ DATE = re.compile(
 )
 BIRTH_CUE = re.compile(r"生年月日|誕生日|生まれ|出生|満\d+歳|\d+歳")
 _COHORT = re.compile(r"[～〜~\-]|から|以降|以前")
-_COHORT_AFTER = re.compile(r"\s?(?:[～〜~\-]|から|まで|以降|以前|生まれの方|生まれの人|生まれ以降|までに生まれ|以前に生まれ)")
+_COHORT_AFTER = re.compile(
+    r"\s?(?:[～〜~\-]|から|まで|以降|以前|生まれの方|生まれの人|生まれ以降|までに生まれ|以前に生まれ)"
+)
 _DIGIT = re.compile(r"\d")
 _ADDRESS_HINT = re.compile(r"丁目|\d番|\d-\d+-\d|\d-\d+(?:[^\d\-]|$)")
 _LEADING_PARTICLES = frozenset("はがをにでへともの:：、")
@@ -116,17 +140,27 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
     for match in EMAIL.finditer(text) if "@" in text else ():
         if _own_email(match.group(), context) or context.is_public_text(match.group()):
             continue
-        yield hit(match.start(), match.end(), "個人のメールアドレスの可能性があります。",
-                  "This looks like a private e-mail address.",
-                  "団体の代表アドレスに置き換えてください。", "Use the body's official address instead.")
+        yield hit(
+            match.start(),
+            match.end(),
+            "個人のメールアドレスの可能性があります。",
+            "This looks like a private e-mail address.",
+            "団体の代表アドレスに置き換えてください。",
+            "Use the body's official address instead.",
+        )
 
     for match in MYNUMBER.finditer(text) if has_digit else ():
         digits = re.sub(r"\D", "", match.group())
         cue = MYNUMBER_CUE.search(window(text, match.start(), -16))
         if mynumber_is_valid(digits) or cue:
-            yield hit(match.start(), match.end(), "マイナンバー（個人番号）の可能性があります。",
-                      "This looks like an individual number (My Number).",
-                      "個人番号は絶対に掲載しないでください。", "Never publish an individual number.")
+            yield hit(
+                match.start(),
+                match.end(),
+                "マイナンバー（個人番号）の可能性があります。",
+                "This looks like an individual number (My Number).",
+                "個人番号は絶対に掲載しないでください。",
+                "Never publish an individual number.",
+            )
 
     for match in PHONE.finditer(text) if has_digit else ():
         start, end = match.start(), match.end()
@@ -140,8 +174,14 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         is_mobile = bool(MOBILE.match(match.group()))
         if not is_mobile and _is_public_context(text, start, end):
             continue
-        yield hit(start, end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
-                  "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.")
+        yield hit(
+            start,
+            end,
+            "個人の電話番号の可能性があります。",
+            "This looks like a private phone number.",
+            "公的な問い合わせ先の番号に置き換えてください。",
+            "Use the public contact number instead.",
+        )
 
     # Spaced-out or dotted mobile numbers (0 9 0 - ..., 〇九〇・一二三四・...): look in the squeezed view.
     squeezed = normalized.squeezed
@@ -151,20 +191,33 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
             continue
         if context.is_public_number(match.group()):
             continue
-        yield Hit("personal_info", o_start, o_end, "個人の電話番号の可能性があります。", "This looks like a private phone number.",
-                  "公的な問い合わせ先の番号に置き換えてください。", "Use the public contact number instead.", detector="pii")
+        yield Hit(
+            "personal_info",
+            o_start,
+            o_end,
+            "個人の電話番号の可能性があります。",
+            "This looks like a private phone number.",
+            "公的な問い合わせ先の番号に置き換えてください。",
+            "Use the public contact number instead.",
+            detector="pii",
+        )
 
     for match in POSTAL.finditer(text) if ("〒" in text or "郵便番号" in text) else ():
         if context.is_public_number(match.group()) or _is_public_context(text, match.start(), match.end()):
             continue
-        address_from = match.end() + (1 if text[match.end():match.end() + 1] == " " else 0)
+        address_from = match.end() + (1 if text[match.end() : match.end() + 1] == " " else 0)
         block = BLOCK.search(text, address_from, address_from + _LOCALITY_MAX + 12)
         end = block.end() if block and address_start(text, block.start()) <= address_from else match.end()
         if context.is_public_text(text[address_from:end]) or _is_public_context(text, match.start(), end):
             continue
-        yield hit(match.start(), end, "個人の住所（郵便番号）の可能性があります。",
-                  "This looks like a private postal address.",
-                  "個人の住所は掲載しないでください。", "Do not publish private addresses.")
+        yield hit(
+            match.start(),
+            end,
+            "個人の住所（郵便番号）の可能性があります。",
+            "This looks like a private postal address.",
+            "個人の住所は掲載しないでください。",
+            "Do not publish private addresses.",
+        )
 
     for match in BLOCK.finditer(text) if _ADDRESS_HINT.search(text) else ():
         start, end = address_start(text, match.start()), match.end()
@@ -176,10 +229,18 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
             continue
         if context.is_public_text(text[start:end]) or _is_public_context(text, start, end):
             continue
-        if not PRIVATE_CUE.search(window(text, start, -20) + window(text, end, 10)) and not _has_block_detail(text[start:end]):
+        if not PRIVATE_CUE.search(window(text, start, -20) + window(text, end, 10)) and not _has_block_detail(
+            text[start:end]
+        ):
             continue
-        yield hit(start, end, "個人の住所の可能性があります。", "This looks like a private street address.",
-                  "個人の住所は掲載しないでください。", "Do not publish private addresses.")
+        yield hit(
+            start,
+            end,
+            "個人の住所の可能性があります。",
+            "This looks like a private street address.",
+            "個人の住所は掲載しないでください。",
+            "Do not publish private addresses.",
+        )
 
     for match in DATE.finditer(text) if has_digit else ():
         before = window(text, match.start(), -14)
@@ -187,8 +248,14 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         if _COHORT.search(window(text, match.start(), -3)) or _COHORT_AFTER.match(after):
             continue  # 平成21年4月2日～平成22年4月1日生まれの方: an age group, not a person
         if BIRTH_CUE.search(before) or re.match(r"\s?(?:生まれ|生|出生)", after):
-            yield hit(match.start(), match.end(), "生年月日の可能性があります。", "This looks like a date of birth.",
-                      "個人の生年月日は掲載しないでください。", "Do not publish dates of birth.")
+            yield hit(
+                match.start(),
+                match.end(),
+                "生年月日の可能性があります。",
+                "This looks like a date of birth.",
+                "個人の生年月日は掲載しないでください。",
+                "Do not publish dates of birth.",
+            )
 
 
 def _has_block_detail(address: str) -> bool:

@@ -45,7 +45,7 @@ def x_weighted_length(text: str) -> int:
     total = 0
     position = 0
     for link in find_links(text):
-        total += sum(_x_char_weight(ch) for ch in _graphemes_as_chars(text[position:link.start]))
+        total += sum(_x_char_weight(ch) for ch in _graphemes_as_chars(text[position : link.start]))
         total += _X_URL_WEIGHT
         position = link.end
     total += sum(_x_char_weight(ch) for ch in _graphemes_as_chars(text[position:]))
@@ -76,17 +76,22 @@ def find_platform_hits(text: str, platform: str) -> Iterator[Hit]:
     length = measure(text, platform)
     if length > limit.maximum:
         yield Hit(
-            "platform_limit", 0, len(text),
+            "platform_limit",
+            0,
+            len(text),
             f"{limit.name} の上限 {limit.maximum} {limit.unit_ja}を超えています（{length}）。",
             f"Over {limit.name}'s limit of {limit.maximum} {limit.unit_en} ({length}).",
-            "文章を短くするか、分割してください。", "Shorten or split the post.",
+            "文章を短くするか、分割してください。",
+            "Shorten or split the post.",
             detector="platform",
         )
     if platform == "instagram":
         tags = _HASHTAG.findall(text)
         if len(tags) > INSTAGRAM_MAX_HASHTAGS:
             yield Hit(
-                "platform_limit", 0, len(text),
+                "platform_limit",
+                0,
+                len(text),
                 f"Instagram のハッシュタグは {INSTAGRAM_MAX_HASHTAGS} 個までです（{len(tags)} 個）。",
                 f"Instagram allows {INSTAGRAM_MAX_HASHTAGS} hashtags ({len(tags)}).",
                 detector="platform",

@@ -8,8 +8,8 @@ import re
 def window(text: str, position: int, size: int) -> str:
     """``size`` characters after position, or before it when size is negative."""
     if size < 0:
-        return text[max(0, position + size):position]
-    return text[position:position + size]
+        return text[max(0, position + size) : position]
+    return text[position : position + size]
 
 
 #: Words that mark a public office, facility or contact point near an address or number.
@@ -19,4 +19,6 @@ PUBLIC_PLACE_CUE = re.compile(
     r"お問合せ|代表|事務局|事務所|協会|組合|商工会|観光案内所|駅|場所|所在地|避難所|集合|受付|ダイヤル|相談"
 )
 #: Words that mark a private person's home or own contact details.
-PRIVATE_CUE = re.compile(r"自宅|宅(?!地)|さん方|様方|方まで|個人の|携帯|ご本人|本人|私の|僕の|住所は|住所:|実家|お住まい|住んで")
+PRIVATE_CUE = re.compile(
+    r"自宅|宅(?!地)|さん方|様方|方まで|個人の|携帯|ご本人|本人|私の|僕の|住所は|住所:|実家|お住まい|住んで"
+)

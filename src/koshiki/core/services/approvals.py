@@ -51,12 +51,16 @@ class Recorded:
 
 
 #: The audit code of a step decision, per subject kind (declared here so the catalog's scan sees every code).
-DECISION_ACTIONS = catalog.family("core.services.approvals", {
-    "registry.account:approved": "registry.account.step_approved",
-    "registry.account:rejected": "registry.account.step_rejected",
-    "posts.post:approved": "posts.post.step_approved",
-    "posts.post:rejected": "posts.post.step_rejected",
-})
+DECISION_ACTIONS = catalog.family(
+    "core.services.approvals",
+    {
+        "registry.account:approved": "registry.account.step_approved",
+        "registry.account:rejected": "registry.account.step_rejected",
+        "posts.post:approved": "posts.post.step_approved",
+        "posts.post:rejected": "posts.post.step_rejected",
+    },
+)
+
 
 def record_decision(
     *,
@@ -95,12 +99,27 @@ def record_decision(
     decision = ApprovalDecision.Decision.APPROVED if approve else ApprovalDecision.Decision.REJECTED
     try:
         with transaction.atomic():  # the unique (subject, round, step, approver) row: one decision, never two
-            row = model._default_manager.create(**link, round=subject.round, step=pending.index, role_id=pending.step.role,
-                                       approver=staff, decision=decision, comment=comment, clause=subject.chain.citation)
+            row = model._default_manager.create(
+                **link,
+                round=subject.round,
+                step=pending.index,
+                role_id=pending.step.role,
+                approver=staff,
+                decision=decision,
+                comment=comment,
+                clause=subject.chain.citation,
+            )
     except IntegrityError as exc:
-        raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again.")) from exc
-    log_action(DECISION_ACTIONS[f"{action_prefix}:{'approved' if approve else 'rejected'}"], actor=actor, obj=obj,
-               organization=organization, after={"step": pending.index, "role": pending.step.role, "comment": comment},
-               clause=subject.chain.citation)
+        raise InvalidTransition(
+            _("Someone else changed this at the same time. Reload and try again.")
+        ) from exc
+    log_action(
+        DECISION_ACTIONS[f"{action_prefix}:{'approved' if approve else 'rejected'}"],
+        actor=actor,
+        obj=obj,
+        organization=organization,
+        after={"step": pending.index, "role": pending.step.role, "comment": comment},
+        clause=subject.chain.citation,
+    )
     subject.decisions = [*subject.decisions, row]
     return Recorded(row, approve, subject.progress())

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("orgs", "0004_organization_require_two_step"),
     ]
@@ -14,17 +13,37 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="roleassignment",
             name="state",
-            field=models.CharField(choices=[("pending", "Waiting for a second administrator"), ("confirmed", "Confirmed"), ("refused", "Refused")], default="confirmed", max_length=10),
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting for a second administrator"),
+                    ("confirmed", "Confirmed"),
+                    ("refused", "Refused"),
+                ],
+                default="confirmed",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
             model_name="roleassignment",
             name="granted_by",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.staff",
+            ),
         ),
         migrations.AddField(
             model_name="roleassignment",
             name="decided_by",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.staff",
+            ),
         ),
         migrations.AddField(
             model_name="roleassignment",

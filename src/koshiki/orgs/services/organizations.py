@@ -26,7 +26,8 @@ def _clean_domains(domains: list[str]) -> list[str]:
         value = domain.strip().lower().rstrip(".")
         if value.startswith(("http://", "https://")) or not _DOMAIN.match(value):
             raise InvalidInput(
-                _("“%(domain)s” is not a domain name (write it like city.example.lg.jp).") % {"domain": domain},
+                _("“%(domain)s” is not a domain name (write it like city.example.lg.jp).")
+                % {"domain": domain},
                 field="web_domains",
             )
         cleaned.append(value)
@@ -50,7 +51,8 @@ def create_organization(
     lgcode = lgcode.strip()
     if not is_valid_lgcode(lgcode):
         raise InvalidInput(
-            _("“%(code)s” is not a valid local government code (6 digits with check digit).") % {"code": lgcode},
+            _("“%(code)s” is not a valid local government code (6 digits with check digit).")
+            % {"code": lgcode},
             field="lgcode",
         )
     if kind not in Organization.Kind.values:
@@ -89,7 +91,9 @@ def create_organization(
     return organization
 
 
-def _save_list(organization: Organization, field: str, values: list[str], *, actor: Any, action: str) -> Organization:
+def _save_list(
+    organization: Organization, field: str, values: list[str], *, actor: Any, action: str
+) -> Organization:
     """Replace one of the organization's list settings and audit before/after."""
     before = snapshot(organization, (field,))
     if list(getattr(organization, field) or []) == values:
@@ -104,7 +108,11 @@ def _save_list(organization: Organization, field: str, values: list[str], *, act
 def set_web_domains(*, actor: Any, organization: Organization, domains: list[str]) -> Organization:
     require_manage_org(actor, organization)
     return _save_list(
-        organization, "web_domains", _clean_domains(domains), actor=actor, action="orgs.organization.domains_changed"
+        organization,
+        "web_domains",
+        _clean_domains(domains),
+        actor=actor,
+        action="orgs.organization.domains_changed",
     )
 
 
@@ -119,8 +127,13 @@ def adopt_profile_version(*, actor: Any, organization: Organization) -> Organiza
     before = snapshot(organization, ("profile_version",))
     organization.profile_version = current
     organization.save(update_fields=["profile_version"])
-    log_action("orgs.organization.profile_adopted", actor=actor, obj=organization, before=before,
-               after=snapshot(organization, ("profile_version",)))
+    log_action(
+        "orgs.organization.profile_adopted",
+        actor=actor,
+        obj=organization,
+        before=before,
+        after=snapshot(organization, ("profile_version",)),
+    )
     return organization
 
 
@@ -137,7 +150,11 @@ def set_public_entries(*, actor: Any, organization: Organization, entries: list[
     if any(len(e) > 200 for e in cleaned):
         raise InvalidInput(_("Each entry must be at most 200 characters."), field="public_entries")
     return _save_list(
-        organization, "public_entries", cleaned, actor=actor, action="orgs.organization.public_entries_changed"
+        organization,
+        "public_entries",
+        cleaned,
+        actor=actor,
+        action="orgs.organization.public_entries_changed",
     )
 
 
@@ -172,6 +189,11 @@ def set_require_two_step(*, actor: Any, organization: Organization, required: bo
         return organization  # already so: nothing changes, nothing to audit
     organization.require_two_step = bool(required)
     organization.save(update_fields=["require_two_step"])
-    log_action("orgs.organization.two_step_changed", actor=actor, obj=organization, before=before,
-               after=snapshot(organization, ("require_two_step",)))
+    log_action(
+        "orgs.organization.two_step_changed",
+        actor=actor,
+        obj=organization,
+        before=before,
+        after=snapshot(organization, ("require_two_step",)),
+    )
     return organization

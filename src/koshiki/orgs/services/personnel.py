@@ -81,7 +81,9 @@ def record_personnel_change(
         apply_personnel_change_unchecked(change, actor=actor)
     else:
         run_after = dt.datetime.combine(effective_date, dt.time.min, tzinfo=timezone.get_current_timezone())
-        enqueue_after_commit("orgs.apply_due_personnel_changes", run_after=run_after)  # the sweeper is the backstop
+        enqueue_after_commit(
+            "orgs.apply_due_personnel_changes", run_after=run_after
+        )  # the sweeper is the backstop
     return change
 
 
@@ -100,7 +102,9 @@ def _apply_effects(change: PersonnelChange, actor: Any) -> None:
         ending = current_roles.filter(department__isnull=False).exclude(department=change.to_department)
     staff.save(update_fields=["department", "status"])
     for assignment in ending:
-        end_role_unchecked(assignment, actor=actor, end_date=change.effective_date, reason=f"personnel:{change.pk}")
+        end_role_unchecked(
+            assignment, actor=actor, end_date=change.effective_date, reason=f"personnel:{change.pk}"
+        )
     log_action(
         "orgs.staff.left" if change.kind == PersonnelChange.Kind.LEAVE else "orgs.staff.moved",
         actor=actor,

@@ -71,13 +71,23 @@ def assign_role(
         raise InvalidInput(_("%(name)s already holds this role.") % {"name": staff}, field="role_id")
     granter = staff_of(actor)
     self_grant = granter is not None and granter.pk == staff.pk
-    if self_grant and RoleAssignment.objects.filter(
-        staff=staff, role_id=role_id, department=department, state=S.PENDING
-    ).exists():
-        raise InvalidInput(_("This role is already waiting for a second administrator's confirmation."), field="role_id")
+    if (
+        self_grant
+        and RoleAssignment.objects.filter(
+            staff=staff, role_id=role_id, department=department, state=S.PENDING
+        ).exists()
+    ):
+        raise InvalidInput(
+            _("This role is already waiting for a second administrator's confirmation."), field="role_id"
+        )
     assignment = RoleAssignment.objects.create(
-        organization=organization, staff=staff, role_id=role_id, department=department, start_date=start,
-        state=S.PENDING if self_grant else S.CONFIRMED, granted_by=granter,
+        organization=organization,
+        staff=staff,
+        role_id=role_id,
+        department=department,
+        start_date=start,
+        state=S.PENDING if self_grant else S.CONFIRMED,
+        granted_by=granter,
     )
     log_action(
         "orgs.role.self_grant_requested" if self_grant else "orgs.role.assigned",
@@ -90,25 +100,41 @@ def assign_role(
 
 
 @transaction.atomic
-def decide_role(*, actor: Any, assignment: RoleAssignment, confirm: bool, comment: str = "") -> RoleAssignment:
+def decide_role(
+    *, actor: Any, assignment: RoleAssignment, confirm: bool, comment: str = ""
+) -> RoleAssignment:
     """A second administrator confirms (or refuses) a role someone granted to themselves."""
     require_manage_org(actor, assignment.organization)
     decider = staff_of(actor)
     if decider is not None and decider.pk in {assignment.staff_id, assignment.granted_by_id}:
-        raise NotPermitted(_("You granted this role to yourself, so another administrator must confirm it (%(rule)s).")
-                           % {"rule": default_rule()})
+        raise NotPermitted(
+            _("You granted this role to yourself, so another administrator must confirm it (%(rule)s).")
+            % {"rule": default_rule()}
+        )
     if not confirm and not comment.strip():
         raise InvalidInput(_("Write the reason for the refusal."), field="comment")
     current = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     target = S.CONFIRMED if confirm else S.REFUSED
     check_transition(TRANSITIONS, current.state, target, labels=dict(S.choices))
-    also: dict[str, Any] = {"decided_by": decider, "decided_at": timezone.now(), "decision_comment": comment.strip()[:300]}
+    also: dict[str, Any] = {
+        "decided_by": decider,
+        "decided_at": timezone.now(),
+        "decision_comment": comment.strip()[:300],
+    }
     if confirm:
-        if RoleAssignment.objects.current().filter(
-            # department_id=None filters IS NULL (Django turns an exact None into isnull); the stubs want a value
-            staff_id=current.staff_id, role_id=current.role_id, department_id=current.department_id,  # type: ignore[misc]
-        ).exists():
-            raise InvalidInput(_("%(name)s already holds this role.") % {"name": current.staff}, field="role_id")
+        if (
+            RoleAssignment.objects.current()
+            .filter(
+                # department_id=None filters IS NULL (Django turns an exact None into isnull); the stubs want a value
+                staff_id=current.staff_id,
+                role_id=current.role_id,
+                department_id=current.department_id,  # type: ignore[misc]
+            )
+            .exists()
+        ):
+            raise InvalidInput(
+                _("%(name)s already holds this role.") % {"name": current.staff}, field="role_id"
+            )
         also["start_date"] = max(current.start_date, timezone.localdate())  # takes effect once confirmed
     before = snapshot(current, ROLE_FIELDS)
     compare_and_set(current, "state", S.PENDING, target, **also)

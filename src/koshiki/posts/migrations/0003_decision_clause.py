@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0002_post_edited_by_submitted_by'),
+        ("posts", "0002_post_edited_by_submitted_by"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='postapproval',
-            name='clause',
-            field=models.CharField(blank=True, default='', help_text="The chain's citation when decided.", max_length=300),
+            model_name="postapproval",
+            name="clause",
+            field=models.CharField(
+                blank=True, default="", help_text="The chain's citation when decided.", max_length=300
+            ),
         ),
         migrations.AlterField(
-            model_name='postapproval',
-            name='round',
-            field=models.PositiveIntegerField(default=1, help_text='A new request or submission starts a new round.'),
+            model_name="postapproval",
+            name="round",
+            field=models.PositiveIntegerField(
+                default=1, help_text="A new request or submission starts a new round."
+            ),
         ),
     ]

@@ -31,8 +31,9 @@ from .common import blocking, move, unacknowledged_warnings
 MAX_AHEAD = dt.timedelta(days=366)
 
 
-def subject(post: Post, *, index: HolderIndex | None = None,
-            decisions: list[PostApproval] | None = None) -> Subject:
+def subject(
+    post: Post, *, index: HolderIndex | None = None, decisions: list[PostApproval] | None = None
+) -> Subject:
     """The post on its approval chain, for the approval engine: its writers may not decide (four-eyes).
     ``index``/``decisions`` (the current round's rows) let a list page batch the reads."""
     if decisions is None:
@@ -46,8 +47,9 @@ def subject(post: Post, *, index: HolderIndex | None = None,
     )
 
 
-def pending_step(post: Post, *, index: HolderIndex | None = None,
-                 decisions: list[PostApproval] | None = None) -> PendingStep | None:
+def pending_step(
+    post: Post, *, index: HolderIndex | None = None, decisions: list[PostApproval] | None = None
+) -> PendingStep | None:
     """The first step not yet done and who may decide it; ``index``/``decisions`` let a list page batch the reads."""
     if post.state != PostState.SUBMITTED:
         return None
@@ -78,9 +80,13 @@ def _require_other_approvers(post: Post, rules: PostingRules) -> None:
     on_chain = subject(post)
     for index in unstaffed_steps(on_chain.chain.steps, on_chain.holder_ids, on_chain.excluded)[:1]:
         role = profile_for(post.organization).role(on_chain.chain.steps[index].role).name
-        raise InvalidInput(_("Nobody but the writer of this post holds the role that approves it (%(role)s)."
-                             " Ask an administrator to give the role to a second person (%(rule)s).")
-                           % {"role": role, "rule": rules.four_eyes_citation})
+        raise InvalidInput(
+            _(
+                "Nobody but the writer of this post holds the role that approves it (%(role)s)."
+                " Ask an administrator to give the role to a second person (%(rule)s)."
+            )
+            % {"role": role, "rule": rules.four_eyes_citation}
+        )
 
 
 def _reason_for_hours(post: Post, rules: PostingRules, exemption: str, hours_exception: str) -> str:
@@ -98,7 +104,8 @@ def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: s
     if suggestion is None or (reason and rules.hours_exception(reason) is not None):
         return
     message = _("Outside the account's operating hours. The next allowed time is %(next)s.") % {
-        "next": timezone.localtime(suggestion).strftime("%Y-%m-%d %H:%M")}
+        "next": timezone.localtime(suggestion).strftime("%Y-%m-%d %H:%M")
+    }
     if rules.hours_citation:
         message = _("%(message)s (%(clause)s)") % {"message": message, "clause": rules.hours_citation}
     raise InvalidInput(message, field="scheduled_at")
@@ -107,14 +114,26 @@ def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: s
 def _standing_approval(post: Post, day: dt.date) -> StandingApproval | None:
     """The standing approval whose scope (account, category, period) covers this post, if any. A standing
     approval is its granter's approval given in advance, so it never covers the granter's own posts (four-eyes)."""
-    current = StandingApproval.objects.filter(account=post.account, revoked_at__isnull=True, starts_on__lte=day,
-                                              ends_on__gte=day).exclude(granted_by__in=own_ids(post)).order_by("-starts_on")
+    current = (
+        StandingApproval.objects.filter(
+            account=post.account, revoked_at__isnull=True, starts_on__lte=day, ends_on__gte=day
+        )
+        .exclude(granted_by__in=own_ids(post))
+        .order_by("-starts_on")
+    )
     return next((sa for sa in current if post.category in sa.categories), None)
 
 
 @transaction.atomic
-def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, exemption: str = "",
-           hours_exception: str = "", expected_version: int | None = None) -> Post:
+def submit(
+    *,
+    actor: Any,
+    post: Post,
+    scheduled_at: dt.datetime | None = None,
+    exemption: str = "",
+    hours_exception: str = "",
+    expected_version: int | None = None,
+) -> Post:
     post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
@@ -124,11 +143,18 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
         raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again."))
     blocks = blocking(post)
     if blocks and not post.override_reason:
-        raise InvalidInput(_("The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing.")
-                           % {"items": "、".join(f"{b['excerpt']} {' '.join(b['clauses'])}".strip() for b in blocks)}, field="text")
+        raise InvalidInput(
+            _(
+                "The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing."
+            )
+            % {"items": "、".join(f"{b['excerpt']} {' '.join(b['clauses'])}".strip() for b in blocks)},
+            field="text",
+        )
     pending = unacknowledged_warnings(post)
     if pending:
-        raise InvalidInput(_("Acknowledge each warning first (%(n)d left).") % {"n": len(pending)}, field="text")
+        raise InvalidInput(
+            _("Acknowledge each warning first (%(n)d left).") % {"n": len(pending)}, field="text"
+        )
     rules = posting_rules(profile_for(post.organization))
     now = timezone.now()
     moment = max(scheduled_at or now, now)
@@ -137,10 +163,20 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
     if exemption and rules.exemption(exemption) is None:
         raise InvalidInput(_("This guideline has no such exemption."), field="exemption")
     submitter = staff_of(actor)
-    if exemption and exemption not in rules.self_publish and submitter is not None and submitter.pk in own_ids(post):
-        raise InvalidInput(_("Your guideline does not let the writer publish this kind of post alone: ask another"
-                             " member of staff to send it, or submit it for approval (%(rule)s).")
-                           % {"rule": rules.four_eyes_citation}, field="exemption")
+    if (
+        exemption
+        and exemption not in rules.self_publish
+        and submitter is not None
+        and submitter.pk in own_ids(post)
+    ):
+        raise InvalidInput(
+            _(
+                "Your guideline does not let the writer publish this kind of post alone: ask another"
+                " member of staff to send it, or submit it for approval (%(rule)s)."
+            )
+            % {"rule": rules.four_eyes_citation},
+            field="exemption",
+        )
     _check_hours(post, rules, moment, _reason_for_hours(post, rules, exemption, hours_exception))
     standing = None if exemption else _standing_approval(post, timezone.localdate(moment))
     if not exemption and standing is None:
@@ -154,19 +190,43 @@ def submit(*, actor: Any, post: Post, scheduled_at: dt.datetime | None = None, e
     if exemption:
         item = rules.exemption(exemption)
         clause = cite(profile_for(post.organization), item)
-        move(post, PostState.APPROVED, actor=actor, action="posts.post.exempted", clause=clause,
-             extra={"exemption": exemption})
-        AfterReport.objects.create(post=post, reason=exemption, due_on=today + dt.timedelta(days=rules.exemption_report_days))
+        move(
+            post,
+            PostState.APPROVED,
+            actor=actor,
+            action="posts.post.exempted",
+            clause=clause,
+            extra={"exemption": exemption},
+        )
+        AfterReport.objects.create(
+            post=post, reason=exemption, due_on=today + dt.timedelta(days=rules.exemption_report_days)
+        )
         post.scheduled_at = now
         post.save(update_fields=["scheduled_at"])
         return schedule(post, actor=actor)
     if standing is not None:
-        move(post, PostState.APPROVED, actor=actor, action="posts.post.standing_approved", clause=rules.standing_citation,
-             extra={"standing_approval": standing.pk}, standing_approval=standing)
-        AfterReport.objects.create(post=post, reason="standing", due_on=today + dt.timedelta(days=rules.standing_report_days))
+        move(
+            post,
+            PostState.APPROVED,
+            actor=actor,
+            action="posts.post.standing_approved",
+            clause=rules.standing_citation,
+            extra={"standing_approval": standing.pk},
+            standing_approval=standing,
+        )
+        AfterReport.objects.create(
+            post=post, reason="standing", due_on=today + dt.timedelta(days=rules.standing_report_days)
+        )
         return schedule(post, actor=actor)
-    move(post, PostState.SUBMITTED, actor=actor, action="posts.post.submitted", clause=rules.approval_citation,
-         extra={"scheduled_at": moment.isoformat()}, approval_round=post.approval_round + 1)
+    move(
+        post,
+        PostState.SUBMITTED,
+        actor=actor,
+        action="posts.post.submitted",
+        clause=rules.approval_citation,
+        extra={"scheduled_at": moment.isoformat()},
+        approval_round=post.approval_round + 1,
+    )
     return post
 
 
@@ -179,20 +239,44 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
     if post.state != PostState.SUBMITTED:
         raise NotPermitted(not_waiting)
     recorded = record_decision(
-        actor=actor, subject=subject(post), obj=post, model=PostApproval, link={"post": post}, approve=approve,
-        comment=comment, four_eyes_rule=rules.four_eyes_citation, role_name=lambda role_id: profile.role(role_id).name,
-        action_prefix="posts.post", organization=post.organization,
+        actor=actor,
+        subject=subject(post),
+        obj=post,
+        model=PostApproval,
+        link={"post": post},
+        approve=approve,
+        comment=comment,
+        four_eyes_rule=rules.four_eyes_citation,
+        role_name=lambda role_id: profile.role(role_id).name,
+        action_prefix="posts.post",
+        organization=post.organization,
         wording=Wording(
-            self_approval=_("You wrote or last edited this post, so another approver must decide on it (%(rule)s)."),
-            not_holder=not_waiting, closed=NotPermitted(not_waiting), reason_required=_("Say what to change."),
+            self_approval=_(
+                "You wrote or last edited this post, so another approver must decide on it (%(rule)s)."
+            ),
+            not_holder=not_waiting,
+            closed=NotPermitted(not_waiting),
+            reason_required=_("Say what to change."),
         ),
     )
     if not recorded.approved:
-        move(post, PostState.DRAFT, actor=actor, action="posts.post.rejected", clause=rules.approval_citation,
-             extra={"comment": comment.strip()})
+        move(
+            post,
+            PostState.DRAFT,
+            actor=actor,
+            action="posts.post.rejected",
+            clause=rules.approval_citation,
+            extra={"comment": comment.strip()},
+        )
         return post
     if recorded.complete:
-        move(post, PostState.APPROVED, actor=actor, action="posts.post.approved", clause=rules.approval_citation)
+        move(
+            post,
+            PostState.APPROVED,
+            actor=actor,
+            action="posts.post.approved",
+            clause=rules.approval_citation,
+        )
         if post.scheduled_at is None or post.scheduled_at < timezone.now():
             post.scheduled_at = timezone.now()
             post.save(update_fields=["scheduled_at"])
@@ -203,8 +287,14 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
 def schedule(post: Post, *, actor: Any) -> Post:
     """approved → scheduled; the publish job is queued for the scheduled time once this commits."""
     key = post.idempotency_key or f"post-{post.pk}-{uuid.uuid4().hex[:12]}"
-    move(post, PostState.SCHEDULED, actor=actor, action="posts.post.scheduled",
-         extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None}, idempotency_key=key)
+    move(
+        post,
+        PostState.SCHEDULED,
+        actor=actor,
+        action="posts.post.scheduled",
+        extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None},
+        idempotency_key=key,
+    )
     jobs.enqueue_after_commit("posts.publish", post.pk, run_after=post.scheduled_at)
     return post
 
@@ -214,5 +304,11 @@ def withdraw(*, actor: Any, post: Post, reason: str = "") -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
-    move(post, PostState.WITHDRAWN, actor=actor, action="posts.post.withdrawn", extra={"reason": reason.strip()})
+    move(
+        post,
+        PostState.WITHDRAWN,
+        actor=actor,
+        action="posts.post.withdrawn",
+        extra={"reason": reason.strip()},
+    )
     return post

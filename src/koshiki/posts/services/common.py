@@ -13,14 +13,29 @@ from ..lifecycle import TRANSITIONS, labels
 from ..models import Post
 
 
-def move(post: Post, target: str, *, actor: Any, action: str, clause: str = "", extra: dict[str, Any] | None = None,
-         **also: Any) -> None:
+def move(
+    post: Post,
+    target: str,
+    *,
+    actor: Any,
+    action: str,
+    clause: str = "",
+    extra: dict[str, Any] | None = None,
+    **also: Any,
+) -> None:
     """Guarded compare-and-set on state (and version, so a stale form cannot act) plus the audit entry."""
     check_transition(TRANSITIONS, post.state, target, labels=labels())
     before = {"state": post.state, "version": post.version}
     compare_and_set(post, "state", post.state, target, state_changed_at=timezone.now(), **also)
-    log_action(action, actor=actor, obj=post, organization=post.organization, before=before,
-               after={"state": target, "version": post.version, **(extra or {})}, clause=clause)
+    log_action(
+        action,
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        before=before,
+        after={"state": target, "version": post.version, **(extra or {})},
+        clause=clause,
+    )
 
 
 def finding_key(finding: dict[str, Any]) -> str:

@@ -30,12 +30,28 @@ MAX_IMAGE_BYTES = 1_000_000
 def _findings(post: Post) -> list[dict[str, Any]]:
     alt_texts = [image.alt for image in post.images.all()]
     try:
-        found = check(post.text, context=context_for(post.organization), platform=_platform(post.account),
-                      alt_texts=alt_texts, is_correction=post.corrects_id is not None)
+        found = check(
+            post.text,
+            context=context_for(post.organization),
+            platform=_platform(post.account),
+            alt_texts=alt_texts,
+            is_correction=post.corrects_id is not None,
+        )
     except CheckInputError as exc:
         raise InvalidInput(str(exc), field="text") from exc
-    return [{"category": f.category, "severity": f.severity, "start": f.start, "end": f.end, "message_ja": f.message_ja,
-             "message_en": f.message_en, "clauses": list(f.clauses), "excerpt": post.text[f.start:f.end][:60]} for f in found]
+    return [
+        {
+            "category": f.category,
+            "severity": f.severity,
+            "start": f.start,
+            "end": f.end,
+            "message_ja": f.message_ja,
+            "message_en": f.message_en,
+            "clauses": list(f.clauses),
+            "excerpt": post.text[f.start : f.end][:60],
+        }
+        for f in found
+    ]
 
 
 def _platform(account: OfficialAccount) -> str:
@@ -60,8 +76,16 @@ def _check_and_store(post: Post, actor: Any) -> None:
     post.acknowledged = []
     post.override_reason, post.override_by = "", None
     post.save(update_fields=["findings", "acknowledged", "override_reason", "override_by"])
-    log_action("posts.post.checked", actor=actor, obj=post, organization=post.organization,
-               after={"version": post.version, "findings": [f"{f['severity']}:{f['category']}" for f in post.findings]})
+    log_action(
+        "posts.post.checked",
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        after={
+            "version": post.version,
+            "findings": [f"{f['severity']}:{f['category']}" for f in post.findings],
+        },
+    )
 
 
 def _add_images(post: Post, images: list[tuple[bytes, str, str]]) -> None:
@@ -76,9 +100,16 @@ def _add_images(post: Post, images: list[tuple[bytes, str, str]]) -> None:
 
 
 @transaction.atomic
-def create_post(*, actor: Any, account: OfficialAccount, text: str, category: str = Category.NOTICE,
-                images: list[tuple[bytes, str, str]] | None = None, corrects: Post | None = None,
-                correction_action: str = "") -> Post:
+def create_post(
+    *,
+    actor: Any,
+    account: OfficialAccount,
+    text: str,
+    category: str = Category.NOTICE,
+    images: list[tuple[bytes, str, str]] | None = None,
+    corrects: Post | None = None,
+    correction_action: str = "",
+) -> Post:
     """A new draft, checked at once (draft → checked)."""
     _validate(account, actor, text, category)
     if corrects is not None and (corrects.account_id != account.pk or corrects.state != PostState.PUBLISHED):
@@ -86,12 +117,29 @@ def create_post(*, actor: Any, account: OfficialAccount, text: str, category: st
     if correction_action not in ("", "delete", "annotate"):
         raise InvalidInput(_("Choose what happens to the original."), field="correction_action")
     writer = acting_staff(actor)
-    post = Post.objects.create(organization=account.organization, account=account, author=writer, edited_by=writer, text=text.strip(),
-                               category=category, corrects=corrects, correction_action=correction_action if corrects else "")
+    post = Post.objects.create(
+        organization=account.organization,
+        account=account,
+        author=writer,
+        edited_by=writer,
+        text=text.strip(),
+        category=category,
+        corrects=corrects,
+        correction_action=correction_action if corrects else "",
+    )
     _add_images(post, images or [])
-    log_action("posts.post.created", actor=actor, obj=post, organization=post.organization,
-               after={"account": account.pk, "category": category, "corrects": corrects.pk if corrects else None,
-                      "text": post.text})
+    log_action(
+        "posts.post.created",
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        after={
+            "account": account.pk,
+            "category": category,
+            "corrects": corrects.pk if corrects else None,
+            "text": post.text,
+        },
+    )
     _check_and_store(post, actor)
     move(post, PostState.CHECKED, actor=actor, action="posts.post.state")
     return post
@@ -110,8 +158,14 @@ def edit_post(*, actor: Any, post: Post, text: str, category: str, expected_vers
     post.text, post.category, post.version = text.strip(), category, post.version + 1
     post.edited_by = staff_of(actor)
     post.save(update_fields=["text", "category", "version", "edited_by"])
-    log_action("posts.post.edited", actor=actor, obj=post, organization=post.organization, before=before,
-               after={"text": post.text, "category": category, "version": post.version})
+    log_action(
+        "posts.post.edited",
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        before=before,
+        after={"text": post.text, "category": category, "version": post.version},
+    )
     _check_and_store(post, actor)
     if post.state == PostState.DRAFT:
         move(post, PostState.CHECKED, actor=actor, action="posts.post.state")
@@ -130,9 +184,14 @@ def acknowledge_warning(*, actor: Any, post: Post, key: str) -> Post:
     if key not in post.acknowledged:
         post.acknowledged = [*post.acknowledged, key]
         post.save(update_fields=["acknowledged"])
-    log_action("posts.post.warning_acknowledged", actor=actor, obj=post, organization=post.organization,
-               after={"warning": key, "category": warning["category"], "clauses": warning["clauses"]},
-               clause=(warning["clauses"] or [""])[0])
+    log_action(
+        "posts.post.warning_acknowledged",
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        after={"warning": key, "category": warning["category"], "clauses": warning["clauses"]},
+        clause=(warning["clauses"] or [""])[0],
+    )
     return post
 
 
@@ -144,8 +203,13 @@ def override_blocks(*, actor: Any, post: Post, reason: str) -> Post:
         raise NotPermitted(_("Only an approver of this account can override a block."))
     if is_own(actor, post):
         rules = posting_rules(profile_for(post.organization))
-        raise NotPermitted(_("You wrote or last edited this post, so another approver must decide whether its blocks"
-                             " may be overridden (%(rule)s).") % {"rule": rules.four_eyes_citation})
+        raise NotPermitted(
+            _(
+                "You wrote or last edited this post, so another approver must decide whether its blocks"
+                " may be overridden (%(rule)s)."
+            )
+            % {"rule": rules.four_eyes_citation}
+        )
     if not reason.strip():
         raise InvalidInput(_("Write why the post may go out as it is."), field="reason")
     if post.state not in EDITABLE and post.state != PostState.SUBMITTED:
@@ -153,9 +217,17 @@ def override_blocks(*, actor: Any, post: Post, reason: str) -> Post:
     post.override_reason, post.override_by = reason.strip(), staff_of(actor)
     post.save(update_fields=["override_reason", "override_by"])
     blocks = [f for f in post.findings if f["severity"] == "block"]
-    log_action("posts.post.block_overridden", actor=actor, obj=post, organization=post.organization,
-               after={"reason": post.override_reason, "findings": [f"{f['category']}:{f['excerpt']}" for f in blocks]},
-               clause=(blocks[0]["clauses"] or [""])[0] if blocks else "")
+    log_action(
+        "posts.post.block_overridden",
+        actor=actor,
+        obj=post,
+        organization=post.organization,
+        after={
+            "reason": post.override_reason,
+            "findings": [f"{f['category']}:{f['excerpt']}" for f in blocks],
+        },
+        clause=(blocks[0]["clauses"] or [""])[0] if blocks else "",
+    )
     return post
 
 
@@ -164,7 +236,7 @@ CORRECTION_MARK = "【訂正】"
 
 def correction_template(original: Post) -> str:
     """Post text is in the body's language (Japanese), whatever the UI language: say that it corrects."""
-    published = timezone.localtime(original.published_at).strftime("%-m月%-d日") if original.published_at else ""
+    published = (
+        timezone.localtime(original.published_at).strftime("%-m月%-d日") if original.published_at else ""
+    )
     return f"{CORRECTION_MARK}{published}の投稿に誤りがありました。正しくは次のとおりです。\n"
-
-

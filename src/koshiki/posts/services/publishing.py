@@ -28,7 +28,7 @@ STUCK_AFTER = dt.timedelta(seconds=60)
 
 
 def backoff(attempts: int, hint: float | None = None) -> dt.timedelta:
-    return dt.timedelta(seconds=max(hint or 0, min(2 ** attempts, 300)))
+    return dt.timedelta(seconds=max(hint or 0, min(2**attempts, 300)))
 
 
 def after_platform_call() -> None:
@@ -46,10 +46,20 @@ def _claim(post_id: int) -> tuple[Post, PublishAttempt, bool] | str:
 
             if channel_kind(post.account) == "manual":
                 return "manual"
-            move(post, PostState.PUBLISHING, actor=None, action="posts.post.publishing", attempts=post.attempts + 1)
+            move(
+                post,
+                PostState.PUBLISHING,
+                actor=None,
+                action="posts.post.publishing",
+                attempts=post.attempts + 1,
+            )
             return post, PublishAttempt.objects.create(post=post, idempotency_key=post.idempotency_key), False
         if post.state == PostState.PUBLISHING:
-            attempt = post.publish_attempts.filter(outcome=PublishAttempt.Outcome.PENDING).order_by("-started_at").first()
+            attempt = (
+                post.publish_attempts.filter(outcome=PublishAttempt.Outcome.PENDING)
+                .order_by("-started_at")
+                .first()
+            )
             if attempt is None:
                 attempt = PublishAttempt.objects.create(post=post, idempotency_key=post.idempotency_key)
             return post, attempt, True
@@ -68,10 +78,24 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
         now = timezone.now()
         outcome = PublishAttempt.Outcome.RECONCILED if reconciled else PublishAttempt.Outcome.PUBLISHED
         PublishAttempt.objects.filter(pk=attempt.pk).update(outcome=outcome, finished_at=now)
-        move(locked, PostState.PUBLISHED, actor=None, action="posts.post.published",
-             extra={"remote_id": ref.remote_id, "url": ref.url, "reconciled": reconciled,
-                    "delay_seconds": round((now - locked.scheduled_at).total_seconds(), 3) if locked.scheduled_at else None},
-             remote_id=ref.remote_id, remote_url=ref.url, published_at=now, last_error="")
+        move(
+            locked,
+            PostState.PUBLISHED,
+            actor=None,
+            action="posts.post.published",
+            extra={
+                "remote_id": ref.remote_id,
+                "url": ref.url,
+                "reconciled": reconciled,
+                "delay_seconds": round((now - locked.scheduled_at).total_seconds(), 3)
+                if locked.scheduled_at
+                else None,
+            },
+            remote_id=ref.remote_id,
+            remote_url=ref.url,
+            published_at=now,
+            last_error="",
+        )
         OfficialAccount.objects.filter(pk=locked.account_id).update(last_post_at=now)
         if locked.corrects_id and locked.correction_action == "delete":
             jobs.enqueue_after_commit("posts.delete_original", locked.corrects_id, locked.pk)
@@ -85,14 +109,29 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
             return str(locked.state)
         transient = isinstance(error, TransientPlatformError) and locked.attempts < MAX_ATTEMPTS
         outcome = PublishAttempt.Outcome.RETRY if transient else PublishAttempt.Outcome.FAILED
-        PublishAttempt.objects.filter(pk=attempt.pk).update(outcome=outcome, finished_at=timezone.now(), error=message)
+        PublishAttempt.objects.filter(pk=attempt.pk).update(
+            outcome=outcome, finished_at=timezone.now(), error=message
+        )
         if transient:
             retry_at = timezone.now() + backoff(locked.attempts, getattr(error, "retry_after", None))
-            move(locked, PostState.SCHEDULED, actor=None, action="posts.post.retry_scheduled",
-                 extra={"error": message, "retry_at": retry_at.isoformat()}, last_error=message)
+            move(
+                locked,
+                PostState.SCHEDULED,
+                actor=None,
+                action="posts.post.retry_scheduled",
+                extra={"error": message, "retry_at": retry_at.isoformat()},
+                last_error=message,
+            )
             jobs.enqueue_after_commit("posts.publish", locked.pk, run_after=retry_at)
             return "retry"
-        move(locked, PostState.FAILED, actor=None, action="posts.post.failed", extra={"error": message}, last_error=message)
+        move(
+            locked,
+            PostState.FAILED,
+            actor=None,
+            action="posts.post.failed",
+            extra={"error": message},
+            last_error=message,
+        )
         return "failed"
 
 
@@ -139,8 +178,16 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
         raise InvalidTransition(_("Only a scheduled post can be recorded as published."))
     move(post, PostState.PUBLISHING, actor=actor, action="posts.post.publishing", attempts=post.attempts + 1)
     now = timezone.now()
-    move(post, PostState.PUBLISHED, actor=actor, action="posts.post.published", extra={"url": url, "manual": True},
-         remote_id=url, remote_url=url, published_at=now)
+    move(
+        post,
+        PostState.PUBLISHED,
+        actor=actor,
+        action="posts.post.published",
+        extra={"url": url, "manual": True},
+        remote_id=url,
+        remote_url=url,
+        published_at=now,
+    )
     OfficialAccount.objects.filter(pk=post.account_id).update(last_post_at=now)
     return post
 
@@ -157,8 +204,14 @@ def delete_original(original_id: int, correction_id: int) -> str:
         locked = Post.objects.select_for_update().get(pk=original_id)
         if locked.state == PostState.PUBLISHED:
             reason = _("Replaced by correction #%(id)d") % {"id": correction_id}
-            move(locked, PostState.DELETED, actor=None, action="posts.post.deleted",
-                 extra={"reason": reason, "correction": correction_id}, deletion_reason=reason)
+            move(
+                locked,
+                PostState.DELETED,
+                actor=None,
+                action="posts.post.deleted",
+                extra={"reason": reason, "correction": correction_id},
+                deletion_reason=reason,
+            )
     return "deleted"
 
 
@@ -167,6 +220,13 @@ def retry_failed(*, actor: Any, post: Post) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
-    move(post, PostState.SCHEDULED, actor=actor, action="posts.post.retry_requested", attempts=0, scheduled_at=timezone.now())
+    move(
+        post,
+        PostState.SCHEDULED,
+        actor=actor,
+        action="posts.post.retry_requested",
+        attempts=0,
+        scheduled_at=timezone.now(),
+    )
     jobs.enqueue_after_commit("posts.publish", post.pk)
     return post

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_decision_clause'),
+        ("registry", "0003_decision_clause"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='state',
-            field=models.CharField(choices=[('scheduled', 'Scheduled'), ('done', 'Done'), ('cancelled', 'Cancelled'), ('taken_down', 'Taken down')], default='scheduled', max_length=10),
+            model_name="notice",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("scheduled", "Scheduled"),
+                    ("done", "Done"),
+                    ("cancelled", "Cancelled"),
+                    ("taken_down", "Taken down"),
+                ],
+                default="scheduled",
+                max_length=10,
+            ),
         ),
     ]

@@ -15,8 +15,19 @@ from ..lifecycle import TRANSITIONS, labels
 from ..models import OfficialAccount
 
 ACCOUNT_FIELDS = (
-    "department", "platform", "account_name", "handle", "url", "purpose", "audience", "manager",
-    "verified", "login_email", "operating_hours", "reply_policy", "state",
+    "department",
+    "platform",
+    "account_name",
+    "handle",
+    "url",
+    "purpose",
+    "audience",
+    "manager",
+    "verified",
+    "login_email",
+    "operating_hours",
+    "reply_policy",
+    "state",
 )
 
 
@@ -24,17 +35,40 @@ def account_snapshot(account: OfficialAccount) -> dict[str, Any]:
     return snapshot(account, ACCOUNT_FIELDS)
 
 
-def move(account: OfficialAccount, target: str, *, actor: Any, action: str, clause: str = "", extra: dict[str, Any] | None = None) -> None:
+def move(
+    account: OfficialAccount,
+    target: str,
+    *,
+    actor: Any,
+    action: str,
+    clause: str = "",
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Guarded, compare-and-set state change with its audit entry (inside the caller's transaction)."""
     check_transition(TRANSITIONS, account.state, target, labels=labels())
     before = {"state": account.state}
     compare_and_set(account, "state", account.state, target, state_changed_at=timezone.now())
-    log_action(action, actor=actor, obj=account, before=before, after={"state": target, **(extra or {})}, clause=clause)
+    log_action(
+        action,
+        actor=actor,
+        obj=account,
+        before=before,
+        after={"state": target, **(extra or {})},
+        clause=clause,
+    )
 
 
-def notify_after_commit(account: OfficialAccount, role_ids: list[str], event: str, params: dict[str, str]) -> None:
+def notify_after_commit(
+    account: OfficialAccount, role_ids: list[str], event: str, params: dict[str, str]
+) -> None:
     """Tell the holders of these roles (for the account's department) once the change is committed."""
     if not role_ids:
         return
-    tell(message=f"registry.{event}", context=params, role=role_ids, organization=account.organization,
-         department=account.department, link=reverse("account-detail", args=[account.pk]))
+    tell(
+        message=f"registry.{event}",
+        context=params,
+        role=role_ids,
+        organization=account.organization,
+        department=account.department,
+        link=reverse("account-detail", args=[account.pk]),
+    )

@@ -28,10 +28,20 @@ from .common import move, notify_after_commit
 
 NOTICE_FIELDS = ("kind", "description", "announced_on", "effective_on", "keep_until", "state")
 # The audit code follows the notice's kind; declared here so the catalog test sees both.
-ANNOUNCED = catalog.family(__name__, {Notice.Kind.CHANGE: "registry.account.change_announced",
-                                      Notice.Kind.CLOSURE: "registry.account.closure_announced"})
-COMPLETED = catalog.family(__name__, {Notice.Kind.CHANGE: "registry.account.change_completed",
-                                      Notice.Kind.CLOSURE: "registry.account.closure_completed"})
+ANNOUNCED = catalog.family(
+    __name__,
+    {
+        Notice.Kind.CHANGE: "registry.account.change_announced",
+        Notice.Kind.CLOSURE: "registry.account.closure_announced",
+    },
+)
+COMPLETED = catalog.family(
+    __name__,
+    {
+        Notice.Kind.CHANGE: "registry.account.change_completed",
+        Notice.Kind.CLOSURE: "registry.account.closure_completed",
+    },
+)
 
 
 def _locked_for_manager(actor: Any, account: OfficialAccount) -> OfficialAccount:
@@ -42,7 +52,9 @@ def _locked_for_manager(actor: Any, account: OfficialAccount) -> OfficialAccount
 
 
 @transaction.atomic
-def activate(*, actor: Any, account: OfficialAccount, url: str, handle: str = "", verified: bool = False) -> OfficialAccount:
+def activate(
+    *, actor: Any, account: OfficialAccount, url: str, handle: str = "", verified: bool = False
+) -> OfficialAccount:
     """The approved account is now open on the platform (its URL is known)."""
     account = _locked_for_manager(actor, account)
     if not url.strip().startswith("https://"):
@@ -51,14 +63,24 @@ def activate(*, actor: Any, account: OfficialAccount, url: str, handle: str = ""
     account.url, account.verified = url.strip(), verified
     account.handle = handle.strip().lstrip("@") or account.handle
     account.save(update_fields=["url", "handle", "verified"])
-    move(account, AccountState.ACTIVE, actor=actor, action="registry.account.activated",
-         extra={"before": before, "url": account.url})
+    move(
+        account,
+        AccountState.ACTIVE,
+        actor=actor,
+        action="registry.account.activated",
+        extra={"before": before, "url": account.url},
+    )
     return account
 
 
 @transaction.atomic
 def announce(
-    *, actor: Any, account: OfficialAccount, kind: str, effective_on: dt.date, description: str,
+    *,
+    actor: Any,
+    account: OfficialAccount,
+    kind: str,
+    effective_on: dt.date,
+    description: str,
     announced_on: dt.date | None = None,
 ) -> Notice:
     """周知: schedule a change or closure no sooner than the profile's notice period allows."""
@@ -78,23 +100,48 @@ def announce(
             % {"days": closure.notice_before.days, "where": where, "date": earliest.isoformat()},
             field="effective_on",
         )
-    keep = closure.keep_notice_after_change if kind == Notice.Kind.CHANGE else closure.keep_notice_after_closure
+    keep = (
+        closure.keep_notice_after_change if kind == Notice.Kind.CHANGE else closure.keep_notice_after_closure
+    )
     notice = Notice.objects.create(
-        account=account, kind=kind, description=description.strip(), announced_on=today, effective_on=effective_on,
+        account=account,
+        kind=kind,
+        description=description.strip(),
+        announced_on=today,
+        effective_on=effective_on,
         keep_until=effective_on + dt.timedelta(days=keep.days),
     )
     name = "change_account" if kind == Notice.Kind.CHANGE else "close_account"
     chain = workflow(profile, name)  # type: ignore[arg-type]
     target = AccountState.CHANGE_ANNOUNCED if kind == Notice.Kind.CHANGE else AccountState.CLOSURE_ANNOUNCED
-    move(account, target, actor=actor, action=ANNOUNCED[kind],
-         clause=cite(profile, closure.notice_before),
-         extra={"notice": snapshot(notice, NOTICE_FIELDS)})
-    notify_after_commit(account, list(chain.notify_before), f"{kind}_before", {"account": str(account), "date": effective_on.isoformat()})
-    notify_after_commit(account, list(chain.notify_after), f"{kind}_after", {"account": str(account), "date": effective_on.isoformat()})
+    move(
+        account,
+        target,
+        actor=actor,
+        action=ANNOUNCED[kind],
+        clause=cite(profile, closure.notice_before),
+        extra={"notice": snapshot(notice, NOTICE_FIELDS)},
+    )
+    notify_after_commit(
+        account,
+        list(chain.notify_before),
+        f"{kind}_before",
+        {"account": str(account), "date": effective_on.isoformat()},
+    )
+    notify_after_commit(
+        account,
+        list(chain.notify_after),
+        f"{kind}_after",
+        {"account": str(account), "date": effective_on.isoformat()},
+    )
     if chain.notify_before or chain.notify_after:
-        log_action("registry.notice.notified", actor=actor, obj=account,
-                   after={"before": chain.notify_before, "after": chain.notify_after},
-                   clause=citation(profile, name))  # type: ignore[arg-type]
+        log_action(
+            "registry.notice.notified",
+            actor=actor,
+            obj=account,
+            after={"before": chain.notify_before, "after": chain.notify_after},
+            clause=citation(profile, name),  # type: ignore[arg-type]
+        )
     return notice
 
 
@@ -112,11 +159,18 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
     notice = _scheduled(account)
     today = on or timezone.localdate()
     if today < notice.effective_on:
-        raise InvalidInput(_("This takes effect on %(date)s, not before.") % {"date": notice.effective_on.isoformat()})
+        raise InvalidInput(
+            _("This takes effect on %(date)s, not before.") % {"date": notice.effective_on.isoformat()}
+        )
     move_notice(notice, Notice.State.DONE)
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
-    move(account, target, actor=actor, action=COMPLETED[notice.kind],
-         extra={"keep_notice_until": notice.keep_until.isoformat() if notice.keep_until else None})
+    move(
+        account,
+        target,
+        actor=actor,
+        action=COMPLETED[notice.kind],
+        extra={"keep_notice_until": notice.keep_until.isoformat() if notice.keep_until else None},
+    )
     return account
 
 
@@ -129,17 +183,31 @@ def take_down_notice(*, actor: Any, notice: Notice, on: dt.date | None = None) -
     _locked_for_manager(actor, notice.account)  # the account may be closed: its manager still answers for it
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.state != Notice.State.DONE:
-        raise InvalidTransition(_("Only the notice of a change or closure that has been carried out can come down."))
+        raise InvalidTransition(
+            _("Only the notice of a change or closure that has been carried out can come down.")
+        )
     today = on or timezone.localdate()
     if notice.keep_until and today < notice.keep_until:
-        raise InvalidInput(_("The notice must stay up until %(date)s.") % {"date": notice.keep_until.isoformat()})
+        raise InvalidInput(
+            _("The notice must stay up until %(date)s.") % {"date": notice.keep_until.isoformat()}
+        )
     closure = profile_for(notice.account.organization).closure
-    keep = closure.keep_notice_after_change if notice.kind == Notice.Kind.CHANGE else closure.keep_notice_after_closure
+    keep = (
+        closure.keep_notice_after_change
+        if notice.kind == Notice.Kind.CHANGE
+        else closure.keep_notice_after_closure
+    )
     before = snapshot(notice, NOTICE_FIELDS)
     move_notice(notice, Notice.State.TAKEN_DOWN)
-    log_action("registry.notice.taken_down", actor=actor, obj=notice.account, organization=notice.account.organization,
-               before={"notice": before}, after={"notice": snapshot(notice, NOTICE_FIELDS), "on": today.isoformat()},
-               clause=cite(profile_for(notice.account.organization), keep))
+    log_action(
+        "registry.notice.taken_down",
+        actor=actor,
+        obj=notice.account,
+        organization=notice.account.organization,
+        before={"notice": before},
+        after={"notice": snapshot(notice, NOTICE_FIELDS), "on": today.isoformat()},
+        clause=cite(profile_for(notice.account.organization), keep),
+    )
     return notice
 
 
@@ -150,7 +218,13 @@ def cancel_notice(*, actor: Any, account: OfficialAccount, reason: str) -> Offic
     if not reason.strip():
         raise InvalidInput(_("Write why it is cancelled."), field="reason")
     move_notice(notice, Notice.State.CANCELLED)
-    move(account, AccountState.ACTIVE, actor=actor, action="registry.notice.cancelled", extra={"reason": reason.strip()})
+    move(
+        account,
+        AccountState.ACTIVE,
+        actor=actor,
+        action="registry.notice.cancelled",
+        extra={"reason": reason.strip()},
+    )
     return account
 
 
@@ -168,12 +242,21 @@ def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> Offi
     for notice in account.notices.filter(state=Notice.State.SCHEDULED).order_by("pk"):
         move_notice(notice, Notice.State.CANCELLED)
         cancelled.append(notice.pk)
-    move(account, AccountState.SUSPENDED, actor=actor, action="registry.account.emergency_stopped",
-         clause=cite(profile, rule),
-         extra={"reason": reason.strip(), "cancelled_notices": cancelled})
+    move(
+        account,
+        AccountState.SUSPENDED,
+        actor=actor,
+        action="registry.account.emergency_stopped",
+        clause=cite(profile, rule),
+        extra={"reason": reason.strip(), "cancelled_notices": cancelled},
+    )
     chain = workflow(profile, "close_account")
-    notify_after_commit(account, [*chain.notify_before, *chain.notify_after], "emergency_stop",
-                        {"account": str(account), "reason": reason.strip()})
+    notify_after_commit(
+        account,
+        [*chain.notify_before, *chain.notify_after],
+        "emergency_stop",
+        {"account": str(account), "reason": reason.strip()},
+    )
     return account
 
 

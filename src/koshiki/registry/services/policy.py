@@ -59,18 +59,27 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
     known = {item.id for item in profile_for(account.organization).operating_policy.items}
     unknown = set(items) - known
     if unknown:
-        raise InvalidInput(_("Unknown policy items: %(items)s") % {"items": ", ".join(sorted(unknown))}, field="items")
+        raise InvalidInput(
+            _("Unknown policy items: %(items)s") % {"items": ", ".join(sorted(unknown))}, field="items"
+        )
     cleaned = {key: value.strip() for key, value in items.items() if value.strip()}
     if any(len(value) > MAX_ITEM_CHARS for value in cleaned.values()):
-        raise InvalidInput(_("Each item must be at most %(n)d characters.") % {"n": MAX_ITEM_CHARS}, field="items")
+        raise InvalidInput(
+            _("Each item must be at most %(n)d characters.") % {"n": MAX_ITEM_CHARS}, field="items"
+        )
     previous = current_policy(account)
     if previous is not None and previous.items == cleaned:
         return previous
     version = PolicyVersion.objects.create(
-        account=account, version=(previous.version + 1) if previous else 1, items=cleaned, created_by=staff_of(actor)
+        account=account,
+        version=(previous.version + 1) if previous else 1,
+        items=cleaned,
+        created_by=staff_of(actor),
     )
     log_action(
-        "registry.policy.saved", actor=actor, obj=account,
+        "registry.policy.saved",
+        actor=actor,
+        obj=account,
         before={"version": previous.version, "items": previous.items} if previous else None,
         after={"version": version.version, "items": cleaned},
     )

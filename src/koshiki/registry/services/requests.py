@@ -58,15 +58,24 @@ def request_account(
         where = f" {cite(profile, rule)}" if cite(profile, rule) else ""
         raise InvalidInput(_("Write the account's purpose.") + where, field="purpose")
     account = OfficialAccount(
-        organization=department.organization, department=department, platform=platform,
-        account_name=account_name.strip(), handle=handle.strip().lstrip("@"), url=url.strip(), purpose=purpose.strip(),
-        audience=audience.strip(), login_email=login_email.strip(), operating_hours=operating_hours.strip(),
-        reply_policy=reply_policy.strip(), requested_by=staff,
+        organization=department.organization,
+        department=department,
+        platform=platform,
+        account_name=account_name.strip(),
+        handle=handle.strip().lstrip("@"),
+        url=url.strip(),
+        purpose=purpose.strip(),
+        audience=audience.strip(),
+        login_email=login_email.strip(),
+        operating_hours=operating_hours.strip(),
+        reply_policy=reply_policy.strip(),
+        requested_by=staff,
     )
     managers = holders(account, profile_for(department.organization).account.manager_role)
     if not managers:
         raise InvalidInput(
-            _("%(dept)s has no account manager: assign the role first.") % {"dept": department.name}, field="department"
+            _("%(dept)s has no account manager: assign the role first.") % {"dept": department.name},
+            field="department",
         )
     account.manager = managers[0]
     try:
@@ -77,8 +86,13 @@ def request_account(
     # The requester runs the account unless others are named (運用に携わる職員を事前に定める).
     chosen = [s for s in (operators or [staff]) if s.organization_id == department.organization_id]
     account.operators.set(chosen)
-    log_action("registry.account.requested", actor=actor, obj=account, after=account_snapshot(account),
-               clause=citation(profile_for(department.organization), OPEN))
+    log_action(
+        "registry.account.requested",
+        actor=actor,
+        obj=account,
+        after=account_snapshot(account),
+        clause=citation(profile_for(department.organization), OPEN),
+    )
     return account
 
 
@@ -87,8 +101,13 @@ def _round(account: OfficialAccount, name: str) -> int:
     return last.round if last else 1
 
 
-def subject(account: OfficialAccount, name: WorkflowName = OPEN, *, index: HolderIndex | None = None,
-            approvals: list[Approval] | None = None) -> Subject:
+def subject(
+    account: OfficialAccount,
+    name: WorkflowName = OPEN,
+    *,
+    index: HolderIndex | None = None,
+    approvals: list[Approval] | None = None,
+) -> Subject:
     """The account on one of its chains, for the approval engine: the requester may not decide (four-eyes).
     ``index`` and ``approvals`` (every decision on this chain, all rounds) let a list page batch the reads."""
     if approvals is None:
@@ -111,7 +130,9 @@ def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> Pending
     return engine_pending_step(subject(account, name))
 
 
-def pending_steps(accounts: list[OfficialAccount], name: WorkflowName = OPEN) -> dict[int, PendingStep | None]:
+def pending_steps(
+    accounts: list[OfficialAccount], name: WorkflowName = OPEN
+) -> dict[int, PendingStep | None]:
     """``pending_step`` for many accounts of one organization in a constant number of queries (dashboard)."""
     if not accounts:
         return {}
@@ -123,7 +144,9 @@ def pending_steps(accounts: list[OfficialAccount], name: WorkflowName = OPEN) ->
     for account in accounts:
         if account.organization_id != index.organization.pk:
             raise ValueError("pending_steps takes accounts of one organization")
-        result[account.pk] = engine_pending_step(subject(account, name, index=index, approvals=decided[account.pk]))
+        result[account.pk] = engine_pending_step(
+            subject(account, name, index=index, approvals=decided[account.pk])
+        )
     return result
 
 
@@ -136,9 +159,16 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
     profile = profile_for(account.organization)
     on_chain = subject(account, OPEN)
     recorded = record_decision(
-        actor=actor, subject=on_chain, obj=account, model=Approval, link={"account": account, "workflow": OPEN},
-        approve=approve, comment=comment, four_eyes_rule=default_rule(),
-        role_name=lambda role_id: profile.role(role_id).name, action_prefix="registry.account",
+        actor=actor,
+        subject=on_chain,
+        obj=account,
+        model=Approval,
+        link={"account": account, "workflow": OPEN},
+        approve=approve,
+        comment=comment,
+        four_eyes_rule=default_rule(),
+        role_name=lambda role_id: profile.role(role_id).name,
+        action_prefix="registry.account",
         before_approval=lambda: _require_complete_policy(account),
         wording=Wording(
             self_approval=_("You requested this account, so another approver must decide on it (%(rule)s)."),
@@ -149,10 +179,24 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
     )
     chain_clause = on_chain.chain.citation
     if not recorded.approved:
-        move(account, AccountState.REJECTED, actor=actor, action="registry.account.rejected", clause=chain_clause)
+        move(
+            account,
+            AccountState.REJECTED,
+            actor=actor,
+            action="registry.account.rejected",
+            clause=chain_clause,
+        )
     elif recorded.complete:
-        move(account, AccountState.APPROVED, actor=actor, action="registry.account.approved", clause=chain_clause)
-        notify_after_commit(account, list(workflow(profile, OPEN).notify_after), "approved", {"account": str(account)})
+        move(
+            account,
+            AccountState.APPROVED,
+            actor=actor,
+            action="registry.account.approved",
+            clause=chain_clause,
+        )
+        notify_after_commit(
+            account, list(workflow(profile, OPEN).notify_after), "approved", {"account": str(account)}
+        )
     return account
 
 
@@ -160,6 +204,7 @@ def _require_complete_policy(account: OfficialAccount) -> None:
     missing = [c for c in policy_completeness(account) if not c.filled]
     if missing:
         raise InvalidInput(
-            _("The operating policy is incomplete: %(items)s") % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
+            _("The operating policy is incomplete: %(items)s")
+            % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
             field="policy",
         )

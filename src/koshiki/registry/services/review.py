@@ -19,7 +19,9 @@ from .lifecycle_ops import _locked_for_manager
 
 
 @transaction.atomic
-def record_review(*, actor: Any, account: OfficialAccount, answers: dict[str, bool], decision: str, note: str = "") -> ContinuationReview:
+def record_review(
+    *, actor: Any, account: OfficialAccount, answers: dict[str, bool], decision: str, note: str = ""
+) -> ContinuationReview:
     account = _locked_for_manager(actor, account)
     if account.state not in LIVE_STATES:
         raise InvalidTransition(_("Only a live account is reviewed."))
@@ -38,11 +40,18 @@ def record_review(*, actor: Any, account: OfficialAccount, answers: dict[str, bo
             field="note",
         )
     review = ContinuationReview.objects.create(
-        account=account, answers={k: bool(v) for k, v in answers.items()}, decision=decision, note=note.strip(),
+        account=account,
+        answers={k: bool(v) for k, v in answers.items()},
+        decision=decision,
+        note=note.strip(),
         reviewer=acting_staff(actor),
     )
     clauses = [cite(profile, c) for c in profile.closure.criteria if cite(profile, c)]
-    log_action("registry.account.reviewed", actor=actor, obj=account,
-               after={"answers": review.answers, "decision": decision, "note": review.note},
-               clause=clauses[0] if clauses else "")
+    log_action(
+        "registry.account.reviewed",
+        actor=actor,
+        obj=account,
+        after={"answers": review.answers, "decision": decision, "note": review.note},
+        clause=clauses[0] if clauses else "",
+    )
     return review

@@ -23,7 +23,9 @@ def on_own_domain(email: str, domains: list[str]) -> bool:
 
 
 @transaction.atomic
-def set_two_step(*, actor: Any, account: OfficialAccount, method: str, recovery_contact: str = "") -> AccountSecurity:
+def set_two_step(
+    *, actor: Any, account: OfficialAccount, method: str, recovery_contact: str = ""
+) -> AccountSecurity:
     account = OfficialAccount.objects.select_for_update().select_related("organization").get(pk=account.pk)
     require_manager(actor, account)
     if method not in TwoStepMethod.values:
@@ -32,8 +34,12 @@ def set_two_step(*, actor: Any, account: OfficialAccount, method: str, recovery_
     domains = account.organization.web_domains
     if contact and not on_own_domain(contact, domains):
         raise InvalidInput(
-            _("Use an address on your body's own domain (%(domains)s), so recovery mail does not go to a person's private box.")
-            % {"domains": ", ".join(domains) or _("none registered: add them in Settings")}, field="recovery_contact")
+            _(
+                "Use an address on your body's own domain (%(domains)s), so recovery mail does not go to a person's private box."
+            )
+            % {"domains": ", ".join(domains) or _("none registered: add them in Settings")},
+            field="recovery_contact",
+        )
     security, _created = AccountSecurity.objects.select_for_update().get_or_create(account=account)
     before = {"two_step_method": security.two_step_method, "recovery_contact": security.recovery_contact}
     if before == {"two_step_method": method, "recovery_contact": contact}:
@@ -42,6 +48,12 @@ def set_two_step(*, actor: Any, account: OfficialAccount, method: str, recovery_
     security.recovery_contact = contact
     security.save()
     rules = credential_rules(profile_for(account.organization))
-    log_action("security.account.two_step_set", actor=actor, obj=account, before=before,
-               after={"two_step_method": method, "recovery_contact": contact}, clause=rules.two_step_citation)
+    log_action(
+        "security.account.two_step_set",
+        actor=actor,
+        obj=account,
+        before=before,
+        after={"two_step_method": method, "recovery_contact": contact},
+        clause=rules.two_step_citation,
+    )
     return security

@@ -48,12 +48,22 @@ def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: st
     had_holders = CredentialHolder.objects.filter(account=account).exists()
     holder = CredentialHolder.objects.create(account=account, staff=staff, added_reason=reason)
     current = CredentialHolder.objects.filter(account=account, removed_at__isnull=True).count()
-    log_action("security.holder.added", actor=actor, obj=account,
-               after={"holder": staff.pk, "reason": reason, "holders": current}, clause=rules.holders_citation)
+    log_action(
+        "security.holder.added",
+        actor=actor,
+        obj=account,
+        after={"holder": staff.pk, "reason": reason, "holders": current},
+        clause=rules.holders_citation,
+    )
     if had_holders and rules.rotate_on_staff_change:
-        open_rotation_task_unchecked(account, cause=RotationTask.Cause.NEW_HOLDER, actor=actor,
-                           detail=_("%(name)s now holds the login: %(reason)s") % {"name": staff.display_name, "reason": reason},
-                           clause=rules.staff_change_citation)
+        open_rotation_task_unchecked(
+            account,
+            cause=RotationTask.Cause.NEW_HOLDER,
+            actor=actor,
+            detail=_("%(name)s now holds the login: %(reason)s")
+            % {"name": staff.display_name, "reason": reason},
+            clause=rules.staff_change_citation,
+        )
     return holder
 
 
@@ -70,10 +80,21 @@ def remove_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason:
     holder.removed_at = timezone.now()
     holder.removed_reason = reason
     holder.save(update_fields=["removed_at", "removed_reason"])
-    log_action("security.holder.removed", actor=actor, obj=account, before={"holder": staff.pk},
-               after={"reason": reason}, clause=rules.staff_change_citation)
+    log_action(
+        "security.holder.removed",
+        actor=actor,
+        obj=account,
+        before={"holder": staff.pk},
+        after={"reason": reason},
+        clause=rules.staff_change_citation,
+    )
     if rules.rotate_on_staff_change:
-        open_rotation_task_unchecked(account, cause=RotationTask.Cause.PERSONNEL, actor=actor,
-                           detail=_("%(name)s no longer holds the login: %(reason)s") % {"name": staff.display_name, "reason": reason},
-                           clause=rules.staff_change_citation)
+        open_rotation_task_unchecked(
+            account,
+            cause=RotationTask.Cause.PERSONNEL,
+            actor=actor,
+            detail=_("%(name)s no longer holds the login: %(reason)s")
+            % {"name": staff.display_name, "reason": reason},
+            clause=rules.staff_change_citation,
+        )
     return holder

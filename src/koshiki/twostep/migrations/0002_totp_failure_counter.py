@@ -2,7 +2,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("twostep", "0001_initial"),
     ]
@@ -21,6 +20,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="totpdevice",
             name="locked_until",
-            field=models.DateTimeField(blank=True, help_text="No code is accepted before this time.", null=True),
+            field=models.DateTimeField(
+                blank=True, help_text="No code is accepted before this time.", null=True
+            ),
         ),
     ]

@@ -27,9 +27,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_password(actor=request.user, staff=me, new_password=form.cleaned_data["new_password"],
-                                     current_password=form.cleaned_data["current_password"],
-                                     keep_session=request.session.session_key)
+            services.change_password(
+                actor=request.user,
+                staff=me,
+                new_password=form.cleaned_data["new_password"],
+                current_password=form.cleaned_data["current_password"],
+                keep_session=request.session.session_key,
+            )
         except ServiceError as error:
             report_error(request, error, form)
         else:
@@ -39,16 +43,27 @@ def password_change(request: HttpRequest) -> HttpResponse:
             user.refresh_from_db()
             update_session_auth_hash(request, user)  # this browser stays signed in (new session key)
             remember(request.session, request.user, replaces=old_key)
-            messages.success(request, _("Your password has been changed. Your other sessions have been signed out."))
+            messages.success(
+                request, _("Your password has been changed. Your other sessions have been signed out.")
+            )
             return redirect("dashboard")
-    return render(request, "koshiki/password_change.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "koshiki/password_change.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def locked_out(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): a Japanese page saying what to do."""
     cool_off = settings.AXES_COOLOFF_TIME
-    return render(request, "koshiki/login_locked.html", {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
-    }, status=429)
+    return render(
+        request,
+        "koshiki/login_locked.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        },
+        status=429,
+    )

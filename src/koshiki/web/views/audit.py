@@ -44,11 +44,15 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     staff = _require_reader(request)
     result = verify_organization(staff.organization.pk)
     if result.ok:
-        messages.success(request, _(
-            "This organization's %(n)d audit entries are intact (latest #%(seq)s)."
-        ) % {"n": result.count, "seq": result.latest_seq if result.latest_seq is not None else "-"})
+        messages.success(
+            request,
+            _("This organization's %(n)d audit entries are intact (latest #%(seq)s).")
+            % {"n": result.count, "seq": result.latest_seq if result.latest_seq is not None else "-"},
+        )
     else:
-        messages.error(request, _(
-            "This organization's audit entry #%(seq)s does not match the chain: %(reason)s"
-        ) % {"seq": result.broken_seq, "reason": result.reason})
+        messages.error(
+            request,
+            _("This organization's audit entry #%(seq)s does not match the chain: %(reason)s")
+            % {"seq": result.broken_seq, "reason": result.reason},
+        )
     return redirect("audit-log")

@@ -58,8 +58,14 @@ def attempt(request: HttpRequest, action: Callable[[], object], success: str = "
     return True
 
 
-def submit_form(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], object], success: str, done: str,
-                again: Callable[[Any], HttpResponse]) -> HttpResponse:
+def submit_form(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], object],
+    success: str,
+    done: str,
+    again: Callable[[Any], HttpResponse],
+) -> HttpResponse:
     """A POSTed form: valid and accepted → the message and a redirect to ``done``; else ``again(form)``, status 400."""
     if form.is_valid() and attempt(request, lambda: action(form.cleaned_data), success, form):
         return redirect(done)

@@ -21,21 +21,42 @@ def disclosure_page(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     organization = staff.organization
     profile = profile_for(organization)
-    accounts = list(scoped(OfficialAccount.objects, request.user).filter(state__in=LIVE_STATES).select_related("department"))
+    accounts = list(
+        scoped(OfficialAccount.objects, request.user)
+        .filter(state__in=LIVE_STATES)
+        .select_related("department")
+    )
     listing = website_html(organization, accounts)
-    return render(request, "koshiki/disclosure.html", {
-        "listing": listing, "profile": profile, "accounts": accounts, "disclosure": profile.disclosure,
-        "citation": cite(profile, profile.disclosure),
-    })
+    return render(
+        request,
+        "koshiki/disclosure.html",
+        {
+            "listing": listing,
+            "profile": profile,
+            "accounts": accounts,
+            "disclosure": profile.disclosure,
+            "citation": cite(profile, profile.disclosure),
+        },
+    )
 
 
 @login_required
 def account_profile_text(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
-    account = get_scoped(OfficialAccount.objects.select_related("organization", "department"), request.user, account_id)
+    account = get_scoped(
+        OfficialAccount.objects.select_related("organization", "department"), request.user, account_id
+    )
     homepage = request.GET.get("homepage", "").strip() or default_homepage(account.organization)
     result = profile_text(account, homepage)
     profile = profile_for(account.organization)
-    return render(request, "koshiki/profile_text.html", {
-        "account": account, "result": result, "homepage": homepage, "items": profile.disclosure.profile_items, "profile": profile,
-    })
+    return render(
+        request,
+        "koshiki/profile_text.html",
+        {
+            "account": account,
+            "result": result,
+            "homepage": homepage,
+            "items": profile.disclosure.profile_items,
+            "profile": profile,
+        },
+    )

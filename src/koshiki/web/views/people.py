@@ -29,12 +29,18 @@ from .common import attempt, get_scoped, report_error, require_staff
 @login_required
 def staff_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     me = require_staff(request)
-    people = scoped(Staff.objects, request.user).select_related("department").order_by("status", "department__code", "display_name")
+    people = (
+        scoped(Staff.objects, request.user)
+        .select_related("department")
+        .order_by("status", "department__code", "display_name")
+    )
     profile = profile_for(me.organization)
     role_names = {role.id: role.name for role in profile.roles}
     holders: dict[int, list[str]] = {}
     for assignment in scoped(RoleAssignment.objects.current(), request.user):
-        holders.setdefault(assignment.staff_id, []).append(role_names.get(assignment.role_id, assignment.role_id))
+        holders.setdefault(assignment.staff_id, []).append(
+            role_names.get(assignment.role_id, assignment.role_id)
+        )
     rows = [{"staff": s, "roles": holders.get(s.pk, [])} for s in people]
     return render(
         request,
@@ -57,8 +63,14 @@ def _pending_roles(request: HttpRequest, assignments: Any) -> dict[str, object]:
     names = {role.id: role.name for role in profile.roles}
     pending = assignments.filter(state=RoleAssignment.State.PENDING).select_related("staff", "department")
     return {
-        "pending_roles": [{"assignment": a, "label": names.get(a.role_id, a.role_id),
-                           "own": me.pk in (a.staff_id, a.granted_by_id)} for a in pending],
+        "pending_roles": [
+            {
+                "assignment": a,
+                "label": names.get(a.role_id, a.role_id),
+                "own": me.pk in (a.staff_id, a.granted_by_id),
+            }
+            for a in pending
+        ],
         "four_eyes_rule": default_rule(),
     }
 
@@ -106,7 +118,9 @@ def department_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             department = services.create_department(
-                actor=request.user, organization=me.organization, code=form.cleaned_data["code"],
+                actor=request.user,
+                organization=me.organization,
+                code=form.cleaned_data["code"],
                 name=form.cleaned_data["name"],
             )
         except ServiceError as error:
@@ -146,9 +160,14 @@ def _history(request: HttpRequest, person: Staff) -> object:
     """What the trail says about this person (their staff row and sign-in), for those who may read it."""
     if not can_read_audit(request.user, person.organization):
         return None
-    return AuditEntry.objects.filter(organization_id=person.organization_id).filter(
-        Q(object_type="orgs.staff", object_id=str(person.pk)) | Q(object_type="auth.user", object_id=str(person.user_id))
-    ).order_by("-seq")[:50]
+    return (
+        AuditEntry.objects.filter(organization_id=person.organization_id)
+        .filter(
+            Q(object_type="orgs.staff", object_id=str(person.pk))
+            | Q(object_type="auth.user", object_id=str(person.user_id))
+        )
+        .order_by("-seq")[:50]
+    )
 
 
 @login_required
@@ -181,11 +200,16 @@ def personnel_change_create(request: HttpRequest, staff_id: int) -> HttpResponse
             if change.state == PersonnelChange.State.APPLIED:
                 messages.success(request, _("The personnel change has been applied."))
             else:
-                messages.success(request, _("The personnel change is scheduled for %(date)s.") % {"date": change.effective_date})
+                messages.success(
+                    request,
+                    _("The personnel change is scheduled for %(date)s.") % {"date": change.effective_date},
+                )
             return redirect("staff-detail", staff_id=person.pk)
     context = _detail_context(request, person)
     context["change_form"] = form
-    return render(request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
@@ -209,14 +233,21 @@ def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
             report_error(request, error, form)
         else:
             if assignment.state == RoleAssignment.State.PENDING:
-                messages.success(request, _("You granted this role to yourself: it takes effect once another"
-                                            " administrator confirms it."))
+                messages.success(
+                    request,
+                    _(
+                        "You granted this role to yourself: it takes effect once another"
+                        " administrator confirms it."
+                    ),
+                )
             else:
                 messages.success(request, _("The role has been assigned."))
             return redirect("staff-detail", staff_id=person.pk)
     context = _detail_context(request, person)
     context["role_form"] = form
-    return render(request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
@@ -224,11 +255,20 @@ def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
 def role_decide(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """A second administrator confirms or refuses a self-granted role (the service checks who may)."""
     require_staff(request)
-    assignment = get_scoped(RoleAssignment.objects.select_related("organization"), request.user, assignment_id)
+    assignment = get_scoped(
+        RoleAssignment.objects.select_related("organization"), request.user, assignment_id
+    )
     confirm = request.POST.get("decision") == "confirm"
-    attempt(request, lambda: services.decide_role(actor=request.user, assignment=assignment, confirm=confirm,
-                                                  comment=request.POST.get("comment", "")),
-            _("The role has been confirmed.") if confirm else _("The role has been refused."))
+    attempt(
+        request,
+        lambda: services.decide_role(
+            actor=request.user,
+            assignment=assignment,
+            confirm=confirm,
+            comment=request.POST.get("comment", ""),
+        ),
+        _("The role has been confirmed.") if confirm else _("The role has been refused."),
+    )
     return redirect("staff-detail", staff_id=assignment.staff_id)
 
 
@@ -253,13 +293,20 @@ def two_step_reset(request: HttpRequest, staff_id: int) -> HttpResponse:
     require_staff(request)
     person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
     try:
-        two_step_services.reset(actor=request.user, staff=person, reason=request.POST.get("reason", ""),
-                                keep_session=request.session.session_key if person.user_id == request.user.pk else None)
+        two_step_services.reset(
+            actor=request.user,
+            staff=person,
+            reason=request.POST.get("reason", ""),
+            keep_session=request.session.session_key if person.user_id == request.user.pk else None,
+        )
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, _("Two-step login has been reset. %(name)s sets it up again at next sign-in.")
-                         % {"name": person.display_name})
+        messages.success(
+            request,
+            _("Two-step login has been reset. %(name)s sets it up again at next sign-in.")
+            % {"name": person.display_name},
+        )
     return redirect("staff-detail", staff_id=person.pk)
 
 
@@ -287,11 +334,15 @@ def password_set(request: HttpRequest, staff_id: int) -> HttpResponse:
     if person.user_id == request.user.pk:
         return redirect("password-change")
     try:
-        login_services.change_password(actor=request.user, staff=person,
-                                       new_password=request.POST.get("new_password", ""))
+        login_services.change_password(
+            actor=request.user, staff=person, new_password=request.POST.get("new_password", "")
+        )
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, _("A new password has been set for %(name)s. Their sessions have been signed out.")
-                         % {"name": person.display_name})
+        messages.success(
+            request,
+            _("A new password has been set for %(name)s. Their sessions have been signed out.")
+            % {"name": person.display_name},
+        )
     return redirect("staff-detail", staff_id=person.pk)

@@ -45,7 +45,12 @@ from ..post_forms import (
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
-IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
+IMAGE_MAGIC = {
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF8": "image/gif",
+    b"RIFF": "image/webp",
+}
 
 
 def _image(upload: Any, alt: str) -> list[tuple[bytes, str, str]]:
@@ -66,27 +71,47 @@ def compose(request: HttpRequest) -> HttpResponse:
     accounts = _accounts(request)
     corrects = None
     if request.GET.get("corrects") or request.POST.get("corrects"):
-        corrects = get_scoped(Post.objects.select_related("account"), request.user,
-                              int(request.GET.get("corrects") or request.POST.get("corrects") or 0))
+        corrects = get_scoped(
+            Post.objects.select_related("account"),
+            request.user,
+            int(request.GET.get("corrects") or request.POST.get("corrects") or 0),
+        )
     initial: dict[str, Any] = {"account": request.GET.get("account")}
     if corrects is not None:
-        initial = {"account": corrects.account_id, "category": corrects.category, "text": services.correction_template(corrects)}
+        initial = {
+            "account": corrects.account_id,
+            "category": corrects.category,
+            "text": services.correction_template(corrects),
+        }
     form = ComposeForm(request.POST or None, request.FILES or None, accounts=accounts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            post = services.create_post(actor=request.user, account=data["account"], text=data["text"], category=data["category"],
-                                        images=_image(data["image"], data["alt"]), corrects=corrects,
-                                        correction_action=request.POST.get("correction_action", "") if corrects else "")
+            post = services.create_post(
+                actor=request.user,
+                account=data["account"],
+                text=data["text"],
+                category=data["category"],
+                images=_image(data["image"], data["alt"]),
+                corrects=corrects,
+                correction_action=request.POST.get("correction_action", "") if corrects else "",
+            )
         except ServiceError as error:
             report_error(request, error, form)
         else:
             messages.success(request, _("Saved and checked."))
             return redirect("post-detail", post_id=post.pk)
-    return render(request, "koshiki/post_compose.html", {
-        "form": form, "corrects": corrects, "limits": LIMITS,
-        "platforms": {a.pk: check_platform(a) for a in accounts},
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "koshiki/post_compose.html",
+        {
+            "form": form,
+            "corrects": corrects,
+            "limits": LIMITS,
+            "platforms": {a.pk: check_platform(a) for a in accounts},
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
@@ -95,20 +120,33 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
     step = services.pending_step(post)
     staff = current_staff(request)
     acknowledged = set(post.acknowledged)
-    findings = [{**f, "key": finding_key(f), "acknowledged": finding_key(f) in acknowledged} for f in post.findings]
+    findings = [
+        {**f, "key": finding_key(f), "acknowledged": finding_key(f) in acknowledged} for f in post.findings
+    ]
     history, history_complete = history_for(request.user, post)
     return {
-        "post": post, "findings": findings, "rules": rules, "step": step,
+        "post": post,
+        "findings": findings,
+        "rules": rules,
+        "step": step,
         "can_decide": step is not None and staff in step.waiting_for,
-        "can_write": can_write(request.user, post.account), "can_approve": can_approve(request.user, post.account),
+        "can_write": can_write(request.user, post.account),
+        "can_approve": can_approve(request.user, post.account),
         "is_own": is_own(request.user, post),
         "can_override": can_approve(request.user, post.account) and not is_own(request.user, post),
-        "editable": post.state in EDITABLE, "states": PostState, "history": history, "history_complete": history_complete,
-        "pending_warnings": unacknowledged_warnings(post), "channel": channel_kind(post.account),
+        "editable": post.state in EDITABLE,
+        "states": PostState,
+        "history": history,
+        "history_complete": history_complete,
+        "pending_warnings": unacknowledged_warnings(post),
+        "channel": channel_kind(post.account),
         "approvals": post.approvals.select_related("approver"),
-        "corrections": post.corrections.all(), "attempts": post.publish_attempts.all(),
-        "edit_form": forms.get("edit_form") or EditForm(initial={"text": post.text, "category": post.category, "version": post.version}),
-        "submit_form": forms.get("submit_form") or SubmitForm(profile=profile, initial={"version": post.version}),
+        "corrections": post.corrections.all(),
+        "attempts": post.publish_attempts.all(),
+        "edit_form": forms.get("edit_form")
+        or EditForm(initial={"text": post.text, "category": post.category, "version": post.version}),
+        "submit_form": forms.get("submit_form")
+        or SubmitForm(profile=profile, initial={"version": post.version}),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "override_form": forms.get("override_form") or ReasonForm(),
         "url_form": forms.get("url_form") or UrlForm(),
@@ -118,7 +156,9 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
 
 def _post(request: HttpRequest, post_id: int) -> Post:
     require_staff(request)
-    return get_scoped(Post.objects.select_related("account", "author", "organization", "corrects"), request.user, post_id)
+    return get_scoped(
+        Post.objects.select_related("account", "author", "organization", "corrects"), request.user, post_id
+    )
 
 
 @login_required
@@ -127,58 +167,103 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(request, "koshiki/post_detail.html", _context(request, post))
 
 
-def _act(request: HttpRequest, post_id: int, form_class: Any, key: str, action: Callable[[Post, dict[str, Any]], object],
-         success: str, **form_kwargs: Any) -> HttpResponse:
+def _act(
+    request: HttpRequest,
+    post_id: int,
+    form_class: Any,
+    key: str,
+    action: Callable[[Post, dict[str, Any]], object],
+    success: str,
+    **form_kwargs: Any,
+) -> HttpResponse:
     post = _post(request, post_id)
     if form_class is SubmitForm:
         form_kwargs["profile"] = profile_for(post.organization)
+
     def again(form: Any) -> HttpResponse:
         post.refresh_from_db()
         return render(request, "koshiki/post_detail.html", _context(request, post, **{key: form}))
 
-    return submit_form(request, form_class(request.POST, **form_kwargs), lambda data: action(post, data), success,
-                       reverse("post-detail", args=[post.pk]), again)
+    return submit_form(
+        request,
+        form_class(request.POST, **form_kwargs),
+        lambda data: action(post, data),
+        success,
+        reverse("post-detail", args=[post.pk]),
+        again,
+    )
 
 
 @login_required
 @require_POST
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _act(request, post_id, EditForm, "edit_form",
-                lambda p, d: services.edit_post(actor=request.user, post=p, text=d["text"], category=d["category"],
-                                                expected_version=d["version"]), _("Saved and checked."))
+    return _act(
+        request,
+        post_id,
+        EditForm,
+        "edit_form",
+        lambda p, d: services.edit_post(
+            actor=request.user, post=p, text=d["text"], category=d["category"], expected_version=d["version"]
+        ),
+        _("Saved and checked."),
+    )
 
 
 @login_required
 @require_POST
 def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _act(request, post_id, SubmitForm, "submit_form",
-                lambda p, d: services.submit(actor=request.user, post=p, scheduled_at=d["scheduled_at"],
-                                             exemption=d["exemption"] or "", hours_exception=d["hours_exception"] or "",
-                                             expected_version=d["version"]), _("Submitted."))
+    return _act(
+        request,
+        post_id,
+        SubmitForm,
+        "submit_form",
+        lambda p, d: services.submit(
+            actor=request.user,
+            post=p,
+            scheduled_at=d["scheduled_at"],
+            exemption=d["exemption"] or "",
+            hours_exception=d["hours_exception"] or "",
+            expected_version=d["version"],
+        ),
+        _("Submitted."),
+    )
 
 
 @login_required
 @require_POST
 def post_decide(request: HttpRequest, post_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
-    return _act(request, post_id, DecisionForm, "decision_form",
-                lambda p, d: services.decide(actor=request.user, post=p, approve=approve, comment=d["comment"]),
-                _("Your decision has been recorded."))
+    return _act(
+        request,
+        post_id,
+        DecisionForm,
+        "decision_form",
+        lambda p, d: services.decide(actor=request.user, post=p, approve=approve, comment=d["comment"]),
+        _("Your decision has been recorded."),
+    )
 
 
 @login_required
 @require_POST
 def post_override(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _act(request, post_id, ReasonForm, "override_form",
-                lambda p, d: services.override_blocks(actor=request.user, post=p, reason=d["reason"]),
-                _("The override has been recorded."))
+    return _act(
+        request,
+        post_id,
+        ReasonForm,
+        "override_form",
+        lambda p, d: services.override_blocks(actor=request.user, post=p, reason=d["reason"]),
+        _("The override has been recorded."),
+    )
 
 
 @login_required
 @require_POST
 def post_acknowledge(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    attempt(request, lambda: services.acknowledge_warning(actor=request.user, post=post, key=request.POST.get("key", "")))
+    attempt(
+        request,
+        lambda: services.acknowledge_warning(actor=request.user, post=post, key=request.POST.get("key", "")),
+    )
     return redirect("post-detail", post_id=post.pk)
 
 
@@ -186,17 +271,25 @@ def post_acknowledge(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_withdraw(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    attempt(request, lambda: services.withdraw(actor=request.user, post=post, reason=request.POST.get("reason", "")),
-            _("Withdrawn."))
+    attempt(
+        request,
+        lambda: services.withdraw(actor=request.user, post=post, reason=request.POST.get("reason", "")),
+        _("Withdrawn."),
+    )
     return redirect("post-detail", post_id=post.pk)
 
 
 @login_required
 @require_POST
 def post_manual(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _act(request, post_id, UrlForm, "url_form",
-                lambda p, d: services.record_manual_publication(actor=request.user, post=p, url=d["url"]),
-                _("Recorded as published."))
+    return _act(
+        request,
+        post_id,
+        UrlForm,
+        "url_form",
+        lambda p, d: services.record_manual_publication(actor=request.user, post=p, url=d["url"]),
+        _("Recorded as published."),
+    )
 
 
 @login_required
@@ -211,8 +304,13 @@ def post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     waiting = []
-    submitted = list(scoped(Post.objects, request.user).filter(state=PostState.SUBMITTED).select_related(
-        "account__organization", "account__department", "account__manager", "author", "organization"))
+    submitted = list(
+        scoped(Post.objects, request.user)
+        .filter(state=PostState.SUBMITTED)
+        .select_related(
+            "account__organization", "account__department", "account__manager", "author", "organization"
+        )
+    )
     steps = services.pending_steps(submitted)
     for post in submitted:
         step = steps[post.pk]
@@ -225,8 +323,13 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 def after_reports(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     reports = scoped(AfterReport.objects, request.user).select_related(
-        "post__organization", "post__account__organization", "post__account__department", "post__account__manager",
-        "post__author", "acknowledged_by")
+        "post__organization",
+        "post__account__organization",
+        "post__account__department",
+        "post__account__manager",
+        "post__author",
+        "acknowledged_by",
+    )
     index = HolderIndex(staff.organization)
     profile = profile_for(staff.organization)
     rules = posting_rules(profile)
@@ -241,8 +344,10 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         where = cite(profile, item)
         return f"{label} {where}" if where else label
 
-    rows = [{"report": r, "mine": staff in report_reviewers(r.post, index), "reason": reason_label(r.reason)}
-            for r in reports.order_by("acknowledged_at", "-due_on")]
+    rows = [
+        {"report": r, "mine": staff in report_reviewers(r.post, index), "reason": reason_label(r.reason)}
+        for r in reports.order_by("acknowledged_at", "-due_on")
+    ]
     return render(request, "koshiki/after_reports.html", {"rows": rows})
 
 
@@ -251,8 +356,13 @@ def after_reports(request: HttpRequest) -> HttpResponse:
 def after_report_ack(request: HttpRequest, report_id: int) -> HttpResponse:
     require_staff(request)
     report = get_scoped(AfterReport.objects.select_related("post"), request.user, report_id)
-    attempt(request, lambda: services.acknowledge_after_report(actor=request.user, report=report,
-                                                               comment=request.POST.get("comment", "")), _("Acknowledged."))
+    attempt(
+        request,
+        lambda: services.acknowledge_after_report(
+            actor=request.user, report=report, comment=request.POST.get("comment", "")
+        ),
+        _("Acknowledged."),
+    )
     return redirect("after-reports")
 
 
@@ -264,19 +374,32 @@ def post_list(request: HttpRequest) -> HttpResponse:
     if account_id.isdigit():
         posts = posts.filter(account_id=int(account_id))
     page = Paginator(posts.order_by("-created_at"), 50).get_page(request.GET.get("page"))
-    return render(request, "koshiki/post_list.html", {"page": page, "accounts": _accounts(request), "account_id": account_id})
+    return render(
+        request,
+        "koshiki/post_list.html",
+        {"page": page, "accounts": _accounts(request), "account_id": account_id},
+    )
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    upcoming = scoped(Post.objects, request.user).filter(
-        state__in=[PostState.SUBMITTED, PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHING],
-    ).select_related("account").order_by("scheduled_at")
+    upcoming = (
+        scoped(Post.objects, request.user)
+        .filter(
+            state__in=[PostState.SUBMITTED, PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHING],
+        )
+        .select_related("account")
+        .order_by("scheduled_at")
+    )
     days: dict[Any, list[Post]] = defaultdict(list)
     for post in upcoming:
         days[timezone.localdate(post.scheduled_at) if post.scheduled_at else None].append(post)
-    return render(request, "koshiki/post_calendar.html", {"days": sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))})
+    return render(
+        request,
+        "koshiki/post_calendar.html",
+        {"days": sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+    )
 
 
 @login_required
@@ -285,9 +408,13 @@ def account_posting(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
     account = get_scoped(_accounts(request), request.user, account_id)
     channel = ChannelCredential.objects.filter(account=account).first()
-    channel_form = ChannelForm(initial={"kind": channel.kind if channel else "manual",
-                                        "service_url": channel.service_url if channel else "",
-                                        "identifier": channel.identifier if channel else ""})
+    channel_form = ChannelForm(
+        initial={
+            "kind": channel.kind if channel else "manual",
+            "service_url": channel.service_url if channel else "",
+            "identifier": channel.identifier if channel else "",
+        }
+    )
     standing_form = StandingForm()
     status = 200
     if request.method == "POST":
@@ -301,21 +428,37 @@ def account_posting(request: HttpRequest, account_id: int) -> HttpResponse:
             elif request.POST.get("form") == "standing":
                 standing_form = StandingForm(request.POST)
                 if standing_form.is_valid():
-                    services.grant_standing_approval(actor=request.user, account=account, **standing_form.cleaned_data)
+                    services.grant_standing_approval(
+                        actor=request.user, account=account, **standing_form.cleaned_data
+                    )
                     messages.success(request, _("The standing approval has been granted."))
                     return redirect("account-posting", account_id=account.pk)
             elif request.POST.get("form") == "revoke":
-                standing = get_scoped(StandingApproval.objects.all(), request.user, int(request.POST.get("standing", 0)))
+                standing = get_scoped(
+                    StandingApproval.objects.all(), request.user, int(request.POST.get("standing", 0))
+                )
                 services.revoke_standing_approval(actor=request.user, standing=standing)
                 return redirect("account-posting", account_id=account.pk)
         except ServiceError as error:
-            report_error(request, error, channel_form if request.POST.get("form") == "channel" else standing_form)
+            report_error(
+                request, error, channel_form if request.POST.get("form") == "channel" else standing_form
+            )
         status = 400
     rules = posting_rules(profile_for(account.organization))
-    return render(request, "koshiki/account_posting.html", {
-        "account": account, "channel": channel, "channel_form": channel_form, "standing_form": standing_form,
-        "standings": account.standing_approvals.select_related("granted_by"), "rules": rules,
-        "is_manager": is_manager(request.user, account), "can_approve": can_approve(request.user, account),
-        "can_manage_channel": is_account_manager(request.user, account),
-        "posts": account.posts.order_by("-created_at")[:20],
-    }, status=status)
+    return render(
+        request,
+        "koshiki/account_posting.html",
+        {
+            "account": account,
+            "channel": channel,
+            "channel_form": channel_form,
+            "standing_form": standing_form,
+            "standings": account.standing_approvals.select_related("granted_by"),
+            "rules": rules,
+            "is_manager": is_manager(request.user, account),
+            "can_approve": can_approve(request.user, account),
+            "can_manage_channel": is_account_manager(request.user, account),
+            "posts": account.posts.order_by("-created_at")[:20],
+        },
+        status=status,
+    )

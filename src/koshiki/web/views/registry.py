@@ -44,35 +44,62 @@ from .common import attempt, current_staff, get_scoped, report_error, require_st
 def registry_list(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     accounts = scoped(OfficialAccount.objects, request.user).select_related("department", "manager")
-    state, platform, query = request.GET.get("state", ""), request.GET.get("platform", ""), request.GET.get("q", "").strip()
+    state, platform, query = (
+        request.GET.get("state", ""),
+        request.GET.get("platform", ""),
+        request.GET.get("q", "").strip(),
+    )
     if state in AccountState.values:
         accounts = accounts.filter(state=state)
     if platform in Platform.values:
         accounts = accounts.filter(platform=platform)
     if query:
-        accounts = accounts.filter(Q(account_name__icontains=query) | Q(handle__icontains=query) | Q(department__name__icontains=query))
-    page = Paginator(accounts.order_by("department__code", "platform", "account_name"), 100).get_page(request.GET.get("page"))
-    return render(request, "koshiki/registry_list.html", {
-        "accounts": page, "page": page, "states": AccountState.choices, "platforms": Platform.choices,
-        "state": state, "platform": platform, "q": query, "organization": staff.organization,
-    })
+        accounts = accounts.filter(
+            Q(account_name__icontains=query)
+            | Q(handle__icontains=query)
+            | Q(department__name__icontains=query)
+        )
+    page = Paginator(accounts.order_by("department__code", "platform", "account_name"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "koshiki/registry_list.html",
+        {
+            "accounts": page,
+            "page": page,
+            "states": AccountState.choices,
+            "platforms": Platform.choices,
+            "state": state,
+            "platform": platform,
+            "q": query,
+            "organization": staff.organization,
+        },
+    )
 
 
 @login_required
 def account_request(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    form = AccountRequestForm(request.POST or None, organization=staff.organization,
-                              initial={"department": staff.department_id})
+    form = AccountRequestForm(
+        request.POST or None, organization=staff.organization, initial={"department": staff.department_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account = services.request_account(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
             report_error(request, error, form)
         else:
-            messages.success(request, _("The account has been requested. Complete its operating policy next."))
+            messages.success(
+                request, _("The account has been requested. Complete its operating policy next.")
+            )
             return redirect("account-detail", account_id=account.pk)
-    return render(request, "koshiki/account_request.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "koshiki/account_request.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
@@ -80,8 +107,15 @@ def _chain(account: OfficialAccount) -> list[dict[str, Any]]:
     profile = profile_for(account.organization)
     on_chain = services.subject(account)
     approvals = list(account.approvals.filter(workflow="open_account").select_related("approver"))
-    return [{"role": profile.role(state.step.role), "mode": state.step.mode, "status": state.status,
-             "decisions": [a for a in approvals if a.step == state.index]} for state in on_chain.progress().steps]
+    return [
+        {
+            "role": profile.role(state.step.role),
+            "mode": state.step.mode,
+            "status": state.status,
+            "decisions": [a for a in approvals if a.step == state.index],
+        }
+        for state in on_chain.progress().steps
+    ]
 
 
 def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> dict[str, Any]:
@@ -102,11 +136,14 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "completeness": services.policy_completeness(account),
         "notices": account.notices.all(),
         "today": timezone.localdate(),
-        "history": history, "history_complete": history_complete,
+        "history": history,
+        "history_complete": history_complete,
         "notice_rule": profile.closure.notice_before,
-        "policy_form": forms.get("policy_form") or PolicyForm(initial=policy.items if policy else {}, profile=profile),
+        "policy_form": forms.get("policy_form")
+        or PolicyForm(initial=policy.items if policy else {}, profile=profile),
         "decision_form": forms.get("decision_form") or DecisionForm(),
-        "activate_form": forms.get("activate_form") or ActivateForm(initial={"url": account.url, "handle": account.handle}),
+        "activate_form": forms.get("activate_form")
+        or ActivateForm(initial={"url": account.url, "handle": account.handle}),
         "announce_form": forms.get("announce_form") or AnnounceForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
         "review_form": forms.get("review_form") or ReviewForm(profile=profile),
@@ -119,20 +156,40 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
 @login_required
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
-    account = get_scoped(OfficialAccount.objects.select_related("department", "manager", "organization"), request.user, account_id)
+    account = get_scoped(
+        OfficialAccount.objects.select_related("department", "manager", "organization"),
+        request.user,
+        account_id,
+    )
     return render(request, "koshiki/account_detail.html", _context(request, account))
 
 
-def _act(request: HttpRequest, account_id: int, form_class: Any, form_key: str,
-         action: Callable[[OfficialAccount, dict[str, Any]], object], success: str, **form_kwargs: Any) -> HttpResponse:
+def _act(
+    request: HttpRequest,
+    account_id: int,
+    form_class: Any,
+    form_key: str,
+    action: Callable[[OfficialAccount, dict[str, Any]], object],
+    success: str,
+    **form_kwargs: Any,
+) -> HttpResponse:
     require_staff(request)
-    account = get_scoped(OfficialAccount.objects.select_related("organization", "department"), request.user, account_id)
+    account = get_scoped(
+        OfficialAccount.objects.select_related("organization", "department"), request.user, account_id
+    )
+
     def again(form: Any) -> HttpResponse:
         account.refresh_from_db()
         return render(request, "koshiki/account_detail.html", _context(request, account, **{form_key: form}))
 
-    return submit_form(request, form_class(request.POST, **form_kwargs), lambda data: action(account, data), success,
-                       reverse("account-detail", args=[account.pk]), again)
+    return submit_form(
+        request,
+        form_class(request.POST, **form_kwargs),
+        lambda data: action(account, data),
+        success,
+        reverse("account-detail", args=[account.pk]),
+        again,
+    )
 
 
 @login_required
@@ -140,34 +197,56 @@ def _act(request: HttpRequest, account_id: int, form_class: Any, form_key: str,
 def account_policy(request: HttpRequest, account_id: int) -> HttpResponse:
     require_staff(request)
     account = get_scoped(OfficialAccount.objects.select_related("organization"), request.user, account_id)
-    return _act(request, account_id, PolicyForm, "policy_form",
-                lambda a, data: services.save_policy(actor=request.user, account=a, items=data),
-                _("The operating policy has been saved."), profile=profile_for(account.organization))
+    return _act(
+        request,
+        account_id,
+        PolicyForm,
+        "policy_form",
+        lambda a, data: services.save_policy(actor=request.user, account=a, items=data),
+        _("The operating policy has been saved."),
+        profile=profile_for(account.organization),
+    )
 
 
 @login_required
 @require_POST
 def account_decide(request: HttpRequest, account_id: int) -> HttpResponse:
-    return _act(request, account_id, DecisionForm, "decision_form",
-                lambda a, data: services.decide(actor=request.user, account=a, approve=data["decision"] == "approve",
-                                                comment=data["comment"]),
-                _("Your decision has been recorded."))
+    return _act(
+        request,
+        account_id,
+        DecisionForm,
+        "decision_form",
+        lambda a, data: services.decide(
+            actor=request.user, account=a, approve=data["decision"] == "approve", comment=data["comment"]
+        ),
+        _("Your decision has been recorded."),
+    )
 
 
 @login_required
 @require_POST
 def account_activate(request: HttpRequest, account_id: int) -> HttpResponse:
-    return _act(request, account_id, ActivateForm, "activate_form",
-                lambda a, data: services.activate(actor=request.user, account=a, **data),
-                _("The account is now active."))
+    return _act(
+        request,
+        account_id,
+        ActivateForm,
+        "activate_form",
+        lambda a, data: services.activate(actor=request.user, account=a, **data),
+        _("The account is now active."),
+    )
 
 
 @login_required
 @require_POST
 def account_announce(request: HttpRequest, account_id: int) -> HttpResponse:
-    return _act(request, account_id, AnnounceForm, "announce_form",
-                lambda a, data: services.announce(actor=request.user, account=a, **data),
-                _("The notice has been scheduled."))
+    return _act(
+        request,
+        account_id,
+        AnnounceForm,
+        "announce_form",
+        lambda a, data: services.announce(actor=request.user, account=a, **data),
+        _("The notice has been scheduled."),
+    )
 
 
 @login_required
@@ -185,17 +264,25 @@ def notice_taken_down(request: HttpRequest, account_id: int, notice_id: int) -> 
     require_staff(request)
     account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
     notice = get_object_or_404(account.notices.all(), pk=notice_id)
-    attempt(request, lambda: services.take_down_notice(actor=request.user, notice=notice),
-            _("Recorded: the notice has come down."))
+    attempt(
+        request,
+        lambda: services.take_down_notice(actor=request.user, notice=notice),
+        _("Recorded: the notice has come down."),
+    )
     return redirect("account-detail", account_id=account.pk)
 
 
 @login_required
 @require_POST
 def account_stop(request: HttpRequest, account_id: int) -> HttpResponse:
-    return _act(request, account_id, ReasonForm, "reason_form",
-                lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
-                _("The account has been stopped."))
+    return _act(
+        request,
+        account_id,
+        ReasonForm,
+        "reason_form",
+        lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
+        _("The account has been stopped."),
+    )
 
 
 @login_required
@@ -206,7 +293,16 @@ def account_review(request: HttpRequest, account_id: int) -> HttpResponse:
 
     def record(a: OfficialAccount, data: dict[str, Any]) -> object:
         answers = {key[2:]: bool(value) for key, value in data.items() if key.startswith("c_")}
-        return services.record_review(actor=request.user, account=a, answers=answers, decision=data["decision"], note=data["note"])
+        return services.record_review(
+            actor=request.user, account=a, answers=answers, decision=data["decision"], note=data["note"]
+        )
 
-    return _act(request, account_id, ReviewForm, "review_form", record, _("The review has been recorded."),
-                profile=profile_for(account.organization))
+    return _act(
+        request,
+        account_id,
+        ReviewForm,
+        "review_form",
+        record,
+        _("The review has been recorded."),
+        profile=profile_for(account.organization),
+    )

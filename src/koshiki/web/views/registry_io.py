@@ -34,8 +34,10 @@ def registry_export(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(export_csv(accounts), content_type="text/csv; charset=utf-8")
         name = f"accounts-{staff.organization.code}-{stamp}.csv"
     else:
-        response = HttpResponse(export_xlsx(accounts),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            export_xlsx(accounts),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         name = f"accounts-{staff.organization.code}-{stamp}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -54,7 +56,9 @@ def registry_import(request: HttpRequest) -> HttpResponse:
             if upload.size > MAX_FILE_BYTES:
                 raise ServiceError(_("The file is larger than 10 MB."))
             rows = read_rows(upload, upload.name)
-            report = import_rows(actor=request.user, organization=staff.organization, rows=rows, source=upload.name)
+            report = import_rows(
+                actor=request.user, organization=staff.organization, rows=rows, source=upload.name
+            )
         except ServiceError as error:
             report_error(request, error, form)
         else:
@@ -63,5 +67,9 @@ def registry_import(request: HttpRequest) -> HttpResponse:
                 return redirect("registry")
             errors = report.errors
             messages.error(request, _("Nothing was imported: fix these rows and try again."))
-    return render(request, "koshiki/registry_import.html", {"form": form, "errors": errors},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "koshiki/registry_import.html",
+        {"form": form, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )

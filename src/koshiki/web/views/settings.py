@@ -20,15 +20,21 @@ from .common import report_error, require_staff
 
 class OrganizationSettingsForm(forms.Form):
     web_domains = forms.CharField(
-        label=gettext_lazy("Own web domains (one per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=gettext_lazy("Own web domains (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     public_entries = forms.CharField(
         label=gettext_lazy("Names and contacts that are fine to publish (one per line)"),
-        help_text=gettext_lazy("The mayor and officials in their public role, public facilities' addresses and phone numbers."),
-        widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        help_text=gettext_lazy(
+            "The mayor and officials in their public role, public facilities' addresses and phone numbers."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
     )
     require_two_step = forms.BooleanField(
-        label=gettext_lazy("Require two-step login for staff who approve or hold account logins"), required=False,
+        label=gettext_lazy("Require two-step login for staff who approve or hold account logins"),
+        required=False,
     )
 
 
@@ -41,19 +47,31 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
     organization = staff.organization
     can_manage = can_manage_org(request.user, organization)
-    initial = {"web_domains": "\n".join(organization.web_domains), "public_entries": "\n".join(organization.public_entries),
-               "require_two_step": organization.require_two_step}
+    initial = {
+        "web_domains": "\n".join(organization.web_domains),
+        "public_entries": "\n".join(organization.public_entries),
+        "require_two_step": organization.require_two_step,
+    }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and can_manage and form.is_valid():
         try:
             with transaction.atomic():
-                services.set_web_domains(actor=request.user, organization=organization, domains=_lines(form.cleaned_data["web_domains"]))
+                services.set_web_domains(
+                    actor=request.user,
+                    organization=organization,
+                    domains=_lines(form.cleaned_data["web_domains"]),
+                )
                 services.set_public_entries(
-                    actor=request.user, organization=organization, entries=_lines(form.cleaned_data["public_entries"])
+                    actor=request.user,
+                    organization=organization,
+                    entries=_lines(form.cleaned_data["public_entries"]),
                 )
                 if form.cleaned_data["require_two_step"] != organization.require_two_step:
-                    services.set_require_two_step(actor=request.user, organization=organization,
-                                                  required=form.cleaned_data["require_two_step"])
+                    services.set_require_two_step(
+                        actor=request.user,
+                        organization=organization,
+                        required=form.cleaned_data["require_two_step"],
+                    )
         except ServiceError as error:
             report_error(request, error, form)
         else:
@@ -62,4 +80,9 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and not can_manage:
         status = 403
-    return render(request, "koshiki/settings.html", {"form": form, "can_manage": can_manage, "organization": organization}, status=status)
+    return render(
+        request,
+        "koshiki/settings.html",
+        {"form": form, "can_manage": can_manage, "organization": organization},
+        status=status,
+    )

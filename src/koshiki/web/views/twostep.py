@@ -20,7 +20,9 @@ from koshiki.twostep.session import mark_verified
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -44,7 +46,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             error = str(exc.message)
         else:
             mark_verified(request.session, request.user)
-            messages.success(request, _("Two-step login is set up. From now on, enter a code after your password."))
+            messages.success(
+                request, _("Two-step login is set up. From now on, enter a code after your password.")
+            )
             return redirect(_next(request))
     secret = services.pending_secret(request.user)
     if secret is None:  # the first visit creates the pending seed once; later GETs only show it
@@ -54,10 +58,17 @@ def setup(request: HttpRequest) -> HttpResponse:
 
         uri = provisioning_uri(secret, request.user.get_username())
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title=_("QR code for your authenticator app"))
-    return render(request, "koshiki/two_step_setup.html", {
-        "qr_svg": qr_svg, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        "error": error, "next": _next(request),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "koshiki/two_step_setup.html",
+        {
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "error": error,
+            "next": _next(request),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -74,14 +85,24 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         if services.is_locked(request.user):
             logout(request)
-            messages.error(request, _("Two-step login is locked after too many wrong codes. Try again in "
-                                      "%(minutes)d minutes, or ask your organization's administrator to unlock it.")
-                           % {"minutes": services.LOCK_DURATION.seconds // 60})
+            messages.error(
+                request,
+                _(
+                    "Two-step login is locked after too many wrong codes. Try again in "
+                    "%(minutes)d minutes, or ask your organization's administrator to unlock it."
+                )
+                % {"minutes": services.LOCK_DURATION.seconds // 60},
+            )
             return redirect("login")
         error = _("The code is not correct. Enter the current 6-digit code from your authenticator app.")
     elif services.is_locked(request.user):
-        error = _("Two-step login is locked after too many wrong codes. Try again in "
-                  "%(minutes)d minutes, or ask your organization's administrator to unlock it.") \
-            % {"minutes": services.LOCK_DURATION.seconds // 60}
-    return render(request, "koshiki/two_step_verify.html", {"error": error, "next": _next(request)},
-                  status=400 if error else 200)
+        error = _(
+            "Two-step login is locked after too many wrong codes. Try again in "
+            "%(minutes)d minutes, or ask your organization's administrator to unlock it."
+        ) % {"minutes": services.LOCK_DURATION.seconds // 60}
+    return render(
+        request,
+        "koshiki/two_step_verify.html",
+        {"error": error, "next": _next(request)},
+        status=400 if error else 200,
+    )

@@ -22,13 +22,19 @@ class Command(BaseCommand):
         set_request_id("cli-keys-reseal")
         counts = reseal_all(batch_size=options["batch_size"])
         for c in counts:
-            self.stdout.write(f"{c.column}: resealed {c.resealed}, already current {c.current}, empty {c.empty}, "
-                              f"unreadable {c.unreadable}, changed meanwhile {c.changed}")
+            self.stdout.write(
+                f"{c.column}: resealed {c.resealed}, already current {c.current}, empty {c.empty}, "
+                f"unreadable {c.unreadable}, changed meanwhile {c.changed}"
+            )
         resealed = sum(c.resealed for c in counts)
         self.stdout.write(f"再暗号化 {resealed} 件 / resealed {resealed}")
         unreadable = sum(c.unreadable for c in counts)
         if unreadable:
-            raise CommandError(f"{unreadable} 件はどの鍵でも開けません / {unreadable} values open with none of the "
-                               "keys in KOSHIKI_ENCRYPTION_KEY: add the key they were sealed with and run again.")
+            raise CommandError(
+                f"{unreadable} 件はどの鍵でも開けません / {unreadable} values open with none of the "
+                "keys in KOSHIKI_ENCRYPTION_KEY: add the key they were sealed with and run again."
+            )
         if sum(c.changed for c in counts):
-            self.stdout.write("一部は処理中に変更されました。もう一度実行してください / some values changed meanwhile: run again")
+            self.stdout.write(
+                "一部は処理中に変更されました。もう一度実行してください / some values changed meanwhile: run again"
+            )

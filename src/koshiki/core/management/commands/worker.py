@@ -19,6 +19,8 @@ class Command(DbWorkerCommand):
         queued = jobs.ensure_recurring(soon=True)
         if options.get("verbosity", 1) > 0:
             states = ", ".join(f"{name}={'queued' if new else 'waiting'}" for name, new in queued.items())
-            self.stdout.write(f"recurring jobs: {states}; past lease: {moved['requeued']} queued again,"
-                              f" {moved['failed']} failed")
+            self.stdout.write(
+                f"recurring jobs: {states}; past lease: {moved['requeued']} queued again,"
+                f" {moved['failed']} failed"
+            )
         super().handle(*args, **options)

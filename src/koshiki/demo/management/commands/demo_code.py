@@ -19,7 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
         user = get_user_model().objects.filter(username=username).first()
-        if user is None or username not in {row[0] for row in demo_logins()} or not user.check_password(DEMO_PASSWORD):
+        if (
+            user is None
+            or username not in {row[0] for row in demo_logins()}
+            or not user.check_password(DEMO_PASSWORD)
+        ):
             raise CommandError("Only demo personas with the demo password have codes shown here.")
         device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
         if device is None:

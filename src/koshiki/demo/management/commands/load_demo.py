@@ -16,4 +16,6 @@ class Command(BaseCommand):
         for username, who, roles in demo_logins():
             self.stdout.write(f"  {username:22} {who}  {roles}")
         self.stdout.write("\nApprovers and credential holders sign in with a second step (二段階認証).")
-        self.stdout.write("Show a demo persona's current code with: .venv/bin/koshiki manage demo_code <username>")
+        self.stdout.write(
+            "Show a demo persona's current code with: .venv/bin/koshiki manage demo_code <username>"
+        )
