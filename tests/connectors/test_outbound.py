@@ -82,6 +82,9 @@ REFUSED = [
     "https://[::127.0.0.1]/",
     "https://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
     "https://[64:ff9b::a9fe:a9fe]/",  # NAT64 of 169.254.169.254
+    "https://[64:ff9b:1:a00:1::808:808]/",  # RFC 8215 local-use NAT64 (10.0.0.1 for a /48), not 8.8.8.8
+    "https://[64:ff9b:1::808:808]/",  # local-use NAT64, whatever it embeds
+    "https://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/",  # Teredo of a public IPv4: the outer is not global
     "https://[2001:db8::1]/",
     "https://[fe80::1%25eth0]/",
     "https://100.100.100.200/",

@@ -271,3 +271,68 @@ def test_invalid_url_is_refused(iwaki: Any) -> None:
     row = ["kiki", "", "X", "名", "", "https://exa mple/", "目的", "", "", "", ""]
     errors = _import(iwaki, _as_csv(row), "c.csv")
     assert "URL" in errors[0][1]
+
+
+def _renamed(table: dict[str, bytes], old: str, new: str, *, stored: bool = False) -> bytes:
+    """The package with part ``old`` stored as ``new`` and every reference to it (rels, content types) updated."""
+    short_old, short_new = old.removeprefix("xl/").encode(), new.removeprefix("xl/").encode()
+    out = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, content in table.items():
+            if name.endswith((".rels", "[Content_Types].xml")):
+                content = content.replace(b"/" + old.encode(), b"/" + new.encode())
+                content = content.replace(short_old, short_new)
+            archive.writestr(new if name == old else name, content)
+    return out.getvalue()
+
+
+def test_a_worksheet_renamed_to_bin_is_refused_before_parsing(iwaki: Any) -> None:
+    table = _template()
+    row = b'<row r="2">' + b"<c/>" * 600_000 + b"</row>"
+    table[SHEET] = b"".join(_sheet([row]))
+    data = _renamed(table, SHEET, "xl/worksheets/sheet1.bin", stored=True)
+    message, peak = _refused(data)
+    assert "sheet1.bin" in message and peak < 30 * MiB
+
+
+def test_shared_strings_under_another_name_are_refused(iwaki: Any) -> None:
+    table = _template()
+    table["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"".join(b"<si><t>%d</t></si>" % n for n in range(1_000_000))
+        + b"</sst>"
+    )  # compresses less than 100:1, so only the count can refuse it
+    table["[Content_Types].xml"] = table["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    data = _renamed(table, "xl/sharedStrings.xml", "xl/strings.dat")
+    message, peak = _refused(data)
+    assert "strings.dat" in message and peak < 30 * MiB
+
+
+def test_a_workbook_part_under_another_name_is_refused(iwaki: Any) -> None:
+    table = _template()
+    table["xl/_rels/wb.xml.rels"] = table.pop("xl/_rels/workbook.xml.rels")
+    message, _peak = _refused(_renamed(table, "xl/workbook.xml", "xl/wb.xml"))
+    assert "wb.xml" in message
+
+
+def test_a_sheet_behind_a_relative_target_outside_worksheets_is_refused(iwaki: Any) -> None:
+    table = _template()
+    table["xl/_rels/workbook.xml.rels"] = table["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="/xl/worksheets/sheet1.xml"', b'Target="../other/sheet1.xml"'
+    )
+    table["other/sheet1.xml"] = table.pop(SHEET)
+    message, _peak = _refused(_renamed(table, "xl/none", "xl/none"))
+    assert "other/sheet1.xml" in message
+
+
+def test_an_ordinary_workbook_with_relative_targets_still_reads(iwaki: Any) -> None:
+    table = _template()
+    table["xl/_rels/workbook.xml.rels"] = table["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="/xl/worksheets/sheet1.xml"', b'Target="worksheets/sheet1.xml"'
+    )
+    read_rows(io.BytesIO(_renamed(table, "xl/none", "xl/none")), "ok.xlsx")  # no InvalidInput

@@ -160,3 +160,20 @@ def test_a_leaver_s_devices_stop_logging_in(iwaki_body: SeedBody) -> None:
     device.refresh_from_db()
     assert device.state == "retired"
     assert set(DeviceAccess.objects.filter(device=device).values_list("state", flat=True)) == {"revoked"}
+
+
+def test_a_device_label_never_reaches_the_audit_chain(seed_body: SeedBody) -> None:
+    from koshiki.audit.models import AuditEntry
+
+    label = "担当次郎 私用iPhone 090-1234-5678"
+    device = services.register_device(
+        actor=seed_body.operator.user,
+        label=label,
+        kind="personal",
+        os_name="iOS 18.1",
+        os_patched_on=timezone.localdate(),
+        antivirus="active",
+    )
+    rows = list(AuditEntry.objects.values_list("object_repr", "before", "after"))
+    assert rows and "090-1234-5678" not in repr(rows)
+    assert f"device #{device.pk}" in [row[0] for row in rows]

@@ -44,7 +44,10 @@ Resolver = Callable[[str, int], list[str]]
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
 CGNAT = ipaddress.ip_network("100.64.0.0/10")  # RFC 6598 shared address space (not "private" to ipaddress)
-NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: IPv4 in the last 32 bits
+# RFC 8215 local-use NAT64: reaches whatever the operator's translator reaches, and for a /48 the IPv4
+# is not in the last 32 bits (RFC 6052 section 2.2), so the whole prefix is refused.
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 METADATA = frozenset(
     ipaddress.ip_address(a)
@@ -101,7 +104,7 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
         return ip.sixtofour
     if ip.teredo is not None:
         return ip.teredo[1]
-    if any(ip in net for net in NAT64) or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
@@ -113,10 +116,12 @@ def refusal(ip: IPAddress) -> str | None:
     if ip in METADATA:
         return "cloud metadata address"
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in NAT64_LOCAL:
+            return "local-use NAT64 prefix (RFC 8215)"
         inner = _embedded_ipv4(ip)
-        if inner is not None:
-            reason = refusal(inner)
-            return f"embeds {inner}: {reason}" if reason else None
+        if inner is not None and (reason := refusal(inner)):
+            return f"embeds {inner}: {reason}"
+        # a public embedded IPv4 does not make the outer address acceptable: its own checks follow
     checks = (
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),

@@ -13,7 +13,10 @@ import io
 import posixpath
 import re
 import zipfile
+from xml.etree.ElementTree import Element
 
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
@@ -53,6 +56,85 @@ def _bad_name(name: str) -> bool:
     return ".." in name.split("/") or posixpath.normpath(name).startswith("..")
 
 
+# openpyxl finds the workbook and shared strings through [Content_Types].xml and the sheets through the
+# workbook's relationships, whatever the parts are named; the size limits and counts go by name, so only
+# the names Excel writes are accepted for these parts.
+WORKBOOK = "xl/workbook.xml"
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_STANDARD_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_WORKBOOK_TYPES = (
+    "sheet.main+xml",
+    "sheet.macroEnabled.main+xml",
+    "template.main+xml",
+    "template.macroEnabled.main+xml",
+)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> list[Element]:
+    """Every element of a (size-checked) package part, parsed without DTDs or entities."""
+    try:
+        return list(SafeET.fromstring(archive.read(name)).iter())
+    except KeyError as exc:
+        raise InvalidInput(_("The Excel file cannot be read: %(name)s is missing.") % {"name": name}) from exc
+    except (SafeET.ParseError, DefusedXmlException) as exc:
+        raise InvalidInput(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def _resolve(base_dir: str, target: str) -> str:
+    """A relationship target as a member name: absolute targets from the root, relative from ``base_dir``."""
+    path = target[1:] if target.startswith("/") else posixpath.join(base_dir, target)
+    return posixpath.normpath(path)
+
+
+def _nonstandard(name: str) -> InvalidInput:
+    return InvalidInput(
+        _("The Excel file stores a workbook part under a name Excel does not use: %(name)s")
+        % {"name": name[:100]}
+    )
+
+
+def _check_part_names(archive: zipfile.ZipFile) -> list[str]:
+    """Refuse packages whose workbook, sheets or shared strings are not where Excel puts them.
+
+    Returns every internal target of the workbook's relationships: openpyxl reads a sheet through any of
+    them (a <sheet> may name any relationship), so all of them get the cell count."""
+    for element in _xml(archive, "[Content_Types].xml"):
+        if _local(element.tag) != "Override":
+            continue
+        part, kind = element.get("PartName", "").lstrip("/"), element.get("ContentType", "")
+        if kind.endswith(_WORKBOOK_TYPES) and part != WORKBOOK:
+            raise _nonstandard(part)
+        if kind.endswith("worksheet+xml") and not _STANDARD_SHEET.match(part):
+            raise _nonstandard(part)
+        if kind.endswith("sharedStrings+xml") and part != SHARED_STRINGS:
+            raise _nonstandard(part)
+    documents = [
+        _resolve("", element.get("Target", ""))
+        for element in _xml(archive, "_rels/.rels")
+        if _local(element.tag) == "Relationship" and element.get("Type", "").endswith("/officeDocument")
+    ]
+    if not documents:
+        raise InvalidInput(_("The Excel file cannot be read: %(name)s is missing.") % {"name": WORKBOOK})
+    for document in documents:
+        if document != WORKBOOK:
+            raise _nonstandard(document)
+    targets: list[str] = []
+    for element in _xml(archive, "xl/_rels/workbook.xml.rels"):
+        if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
+            continue
+        kind, target = element.get("Type", ""), _resolve("xl", element.get("Target", ""))
+        if kind.endswith("/worksheet") and not _STANDARD_SHEET.match(target):
+            raise _nonstandard(target)
+        if kind.endswith("/sharedStrings") and target != SHARED_STRINGS:
+            raise _nonstandard(target)
+        targets.append(target)
+    return targets
+
+
 def _mb(size: int) -> str:
     return f"{size / MiB:,.1f}"
 
@@ -74,13 +156,16 @@ def _count(archive: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes], limi
     return count + len(pattern.findall(tail))
 
 
-def _count_elements(archive: zipfile.ZipFile, max_cells: int) -> None:
+def _count_elements(archive: zipfile.ZipFile, max_cells: int, sheets: list[str]) -> None:
+    """Count shared strings in the table and cells in every XML part and every part the workbook links
+    to (a sheet may sit behind any of those relationships)."""
+    linked = set(sheets)
     for name in archive.namelist():
         lowered = name.lower()
-        if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
-            pattern, what = _CELL, _("cells")
-        elif lowered == "xl/sharedstrings.xml":
+        if lowered == "xl/sharedstrings.xml":
             pattern, what = _SHARED_STRING, _("shared strings")
+        elif lowered.endswith(".xml") or name in linked:
+            pattern, what = _CELL, _("cells")
         else:
             continue
         count = _count(archive, name, pattern, max_cells)
@@ -136,6 +221,7 @@ def check_xlsx_archive(raw: bytes, *, max_cells: int) -> None:
                 % {"size": _mb(total), "max": _mb(MAX_TOTAL)}
             )
         try:
-            _count_elements(archive, max_cells)
+            sheets = _check_part_names(archive)
+            _count_elements(archive, max_cells, sheets)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise InvalidInput(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc

@@ -198,6 +198,10 @@ class Device(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def audit_repr(self) -> str:
+        """The audit chain names a device by number: its label is free text and may hold personal data."""
+        return f"device #{self.pk}"
+
 
 class DeviceAccess(models.Model):
     """A device's use for one account. A personal device needs the responsible person's prior approval."""
