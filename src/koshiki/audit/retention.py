@@ -45,9 +45,13 @@ FREE_TEXT_KEYS = frozenset(
         "recovery_contact",
         "override_reason",
         "deletion_reason",
+        "items",  # an operating policy's answers, typed by staff
+        "purpose",
+        "audience",
+        "reply_policy",
     }
 )
-_FREE_TEXT_SUFFIX = re.compile(r"_(text|comment|reason|note)$")
+_FREE_TEXT_SUFFIX = re.compile(r"(_(text|comment|reason|note)|email)$")  # login_email, contact_email, ...
 REF = "$text"
 SHREDDED = _("Deleted after its retention period")
 ALTERED = _("(the kept text does not match the audit log's digest)")
