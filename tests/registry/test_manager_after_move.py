@@ -88,3 +88,53 @@ def test_a_current_named_manager_must_use_two_steps(iwaki: Any, account: Officia
         org_services.end_role(actor=iwaki.kacho.user, assignment=assignment, end_date=timezone.localdate())
     assert iwaki.shozokucho in step_holders(account, "account_manager")
     assert two_step_required(iwaki.shozokucho.user)
+
+
+# --- an administrator sees the gap and names a new manager (reassign_manager) -------------------------
+
+
+def test_org_admin_sees_an_account_without_a_current_manager_until_one_is_named(
+    iwaki: Any, account: OfficialAccount
+) -> None:
+    from koshiki.registry.services import reassign_manager
+
+    from ..attention_helpers import kinds
+
+    assert "registry.no_current_manager" not in kinds(iwaki.kacho)
+    _move(iwaki, iwaki.shozokucho, "kouhou")
+    assert "registry.no_current_manager" in kinds(iwaki.kacho)
+    assert "registry.no_current_manager" not in kinds(iwaki.tanto)
+    reassign_manager(actor=iwaki.kacho.user, account=account, manager=iwaki.tanto)
+    assert "registry.no_current_manager" not in kinds(iwaki.kacho)
+
+
+def test_reassign_manager_sets_the_manager_and_audits(iwaki: Any, account: OfficialAccount) -> None:
+    from koshiki.audit.models import AuditEntry
+    from koshiki.registry.services import reassign_manager
+
+    _move(iwaki, iwaki.shozokucho, "kouhou")
+    reassign_manager(actor=iwaki.kacho.user, account=account, manager=iwaki.tanto)
+    account.refresh_from_db()
+    assert account.manager_id == iwaki.tanto.pk
+    entry = AuditEntry.objects.filter(action="registry.account.manager_reassigned").get()
+    assert entry.before["manager"] == iwaki.shozokucho.pk and entry.after["manager"] == iwaki.tanto.pk
+
+
+def test_reassign_manager_refuses_staff_of_another_department(iwaki: Any, account: OfficialAccount) -> None:
+    from koshiki.core.errors import InvalidInput
+    from koshiki.registry.services import reassign_manager
+
+    with pytest.raises(InvalidInput):
+        reassign_manager(actor=iwaki.kacho.user, account=account, manager=iwaki.kacho)
+    account.refresh_from_db()
+    assert account.manager_id == iwaki.shozokucho.pk
+
+
+def test_reassign_manager_refuses_someone_without_the_right(iwaki: Any, account: OfficialAccount) -> None:
+    from koshiki.core.errors import NotPermitted
+    from koshiki.registry.services import reassign_manager
+
+    with pytest.raises(NotPermitted):
+        reassign_manager(actor=iwaki.tanto.user, account=account, manager=iwaki.tanto)
+    account.refresh_from_db()
+    assert account.manager_id == iwaki.shozokucho.pk
