@@ -138,3 +138,22 @@ def test_reassign_manager_refuses_someone_without_the_right(iwaki: Any, account:
         reassign_manager(actor=iwaki.tanto.user, account=account, manager=iwaki.tanto)
     account.refresh_from_db()
     assert account.manager_id == iwaki.shozokucho.pk
+
+
+def test_web_an_admin_names_a_new_manager_from_the_account_page(iwaki: Any, account: OfficialAccount) -> None:
+    from ..conftest import signed_in_client
+
+    _move(iwaki, iwaki.shozokucho, "kouhou")
+    client = signed_in_client(iwaki.kacho.user)
+    assert 'id="manager-form"' in client.get(f"/accounts/{account.pk}/").content.decode()
+    response = client.post(f"/accounts/{account.pk}/manager/", {"manager": iwaki.tanto.pk})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.manager_id == iwaki.tanto.pk
+
+
+def test_web_the_form_is_not_shown_to_an_operator(iwaki: Any, account: OfficialAccount) -> None:
+    from ..conftest import signed_in_client
+
+    page = signed_in_client(iwaki.tanto.user).get(f"/accounts/{account.pk}/").content.decode()
+    assert 'id="manager-form"' not in page
