@@ -29,11 +29,11 @@ from koshiki.registry.roles import can_edit, is_manager
 from koshiki.registry.services.policy import current_policy
 
 from ..registry_forms import (
-    ManagerForm,
     AccountRequestForm,
     ActivateForm,
     AnnounceForm,
     DecisionForm,
+    ManagerForm,
     PolicyForm,
     ReasonForm,
     ReviewForm,
