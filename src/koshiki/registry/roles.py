@@ -80,6 +80,13 @@ class HolderIndex:
             Department.objects.filter(organization=organization).values_list("pk", "parent_id")
         )
         self._admins: list[Staff] | None = None
+        self._staff: dict[int, Staff] | None = None
+
+    def staff(self, pk: int) -> Staff | None:
+        """A member of the organization by id, all read once (named managers on list pages, issue #11)."""
+        if self._staff is None:
+            self._staff = {s.pk: s for s in Staff.objects.filter(organization=self.organization)}
+        return self._staff.get(pk)
 
     def lineage_ids(self, department_id: int) -> list[int]:
         ids: list[int] = []
@@ -125,7 +132,9 @@ def current_manager(account: OfficialAccount, index: HolderIndex | None = None) 
     """The named manager (``account.manager``) while they are active staff of the account's department or a
     department above it, as department roles count; None after a 異動 or leaving (issue #10), so the name
     alone grants nothing."""
-    manager = account.manager
+    if account.manager_id is None:
+        return None
+    manager = index.staff(account.manager_id) if index is not None else account.manager
     if manager is None or manager.status != Staff.Status.ACTIVE or manager.department_id is None:
         return None
     if manager.organization_id != account.organization_id:
