@@ -27,6 +27,7 @@ CLEARED_BY = {
     "orgs.profile_drift": "orgs/test_attention.py::test_profile_drift_clears_once_the_new_version_is_adopted",
     "orgs.self_granted_role": "orgs/test_attention.py::test_a_self_granted_role_clears_once_another_admin_decides",
     "registry.approval_waiting": "registry/test_notice_attention.py::test_an_approval_waiting_clears_once_decided",
+    "registry.no_current_manager": "registry/test_manager_after_move.py::test_org_admin_sees_an_account_without_a_current_manager_until_one_is_named",
     "registry.notice_due": "registry/test_notice_attention.py::test_a_notice_coming_due_clears_once_carried_out",
     "registry.notice_take_down": "registry/test_notice_attention.py::test_change_notice_may_come_down_item_clears_once_taken_down",
     "registry.policy_review": "registry/test_notice_attention.py::test_a_policy_review_clears_once_the_policy_is_revised",

@@ -216,3 +216,31 @@ def test_web_the_author_cannot_override_their_own_block(body: PostingBody, secon
     assert response.status_code == 400 and IWAKI_RULE in response.content.decode()
     post.refresh_from_db()
     assert post.override_reason == ""
+
+
+def test_a_standing_approval_lapses_when_its_granter_no_longer_approves(
+    body: PostingBody, second_approver: Any, system_admin: Any
+) -> None:
+    """Issue #10 review: a standing approval is the granter's approval given in advance; once the granter no
+    longer holds an approving role for the account, it covers nothing."""
+    today = timezone.localdate()
+    services.grant_standing_approval(
+        actor=second_approver.user,
+        account=body.account,
+        categories=["event"],
+        description="図書館のイベント告知",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    for assignment in second_approver.roles.all():
+        org_services.end_role(actor=system_admin, assignment=assignment, end_date=today)
+    post = services.submit(
+        actor=body.operator.user,
+        post=services.create_post(
+            actor=body.operator.user,
+            account=body.account,
+            category="event",
+            text="図書館で日曜日に読み聞かせ会を開きます。",
+        ),
+    )
+    assert post.state == PostState.SUBMITTED and post.standing_approval is None

@@ -264,6 +264,13 @@ _declare(
     after=("source", "state", "platform", "account_name", "handle"),
 )
 _declare(
+    "registry.account.manager_reassigned",
+    pgettext_lazy(A, "Account manager named again"),
+    "An administrator or the public relations division named a new manager (e.g. after a 異動).",
+    before=("manager",),
+    after=("manager",),
+)
+_declare(
     "registry.account.step_approved",
     pgettext_lazy(A, "Request approved at one step"),
     "One approver in the profile's chain approved the request.",

@@ -8,7 +8,7 @@ from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import HolderIndex, can_edit, capability_holders, holders
+from koshiki.registry.roles import HolderIndex, can_edit, capability_holders, current_manager, holders
 
 from .rules import posting_rules
 
@@ -35,8 +35,9 @@ def approvers(account: OfficialAccount, index: HolderIndex | None = None) -> lis
 def step_holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = None) -> list[Staff]:
     found = holders(account, role_id, index)
     manager_role = profile_for(account.organization).account.manager_role
-    if role_id == manager_role and account.manager is not None and account.manager not in found:
-        found.append(account.manager)
+    manager = current_manager(account, index) if role_id == manager_role else None
+    if manager is not None and manager not in found:
+        found.append(manager)
     return found
 
 

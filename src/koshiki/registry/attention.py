@@ -22,7 +22,7 @@ from koshiki.orgs.scoping import scoped
 from .lifecycle import LIVE_STATES, AccountState
 from .models import ContinuationReview, Notice, OfficialAccount, PolicyVersion
 from .reminders import CARRY_OUT, open_notices
-from .roles import HolderIndex, is_manager
+from .roles import HolderIndex, current_manager, is_manager
 from .services import pending_steps
 
 APPROVAL = attention.kind(
@@ -55,6 +55,33 @@ DORMANT = attention.kind(
     role="manage_accounts",
     closes_when=gettext_lazy("The account posts again, or its closure is announced."),
 )
+
+NO_CURRENT_MANAGER = attention.kind(
+    "registry.no_current_manager",
+    role="organization administrator",
+    closes_when=gettext_lazy("A new manager is named for the account, or it is closed."),
+)
+
+
+@attention.provider
+def accounts_without_a_manager(viewer: Viewer) -> Iterator[Item]:
+    """For administrators: accounts whose named manager no longer counts (moved, left) or was never set."""
+    if not viewer.staff.is_org_admin:
+        return
+    accounts = (
+        scoped(OfficialAccount.objects, viewer.user)
+        .exclude(state__in=[AccountState.CLOSED, AccountState.REJECTED])
+        .select_related("manager", "department")
+    )
+    index = HolderIndex(viewer.staff.organization)
+    for account in accounts:
+        if current_manager(account, index) is None:
+            yield NO_CURRENT_MANAGER.item(
+                _("%(account)s has no current manager") % {"account": account},
+                _("Name a manager from %(dept)s.") % {"dept": account.department.name},
+                reverse("account-detail", args=[account.pk]),
+                severity="warn",
+            )
 
 
 @attention.provider

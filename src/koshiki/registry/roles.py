@@ -80,6 +80,13 @@ class HolderIndex:
             Department.objects.filter(organization=organization).values_list("pk", "parent_id")
         )
         self._admins: list[Staff] | None = None
+        self._staff: dict[int, Staff] | None = None
+
+    def staff(self, pk: int) -> Staff | None:
+        """A member of the organization by id, all read once (named managers on list pages, issue #11)."""
+        if self._staff is None:
+            self._staff = {s.pk: s for s in Staff.objects.filter(organization=self.organization)}
+        return self._staff.get(pk)
 
     def lineage_ids(self, department_id: int) -> list[int]:
         ids: list[int] = []
@@ -121,6 +128,31 @@ class HolderIndex:
         return self._admins
 
 
+def current_manager(account: OfficialAccount, index: HolderIndex | None = None) -> Staff | None:
+    """The named manager (``account.manager``) while they are active staff of the account's department or a
+    department above it, as department roles count; None after a 異動 or leaving (issue #10), so the name
+    alone grants nothing."""
+    if account.manager_id is None:
+        return None
+    manager = index.staff(account.manager_id) if index is not None else account.manager
+    if manager is None or manager.status != Staff.Status.ACTIVE or manager.department_id is None:
+        return None
+    if manager.organization_id != account.organization_id:
+        return None
+    lineage = (
+        index.lineage_ids(account.department_id) if index is not None else account.department.lineage_ids()
+    )
+    return manager if manager.department_id in lineage else None
+
+
+def is_current_manager(
+    staff: Staff | None, account: OfficialAccount, index: HolderIndex | None = None
+) -> bool:
+    if staff is None or account.manager_id is None or account.manager_id != staff.pk:
+        return False
+    return current_manager(account, index) is not None
+
+
 def has_capability(
     user: Any, capability: str, *, account: OfficialAccount, index: HolderIndex | None = None
 ) -> bool:
@@ -141,7 +173,7 @@ def is_manager(user: Any, account: OfficialAccount, index: HolderIndex | None = 
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return bool(getattr(user, "is_superuser", False))
-    if staff.is_org_admin or account.manager_id == staff.pk:
+    if staff.is_org_admin or is_current_manager(staff, account, index):
         return True
     return has_capability(user, "manage_accounts", account=account, index=index)
 
@@ -152,7 +184,7 @@ def is_account_manager(user: Any, account: OfficialAccount) -> bool:
     staff = staff_of(user)
     if staff is None or staff.organization_id != account.organization_id:
         return False
-    return account.manager_id == staff.pk or has_capability(user, "manage_credentials", account=account)
+    return is_current_manager(staff, account) or has_capability(user, "manage_credentials", account=account)
 
 
 def can_edit(user: Any, account: OfficialAccount, index: HolderIndex | None = None) -> bool:

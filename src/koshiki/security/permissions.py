@@ -10,7 +10,7 @@ from koshiki.core.errors import NotPermitted
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import holds, is_account_manager, is_manager
+from koshiki.registry.roles import holds, is_account_manager, is_current_manager, is_manager
 
 from .models import CredentialHolder
 from .rules import credential_rules
@@ -50,7 +50,7 @@ def can_approve_devices(user: Any, account: OfficialAccount) -> bool:
     staff = staff_of(user)
     if (
         staff is not None
-        and account.manager_id == staff.pk
+        and is_current_manager(staff, account)
         and role_id == profile_for(account.organization).account.manager_role
     ):
         return True

@@ -1,12 +1,13 @@
-"""Who must sign in with two steps: staff who approve (a role in an approval chain or the post approver)
-or who hold an account's credentials, in an organization whose setting requires it (on by default)."""
+"""Who must sign in with two steps: staff who approve (a role in any step or the escalation of an approval
+chain, account or post, or the named current manager of an account) or who hold an account's credentials, in
+an organization whose setting requires it (on by default)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from koshiki.guidelines import Profile
-from koshiki.guidelines.workflows import effective_steps
+from koshiki.guidelines.workflows import effective_steps, post_steps, workflow
 from koshiki.orgs.models import RoleAssignment
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -16,10 +17,22 @@ def approver_roles(profile: Profile) -> frozenset[str]:
     roles = {profile.account.manager_role}
     for name in ("open_account", "change_account", "close_account"):
         roles.update(step.role for step in effective_steps(profile, name))
-    for role_id in (profile.posting.approval.approver_role, profile.credentials.devices.approver_role):
-        if role_id:
-            roles.add(role_id)
+        roles.add(workflow(profile, name).escalate_to or "")
+    roles.update(step.role for step in post_steps(profile))
+    approval = profile.posting.approval
+    roles.update((approval.approver_role or "", approval.escalate_to or ""))
+    roles.add(profile.credentials.devices.approver_role or "")
+    roles.discard("")
     return frozenset(roles)
+
+
+def _names_current_manager(staff: Any) -> bool:
+    """Whether an account names this person its manager while they still count as such (registry.roles)."""
+    from koshiki.registry.models import OfficialAccount
+    from koshiki.registry.roles import current_manager
+
+    accounts = OfficialAccount.objects.filter(manager=staff).select_related("manager", "department")
+    return any(current_manager(account) is not None for account in accounts)
 
 
 def two_step_required(user: Any) -> bool:
@@ -31,4 +44,6 @@ def two_step_required(user: Any) -> bool:
     if CredentialHolder.objects.filter(staff=staff, removed_at__isnull=True).exists():
         return True
     roles = approver_roles(profile_for(staff.organization))
-    return RoleAssignment.objects.current().filter(staff=staff, role_id__in=roles).exists()
+    if RoleAssignment.objects.current().filter(staff=staff, role_id__in=roles).exists():
+        return True
+    return _names_current_manager(staff)

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koshiki.guidelines import Profile, cite
-from koshiki.orgs.models import Department, Organization
+from koshiki.orgs.models import Department, Organization, Staff
 from koshiki.orgs.scoping import of_organization
 from koshiki.registry.fields import TEXT_LIMITS
-from koshiki.registry.models import Notice, Platform
+from koshiki.registry.models import Notice, OfficialAccount, Platform
 
 
 class AccountRequestForm(forms.Form):
@@ -93,3 +93,17 @@ class ReviewForm(forms.Form):
                 label=f"{criterion.label} {citation}".strip(), required=False
             )
         self.order_fields([*(f"c_{c.id}" for c in profile.closure.criteria), "decision", "note"])
+
+
+class ManagerForm(forms.Form):
+    """Name the account's manager again: active staff of its department or one above it (the service checks)."""
+
+    manager = forms.ModelChoiceField(label=_("New manager"), queryset=Staff.objects.none())
+
+    def __init__(self, *args: Any, account: OfficialAccount, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = Staff.objects.filter(  # type: ignore[attr-defined]
+            organization_id=account.organization_id,
+            status=Staff.Status.ACTIVE,
+            department_id__in=account.department.lineage_ids(),
+        ).order_by("display_name")

@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     path("accounts/<int:account_id>/stop/", registry.account_stop, name="account-stop"),
     path("accounts/<int:account_id>/review/", registry.account_review, name="account-review"),
+    path("accounts/<int:account_id>/manager/", registry.account_manager, name="account-manager"),
     path("accounts/<int:account_id>/security/", security.account_security, name="account-security"),
     path("accounts/<int:account_id>/security/holders/add/", security.holder_add, name="holder-add"),
     path("accounts/<int:account_id>/security/holders/remove/", security.holder_remove, name="holder-remove"),

@@ -24,7 +24,7 @@ from koshiki.registry.roles import HolderIndex
 
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
-from ..roles import can_write, own_ids, step_holders
+from ..roles import approvers, can_write, own_ids, step_holders
 from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
@@ -113,7 +113,9 @@ def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: s
 
 def _standing_approval(post: Post, day: dt.date) -> StandingApproval | None:
     """The standing approval whose scope (account, category, period) covers this post, if any. A standing
-    approval is its granter's approval given in advance, so it never covers the granter's own posts (four-eyes)."""
+    approval is its granter's approval given in advance, so it never covers the granter's own posts (four-eyes),
+    and it lapses once the granter no longer holds a role of the account's approval chain (a 異動, a role
+    ended, leaving): it is honoured only while they could still approve the post themselves."""
     current = (
         StandingApproval.objects.filter(
             account=post.account, revoked_at__isnull=True, starts_on__lte=day, ends_on__gte=day
@@ -121,7 +123,11 @@ def _standing_approval(post: Post, day: dt.date) -> StandingApproval | None:
         .exclude(granted_by__in=own_ids(post))
         .order_by("-starts_on")
     )
-    return next((sa for sa in current if post.category in sa.categories), None)
+    covering = [sa for sa in current if post.category in sa.categories]
+    if not covering:
+        return None
+    approving = {staff.pk for staff in approvers(post.account)}
+    return next((sa for sa in covering if sa.granted_by_id in approving), None)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from .lifecycle_ops import (
     resume,
     take_down_notice,
 )
+from .manager import can_reassign_manager, reassign_manager
 from .policy import policy_completeness, save_policy
 from .requests import decide, pending_step, pending_steps, request_account, subject
 from .review import record_review
@@ -25,6 +26,8 @@ __all__ = [
     "subject",
     "record_review",
     "policy_completeness",
+    "can_reassign_manager",
+    "reassign_manager",
     "request_account",
     "resume",
     "save_policy",

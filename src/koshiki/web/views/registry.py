@@ -33,6 +33,7 @@ from ..registry_forms import (
     ActivateForm,
     AnnounceForm,
     DecisionForm,
+    ManagerForm,
     PolicyForm,
     ReasonForm,
     ReviewForm,
@@ -150,6 +151,8 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "reviews": account.reviews.select_related("reviewer")[:5],
         "states": AccountState,
         "login_email_warning": login_email_warning(account),
+        "can_reassign_manager": services.can_reassign_manager(request.user, account),
+        "manager_form": forms.get("manager_form") or ManagerForm(account=account),
     }
 
 
@@ -305,4 +308,23 @@ def account_review(request: HttpRequest, account_id: int) -> HttpResponse:
         record,
         _("The review has been recorded."),
         profile=profile_for(account.organization),
+    )
+
+
+@login_required
+@require_POST
+def account_manager(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Name a new manager (after a 異動): the organization's administrators or 広報主管課 (the service checks)."""
+    require_staff(request)
+    account = get_scoped(
+        OfficialAccount.objects.select_related("organization", "department"), request.user, account_id
+    )
+    return _act(
+        request,
+        account_id,
+        ManagerForm,
+        "manager_form",
+        lambda a, data: services.reassign_manager(actor=request.user, account=a, manager=data["manager"]),
+        _("The new manager has been named."),
+        account=account,
     )
