@@ -1,4 +1,5 @@
-"""Hostile uploads are refused before they cost memory or CPU: zip bombs, huge sheets, many members, long fields.
+"""Hostile uploads are refused before they cost memory or CPU: zip bombs, huge
+sheets, many members, long fields.
 
 The files are built here. Boundedness is checked without timing: the refusal names the limit that tripped
 (so parsing never started, or stopped at the limit), nothing is imported, and tracemalloc's peak stays small.

@@ -382,7 +382,8 @@ class OperatingHours(Cited):
 
 
 class AfterReportRule(Cited):
-    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""
+    """When an after-the-fact report is due (the approver reviews a post that
+    went out without prior approval)."""
 
     exemption_due_days: int = Field(
         default=1,

@@ -104,7 +104,8 @@ def scoped(rows: QuerySet[M] | BaseManager[M], user: Any) -> QuerySet[M]:
 
 
 def of_organization(queryset: QuerySet[M], organization: Organization) -> QuerySet[M]:
-    """Rows of an organization already in hand (a form bound to a scoped object, a job), by the declared path."""
+    """Rows of an organization already in hand (a form bound to a scoped
+    object, a job), by the declared path."""
     return queryset.filter(**{scope_path_of(queryset.model): organization.pk})
 
 

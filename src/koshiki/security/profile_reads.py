@@ -1,4 +1,5 @@
-"""The profile fields credential hygiene acts on (security/rules.py credential_rules; Django-free declaration)."""
+"""The profile fields credential hygiene acts on (security/rules.py
+credential_rules; Django-free declaration)."""
 
 from koshiki.guidelines.components import Component
 
