@@ -252,7 +252,8 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
-        f"publishing: {len(ids)} scheduled posts, one db_worker, local AT Protocol network (delay = published − scheduled)"
+        f"publishing: {len(ids)} scheduled posts, one db_worker, local AT Protocol network "
+        "(delay = published − scheduled)"
     )
     print(
         "  first post after the worker started (excluded): "

@@ -85,7 +85,8 @@ def scope_path_of(model: type[Model]) -> str:
     path = getattr(model, "scope_path", None)
     if not path:
         raise ImproperlyConfigured(
-            f"{model.__name__} declares no scope: set scope_path (its way to Organization) or scope_unscoped (why none)"
+            f"{model.__name__} declares no scope: set scope_path (its way to Organization)"
+            " or scope_unscoped (why none)"
         )
     return str(path)
 

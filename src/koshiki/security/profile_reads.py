@@ -7,7 +7,8 @@ COMPONENTS = (
     Component(
         "koshiki.security",
         "アカウントの安全管理",
-        "Rotation due dates, holder limits, password strength and reuse, two-step login, devices, escalation.",
+        "Rotation due dates, holder limits, password strength and reuse, two-step login,"
+        " devices, escalation.",
         reads=(
             "credentials.rotation.max_age_days",
             "credentials.rotation.on_staff_change",

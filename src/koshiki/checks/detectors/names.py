@@ -110,7 +110,8 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
 
 
 _KANA_CHILD = re.compile(
-    r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)"
+    r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})"
+    r"[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)"
 )
 
 

@@ -150,7 +150,7 @@ def submit(
     if blocks and not post.override_reason:
         raise InvalidInput(
             _(
-                "The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing."
+                "The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing."  # noqa: E501
             )
             % {"items": "、".join(f"{b['excerpt']} {' '.join(b['clauses'])}".strip() for b in blocks)},
             field="text",
