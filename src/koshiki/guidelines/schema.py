@@ -383,8 +383,8 @@ class OperatingHours(Cited):
 
 
 class AfterReportRule(Cited):
-    """When an after-the-fact report is due (the approver reviews a post that
-    went out without prior approval)."""
+    # The docstring is the JSON Schema description (docs/profile.schema.json): one line, not wrapped.
+    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""  # noqa: E501
 
     exemption_due_days: int = Field(
         default=1,
