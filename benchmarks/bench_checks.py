@@ -98,7 +98,10 @@ def run_baseline(limit: int) -> dict[str, float] | None:
 
 
 def row(name: str, r: dict[str, float]) -> str:
-    return f"{name:28} {r['posts']:>7} {r['posts_per_s']:>10,.1f} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['rss_mb']:>8.0f}"
+    return (
+        f"{name:28} {r['posts']:>7} {r['posts_per_s']:>10,.1f} "
+        f"{r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['rss_mb']:>8.0f}"
+    )
 
 
 def main() -> int:
@@ -111,7 +114,8 @@ def main() -> int:
     ours = measure(texts, args.posts)
     ours_280 = measure(posts_of_280(texts), args.posts)
     print(
-        f"corpus: {CORPUS.relative_to(ROOT)} ({len(texts)} posts, mean {statistics.mean(map(len, texts)):.0f} chars); one core"
+        f"corpus: {CORPUS.relative_to(ROOT)} ({len(texts)} posts, "
+        f"mean {statistics.mean(map(len, texts)):.0f} chars); one core"
     )
     print(f"{'checker':28} {'posts':>7} {'posts/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'RSS MB':>8}")
     print(row("koshiki.checks", ours))
@@ -120,7 +124,8 @@ def main() -> int:
     if baseline:
         print(row("presidio + ja_ginza", baseline))
         print(
-            f"ratio: koshiki.checks is {ours['posts_per_s'] / baseline['posts_per_s']:,.0f}x the baseline's throughput;"
+            f"ratio: koshiki.checks is {ours['posts_per_s'] / baseline['posts_per_s']:,.0f}x "
+            "the baseline's throughput;"
             f" p95 {baseline['p95_ms'] / ours['p95_ms']:,.0f}x lower"
         )
     ok = ours_280["p95_ms"] <= 5 and ours_280["posts_per_s"] >= 1500

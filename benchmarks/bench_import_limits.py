@@ -222,10 +222,13 @@ def report(result: dict[str, object]) -> str:
     seconds, peak = float(str(result["seconds"])), float(str(result["peak_mb"]))
     ok = seconds < 10 and peak < 200
     return (
-        f"  largest .{result['format']} allowed, {result['text']} text ({int(str(result['rows'])):,} rows × all columns, free text "
-        f"{result['free_text']} chars, {int(str(result['bytes'])) / 1024 / 1024:.1f} MB): import {seconds:.2f} s "
+        f"  largest .{result['format']} allowed, {result['text']} text "
+        f"({int(str(result['rows'])):,} rows × all columns, free text "
+        f"{result['free_text']} chars, {int(str(result['bytes'])) / 1024 / 1024:.1f} MB): "
+        f"import {seconds:.2f} s "
         f"({float(str(result['cpu_seconds'])):.2f} s CPU), "
-        f"peak RSS {peak:.0f} MB (of which Django before the import: {float(str(result['before_mb'])):.0f} MB)"
+        f"peak RSS {peak:.0f} MB "
+        f"(of which Django before the import: {float(str(result['before_mb'])):.0f} MB)"
         f"  (target < 10 s, < 200 MB) {'met' if ok else 'NOT met'}"
     )
 

@@ -50,7 +50,8 @@ def start_network(directory: str) -> str:
 
 
 def build_account(pds_url: str) -> tuple[Any, Any]:
-    """An いわき市 body whose Bluesky account publishes to a fresh account on the network: (operator, account)."""
+    """An いわき市 body whose Bluesky account publishes to a fresh account on
+    the network: (operator, account)."""
     from django.contrib.auth import get_user_model
 
     from koshiki.connectors.devnet import create_test_account
@@ -120,7 +121,8 @@ def build_account(pds_url: str) -> tuple[Any, Any]:
 def schedule_posts(
     operator: Any, account: Any, count: int, lead: dt.timedelta, start: int = 1
 ) -> tuple[list[int], int]:
-    """``count`` posts submitted and approved, scheduled ``lead`` ahead and SPACING apart: (ids, how many were late)."""
+    """``count`` posts submitted and approved, scheduled ``lead`` ahead and SPACING
+    apart: (ids, how many were late)."""
     from django.utils import timezone
 
     from koshiki.posts import services
@@ -250,7 +252,8 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
-        f"publishing: {len(ids)} scheduled posts, one db_worker, local AT Protocol network (delay = published − scheduled)"
+        f"publishing: {len(ids)} scheduled posts, one db_worker, local AT Protocol network "
+        "(delay = published − scheduled)"
     )
     print(
         "  first post after the worker started (excluded): "

@@ -94,7 +94,8 @@ def evaluate(
                 clean_alarms += 1
                 if verbose:
                     print(
-                        f"ALARM {post['id']}: {[(f.category, post['text'][f.start : f.end]) for f in findings]}",
+                        f"ALARM {post['id']}: "
+                        f"{[(f.category, post['text'][f.start : f.end]) for f in findings]}",
                         file=sys.stderr,
                     )
 
@@ -110,13 +111,15 @@ def evaluate(
         ok = recall >= target
         failures += not ok
         print(
-            f"{category:20} {labelled:5d} {precision:9.2f} {recall:7.2f} {spans:9.2f} {target:7.2f}  {'✓' if ok else '✗'}"
+            f"{category:20} {labelled:5d} {precision:9.2f} {recall:7.2f} {spans:9.2f} {target:7.2f}  "
+            f"{'✓' if ok else '✗'}"
         )
     rate = clean_alarms / clean if clean else 0.0
     ok = rate <= MAX_FALSE_ALARM
     failures += not ok
     print(
-        f"false alarms on clean posts: {clean_alarms}/{clean} = {rate:.1%} (target ≤ {MAX_FALSE_ALARM:.0%}) {'✓' if ok else '✗'}"
+        f"false alarms on clean posts: {clean_alarms}/{clean} = {rate:.1%} "
+        f"(target ≤ {MAX_FALSE_ALARM:.0%}) {'✓' if ok else '✗'}"
     )
     return failures
 
@@ -130,7 +133,8 @@ def main() -> int:
     if (CORPUS / "heldout.jsonl").exists():
         print()
         print(
-            "Held-out set (written independently; its first-look figures are in the README; shown, not gated):"
+            "Held-out set (written independently; its first-look figures are in the README; "
+            "shown, not gated):"
         )
         evaluate(args.profile, args.verbose, "heldout.jsonl", "heldout_context.json")
     return 1 if failures else 0

@@ -214,7 +214,8 @@ def totp_code(user: Any) -> str:
 
 
 def signed_in_client(user: Any, client: Any = None) -> Any:
-    """A test client past both steps; the two-step pages themselves are tested in tests/web/test_two_step.py."""
+    """A test client past both steps; the two-step pages themselves are tested
+    in tests/web/test_two_step.py."""
     from django.http import HttpRequest
     from django.test import Client
 

@@ -1,4 +1,5 @@
-"""Codes the chain tests write: declared for the test that uses them, so log_action's catalog check stays on."""
+"""Codes the chain tests write: declared for the test that uses them, so
+log_action's catalog check stays on."""
 
 from __future__ import annotations
 

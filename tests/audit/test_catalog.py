@@ -1,4 +1,5 @@
-"""The audit action catalog: every code a call site can write is declared once, with both labels and a description."""
+"""The audit action catalog: every code a call site can write is declared once, with
+both labels and a description."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Free text staff type about an account (login e-mail, purpose, policy answers) is kept beside the chain, not in it."""
+"""Free text staff type about an account (login e-mail, purpose, policy answers) is kept beside the
+chain, not in it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The posting workflow in the real browser, under each seed profile, publishing to the local Bluesky network:
 a phone number blocks submission; a clean draft is approved and published; an emergency post goes out at once
-outside hours and lands in the approver's after-the-fact list; a correction links its original with 【訂正】."""
+outside hours and lands in the approver's after-the-fact list; a correction
+links its original with 【訂正】."""
 
 from __future__ import annotations
 

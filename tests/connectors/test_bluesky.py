@@ -86,7 +86,7 @@ def facet_texts(text: str, facets: list[dict[str, Any]]) -> list[str]:
 
 
 def test_facets_use_utf8_byte_offsets_for_japanese_text() -> None:
-    text = "お知らせ https://www.city.iwaki.lg.jp/page.html?id=1&x=(a) をご覧ください。\n#いわき市　＃防災、#2024 #️⃣"
+    text = "お知らせ https://www.city.iwaki.lg.jp/page.html?id=1&x=(a) をご覧ください。\n#いわき市　＃防災、#2024 #️⃣"  # noqa: E501
     facets = detect_facets(text)
     assert facet_texts(text, facets) == [
         "https://www.city.iwaki.lg.jp/page.html?id=1&x=(a)",
@@ -154,7 +154,7 @@ def test_publish_japanese_post_with_link_and_hashtags(bsky_account: DevAccount) 
     sessions: list[str] = []
     connector = connector_for(bsky_account, on_session_change=sessions.append)
     assert isinstance(connector, Connector)
-    text = "【お知らせ】いわき市の防災情報は https://www.city.iwaki.lg.jp/bousai/ をご覧ください。 #いわき市 ＃防災"
+    text = "【お知らせ】いわき市の防災情報は https://www.city.iwaki.lg.jp/bousai/ をご覧ください。 #いわき市 ＃防災"  # noqa: E501
 
     ref = connector.publish(OutgoingPost(text, "post-1-attempt-a"))
 

@@ -244,7 +244,10 @@ def test_guard_with_fake_resolver_refuses_a_redirect_to_a_refused_address() -> N
 
 
 def test_guard_with_fake_resolver_refuses_a_redirect_to_a_name_that_resolves_private() -> None:
-    redirect = b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://internal.example.jp/\r\nContent-Length: 0\r\n\r\n"
+    redirect = (
+        b"HTTP/1.1 307 Temporary Redirect\r\nLocation: https://internal.example.jp/\r\n"
+        b"Content-Length: 0\r\n\r\n"
+    )
     log, connect = fake_network([redirect, OK])
     resolver = {"pds.example.jp": [PUBLIC], "internal.example.jp": ["10.0.0.5"]}
     client = httpx.Client(transport=guard(resolver).transport(connect=connect), follow_redirects=True)
@@ -361,14 +364,20 @@ def _jwt() -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
     now = int(time.time())
-    return f"{part({'alg': 'ES256K', 'typ': 'at+jwt'})}.{part({'sub': 'did:plc:abc', 'iat': now, 'exp': now + 3600})}.AAAA"
+    return (
+        f"{part({'alg': 'ES256K', 'typ': 'at+jwt'})}."
+        f"{part({'sub': 'did:plc:abc', 'iat': now, 'exp': now + 3600})}.AAAA"
+    )
 
 
 def _json_response(data: dict[str, Any]) -> bytes:
     import json
 
     body = json.dumps(data).encode()
-    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
     return head.encode() + body
 
 

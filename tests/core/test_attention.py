@@ -25,25 +25,50 @@ TESTS = Path(__file__).resolve().parents[1]
 CLEARED_BY = {
     "orgs.personnel_change": "orgs/test_attention.py::test_a_personnel_change_coming_up_clears_once_applied",
     "orgs.profile_drift": "orgs/test_attention.py::test_profile_drift_clears_once_the_new_version_is_adopted",
-    "orgs.self_granted_role": "orgs/test_attention.py::test_a_self_granted_role_clears_once_another_admin_decides",
-    "registry.approval_waiting": "registry/test_notice_attention.py::test_an_approval_waiting_clears_once_decided",
-    "registry.no_current_manager": "registry/test_manager_after_move.py::test_org_admin_sees_an_account_without_a_current_manager_until_one_is_named",
-    "registry.notice_due": "registry/test_notice_attention.py::test_a_notice_coming_due_clears_once_carried_out",
-    "registry.notice_take_down": "registry/test_notice_attention.py::test_change_notice_may_come_down_item_clears_once_taken_down",
-    "registry.policy_review": "registry/test_notice_attention.py::test_a_policy_review_clears_once_the_policy_is_revised",
-    "registry.continuation_review": "registry/test_notice_attention.py::test_a_continuation_review_clears_once_recorded",
-    "registry.dormant": "registry/test_notice_attention.py::test_a_dormant_account_clears_once_its_closure_is_announced",
+    "orgs.self_granted_role": (
+        "orgs/test_attention.py::test_a_self_granted_role_clears_once_another_admin_decides"
+    ),
+    "registry.approval_waiting": (
+        "registry/test_notice_attention.py::test_an_approval_waiting_clears_once_decided"
+    ),
+    "registry.no_current_manager": (
+        "registry/test_manager_after_move.py::"
+        "test_org_admin_sees_an_account_without_a_current_manager_until_one_is_named"
+    ),
+    "registry.notice_due": (
+        "registry/test_notice_attention.py::test_a_notice_coming_due_clears_once_carried_out"
+    ),
+    "registry.notice_take_down": (
+        "registry/test_notice_attention.py::test_change_notice_may_come_down_item_clears_once_taken_down"
+    ),
+    "registry.policy_review": (
+        "registry/test_notice_attention.py::test_a_policy_review_clears_once_the_policy_is_revised"
+    ),
+    "registry.continuation_review": (
+        "registry/test_notice_attention.py::test_a_continuation_review_clears_once_recorded"
+    ),
+    "registry.dormant": (
+        "registry/test_notice_attention.py::test_a_dormant_account_clears_once_its_closure_is_announced"
+    ),
     "posts.approval_waiting": "posts/test_attention.py::test_a_post_waiting_for_approval_clears_once_decided",
     "posts.after_report": "posts/test_attention.py::test_an_after_the_fact_report_clears_once_acknowledged",
     "posts.publish_failed": "posts/test_attention.py::test_a_failed_publication_clears_once_retried",
     "posts.not_yet_published": "posts/test_attention.py::test_a_post_not_yet_published_clears_once_withdrawn",
     "security.rotate_now": "security/test_attention.py::test_rotate_now_clears_once_the_rotation_is_recorded",
-    "security.overdue_rotation": "security/test_attention.py::test_an_overdue_rotation_clears_once_the_rotation_is_recorded",
-    "security.too_many_holders": "security/test_attention.py::test_too_many_holders_clears_once_people_are_removed",
+    "security.overdue_rotation": (
+        "security/test_attention.py::test_an_overdue_rotation_clears_once_the_rotation_is_recorded"
+    ),
+    "security.too_many_holders": (
+        "security/test_attention.py::test_too_many_holders_clears_once_people_are_removed"
+    ),
     "security.missing_two_step": "security/test_attention.py::test_missing_two_step_clears_once_recorded",
-    "security.personal_device": "security/test_attention.py::test_a_personal_device_clears_once_its_access_is_decided",
+    "security.personal_device": (
+        "security/test_attention.py::test_a_personal_device_clears_once_its_access_is_decided"
+    ),
     "security.stale_device": "security/test_attention.py::test_a_stale_device_clears_once_attested_again",
-    "security.unhealthy_device": "security/test_attention.py::test_an_unhealthy_device_clears_once_attested_with_current_patches",
+    "security.unhealthy_device": (
+        "security/test_attention.py::test_an_unhealthy_device_clears_once_attested_with_current_patches"
+    ),
     "core.sweeper_stale": "core/test_attention.py::test_a_stale_sweeper_clears_once_it_runs",
     "core.tasks_held": "core/test_attention.py::test_held_tasks_clear_once_the_sweeper_requeues_them",
     "core.job_failed": "core/test_attention.py::test_a_failed_job_clears_once_its_next_run_succeeds",

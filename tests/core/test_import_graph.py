@@ -121,7 +121,8 @@ def test_posts_publishing_and_tasks_do_not_import_each_other() -> None:
     assert "koshiki.posts.tasks" not in edges["koshiki.posts.services.approval"]
 
 
-#: Known cycles another part of issue #11 owns (audit: shred lives beside retain_free_text and logs its action).
+#: Known cycles another part of issue #11 owns (audit: shred lives beside
+#: retain_free_text and logs its action).
 KNOWN_CYCLES = [["koshiki.audit.retention", "koshiki.audit.services"]]
 
 

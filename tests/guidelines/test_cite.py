@@ -1,4 +1,5 @@
-"""One way to cite a rule: its clause, or nothing (or a stated default label) where the guideline is silent."""
+"""One way to cite a rule: its clause, or nothing (or a stated default label)
+where the guideline is silent."""
 
 from __future__ import annotations
 

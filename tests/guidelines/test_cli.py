@@ -67,7 +67,8 @@ def test_unknown_profile_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 def test_profiles_doc_lists_the_fields_as_the_component_registry_says(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """docs/PROFILES.md's table of acted-on and recorded fields is the output of `guideline fields --format md`."""
+    """docs/PROFILES.md's table of acted-on and recorded fields is the output of
+    `guideline fields --format md`."""
     assert main(["guideline", "fields", "--format", "md"]) == 0
     table = capsys.readouterr().out
     doc = (Path(__file__).resolve().parents[2] / "docs" / "PROFILES.md").read_text(encoding="utf-8")

@@ -39,7 +39,8 @@ def test_clause_cited_only_by_a_role_is_human() -> None:
 @pytest.mark.parametrize("field", ["verification", "per_department"])
 def test_clause_cited_only_by_an_unread_field_is_recorded(field: str) -> None:
     text = _with_account_rule(field).replace(
-        "    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n",
+        "    handled_by:\n      - kind: human\n"
+        "        guidance: 年に一度ガイドラインを読み直してください。\n",
         "",
     )
     assert _report(text)["3"] == "recorded"
@@ -47,7 +48,8 @@ def test_clause_cited_only_by_an_unread_field_is_recorded(field: str) -> None:
 
 def test_clause_read_by_a_built_component_through_account_field_is_enforced() -> None:
     text = _with_account_rule("purpose_required").replace(
-        "    handled_by:\n      - kind: human\n        guidance: 年に一度ガイドラインを読み直してください。\n",
+        "    handled_by:\n      - kind: human\n"
+        "        guidance: 年に一度ガイドラインを読み直してください。\n",
         "",
     )
     assert _report(text)["3"] == "enforced"

@@ -1,5 +1,7 @@
-"""No role id of a profile is written in Python: permissions come from the profile (kind / may), so a body whose
-guideline names its roles differently loses nothing. The one exception is the defaults table, which is keyed by
+"""No role id of a profile is written in Python: permissions come from the
+profile (kind / may), so a body whose
+guideline names its roles differently loses nothing. The one exception is the
+defaults table, which is keyed by
 role *kind*, and kinds are deliberately not role ids."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The exemption ids Koshiki gives a meaning to (urgent notice, correction) are the profile's, with documented defaults."""
+"""The exemption ids Koshiki gives a meaning to (urgent notice, correction) are the
+profile's, with documented defaults."""
 
 from __future__ import annotations
 

@@ -180,7 +180,8 @@ def test_a_writer_may_register_a_device_for_the_account(body: dict[str, Any]) ->
     assert access.state == "approved"
 
 
-# --- the profile is checked: every role says what it may do; the duties it names are held -----------------------
+# --- the profile is checked: every role says what it may do; the duties it names
+# are held -----------------------
 
 MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
 WRITER = (

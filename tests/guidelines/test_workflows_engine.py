@@ -1,4 +1,5 @@
-"""The one approval engine (koshiki.guidelines.workflows): pure functions over steps, decisions and role holders."""
+"""The one approval engine (koshiki.guidelines.workflows): pure functions over
+steps, decisions and role holders."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sign-in throttling counts the real client behind our proxies, and a forged X-Forwarded-For changes nothing."""
+"""Sign-in throttling counts the real client behind our proxies, and a forged
+X-Forwarded-For changes nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""notify.tell: the holders of a role hear of it once the change commits, each in their own language, once each."""
+"""notify.tell: the holders of a role hear of it once the change commits, each in
+their own language, once each."""
 
 from __future__ import annotations
 

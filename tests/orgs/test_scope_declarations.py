@@ -1,4 +1,5 @@
-"""Scoping is declared on each model: every koshiki model names its path to Organization or says why it has none."""
+"""Scoping is declared on each model: every koshiki model names its path to
+Organization or says why it has none."""
 
 from __future__ import annotations
 

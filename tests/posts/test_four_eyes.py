@@ -1,4 +1,5 @@
-"""Four-eyes on posts: nobody approves, overrides or acknowledges the report of a post they wrote or last edited.
+"""Four-eyes on posts: nobody approves, overrides or acknowledges the report of a
+post they wrote or last edited.
 
 Reproduced before: an account manager wrote a post with a private phone number, overrode his own block
 finding and approved it alone.

@@ -1,4 +1,5 @@
-"""After-report deadlines and the exemption ids Koshiki gives a meaning to come from the profile, not from code.
+"""After-report deadlines and the exemption ids Koshiki gives a meaning to come
+from the profile, not from code.
 
 Before: the 1-day and 7-day deadlines were literals in posts/services/approval.py, and only the ids
 'correction', 'damage' and 'emergency' were honoured as operating-hours exceptions.

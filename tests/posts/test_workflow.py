@@ -1,4 +1,5 @@
-"""The posting workflow under each seed profile: checks, approval, hours, exemptions, corrections, publishing."""
+"""The posting workflow under each seed profile: checks, approval, hours,
+exemptions, corrections, publishing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hostile uploads are refused before they cost memory or CPU: zip bombs, huge sheets, many members, long fields.
+"""Hostile uploads are refused before they cost memory or CPU: zip bombs, huge
+sheets, many members, long fields.
 
 The files are built here. Boundedness is checked without timing: the refusal names the limit that tripped
 (so parsing never started, or stopped at the limit), nothing is imported, and tracemalloc's peak stays small.
@@ -274,7 +275,8 @@ def test_invalid_url_is_refused(iwaki: Any) -> None:
 
 
 def _renamed(table: dict[str, bytes], old: str, new: str, *, stored: bool = False) -> bytes:
-    """The package with part ``old`` stored as ``new`` and every reference to it (rels, content types) updated."""
+    """The package with part ``old`` stored as ``new`` and every reference to it (rels, content types)
+    updated."""
     short_old, short_new = old.removeprefix("xl/").encode(), new.removeprefix("xl/").encode()
     out = io.BytesIO()
     method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED

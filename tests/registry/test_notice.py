@@ -164,7 +164,8 @@ def test_cancelled_notice_returns_to_active(iwaki: Any, iwaki_officers: Any) -> 
 def test_daily_reminders_go_out_once_a_day_from_the_last_run_row(
     iwaki: Any, iwaki_officers: Any, mailoutbox: Any
 ) -> None:
-    """Due is read from the JobRun row, not from a queued task: a lost task loses no day, two sweeps send once."""
+    """Due is read from the JobRun row, not from a queued task: a lost task
+    loses no day, two sweeps send once."""
     from koshiki.core import jobs
     from koshiki.registry.tasks import REMINDER_HOUR, send_due_reminders
 

@@ -1,4 +1,5 @@
-"""The dashboard items of a change or closure notice: they appear while there is something to do and clear after."""
+"""The dashboard items of a change or closure notice: they appear while there is
+something to do and clear after."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def _kinds(person: Any, account: Any) -> list[str]:
 
 
 def _past_notice(body: Any, kind: str) -> Any:
-    """A notice announced long ago whose keep-until date has passed (announced_on is the service's own input)."""
+    """A notice announced long ago whose keep-until date has passed
+    (announced_on is the service's own input)."""
     account = _live_account(body)
     keep = 365 if kind == "change" else 180
     effective = TODAY() - dt.timedelta(days=keep + 5)

@@ -87,7 +87,8 @@ def test_only_the_manager_reviews(moriya: Any, system_admin: Any) -> None:
 
 
 def test_a_system_admin_without_a_staff_record_is_refused_clearly(moriya: Any, system_admin: Any) -> None:
-    """The reviewer column names staff: an actor who is no one's staff gets a clear refusal, not a database error,
+    """The reviewer column names staff: an actor who is no one's staff gets a clear
+    refusal, not a database error,
     and nothing is written."""
     with pytest.raises(NotPermitted, match="職員"):
         services.record_review(actor=system_admin, account=moriya["account"], answers={}, decision="continue")

@@ -1,4 +1,5 @@
-"""Daily reminders: holders and the manager hear of what is due; the escalation role hears once it is overdue."""
+"""Daily reminders: holders and the manager hear of what is due; the escalation
+role hears once it is overdue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Issue #11 item 7 for credential records: guarded lifecycles, one audit row per row changed, no-op calls log nothing,
+"""Issue #11 item 7 for credential records: guarded lifecycles, one audit row per row
+changed, no-op calls log nothing,
 helpers that skip permission checks are private and named *_unchecked."""
 
 from __future__ import annotations

@@ -454,7 +454,10 @@ _declare(
 _declare(
     "posts.post.exempted",
     pgettext_lazy(A, "Post approved by an exemption"),
-    "The profile's exemption (urgent, disaster) let the post go without prior approval; an after-report is due.",
+    (
+        "The profile's exemption (urgent, disaster) let the post go without prior approval; "
+        "an after-report is due."
+    ),
     before=POST_STATE,
     after=(*POST_STATE, "exemption"),
 )
@@ -718,7 +721,8 @@ def write_markdown(out: TextIO) -> None:
         "Generated from `src/koshiki/audit/catalog.py` by `koshiki audit catalog --format md`; do not edit.\n"
     )
     out.write(
-        "Every code `log_action` may write, with its labels (Japanese from django.po), what it means and the\n"
+        "Every code `log_action` may write, with its labels (Japanese from django.po), "
+        "what it means and the\n"
     )
     out.write(
         "keys it records in `before` / `after`. An undeclared code is refused in tests and local runs and\n"

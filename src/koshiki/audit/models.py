@@ -21,8 +21,9 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
+    # orgs.scoping
     scope_unscoped: ClassVar[str] = (
-        "read only through audit.queries.entries_visible_to, which also checks the audit-read permission"  # orgs.scoping
+        "read only through audit.queries.entries_visible_to, which also checks the audit-read permission"
     )
     seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
     created_at = models.DateTimeField()

@@ -160,7 +160,8 @@ def default_cutoff(today: dt.date | None = None) -> dt.date:
 def shred(
     *, actor: Any, before: dt.date | None = None, organization_code: str | None = None, dry_run: bool = False
 ) -> int:
-    """Delete retained texts written before ``before`` (default: the retention cutoff); audit each body's count.
+    """Delete retained texts written before ``before`` (default: the retention
+    cutoff); audit each body's count.
 
     One transaction per organization: its texts go and its audit entry is written together, so a
     crash leaves either both or neither.

@@ -25,7 +25,8 @@ def actor_name(user: Any) -> str:
 
 
 def _repr(obj: models.Model | None) -> str:
-    """How the chain names the object: ``audit_repr()`` where ``str()`` would carry free text (a post's text)."""
+    """How the chain names the object: ``audit_repr()`` where ``str()`` would
+    carry free text (a post's text)."""
     if obj is None:
         return ""
     audit_repr = getattr(obj, "audit_repr", None)

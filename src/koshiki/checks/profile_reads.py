@@ -1,4 +1,5 @@
-"""The profile fields the pre-publication checker acts on (proven by tests/guidelines/test_component_reads.py)."""
+"""The profile fields the pre-publication checker acts on (proven by
+tests/guidelines/test_component_reads.py)."""
 
 from koshiki.guidelines.components import Component
 

@@ -42,7 +42,8 @@ def _list(args: argparse.Namespace) -> int:
     for organization in Organization.objects.order_by("code"):
         domains = ",".join(organization.web_domains)
         print(
-            f"{organization.code}\t{organization.name}\t{organization.profile_id} {organization.profile_version}\t{domains}"
+            f"{organization.code}\t{organization.name}\t"
+            f"{organization.profile_id} {organization.profile_version}\t{domains}"
         )
     return 0
 

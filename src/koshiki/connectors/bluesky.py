@@ -320,7 +320,8 @@ class BlueskyConnector:
         except _SDK_ERRORS as exc:
             error = map_error(exc, action, self._secrets())
             if not (isinstance(error, AuthenticationError) and self._from_stored_session):
-                raise error from None  # the cleaned message only: the SDK's exception holds the raw server text
+                # the cleaned message only: the SDK's exception holds the raw server text
+                raise error from None
         log.info("stored Bluesky session for %s was refused; logging in again", self._identifier)
         self._client, self._session_string = None, None
         client = self._login()

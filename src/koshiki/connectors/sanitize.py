@@ -37,7 +37,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # key=value, key:value and "key": "value" pairs whose key names a secret (not "ExpiredToken: Token has…")
     (
         re.compile(
-            r"(?i)\b([\w\-]*(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|jwt|session|cookie|credential)"
+            r"(?i)\b([\w\-]*(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|jwt|session|cookie"
+            r"|credential)"
             r"[\w\-]*)(\s*=\s*[\"']?|[\"']?\s*:\s*[\"']|[\"']?:)[^\s\"'&,;}]+"
         ),
         r"\1\2" + REDACTED,

@@ -37,7 +37,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of item: its name, who it is for (a profile role id or a description) and its closing condition."""
+    """A kind of item: its name, who it is for (a profile role id or a
+    description) and its closing condition."""
 
     name: str
     closes_when: Any  # a (lazy) translatable text
@@ -87,7 +88,8 @@ PROVIDERS: dict[str, Provider] = {}
 
 
 def kind(name: str, *, closes_when: Any, role: str = "") -> Kind:
-    """Declare an item kind. A kind without a closing condition is refused: every item must be able to clear."""
+    """Declare an item kind. A kind without a closing condition is refused:
+    every item must be able to clear."""
     if not str(closes_when).strip():
         raise ValueError(f"item kind {name!r} needs a closing condition")
     spec = Kind(name, closes_when, role)
@@ -96,7 +98,8 @@ def kind(name: str, *, closes_when: Any, role: str = "") -> Kind:
 
 
 def provider(func: Provider) -> Provider:
-    """Register a provider (idempotent by qualified name, so a re-imported module does not list items twice)."""
+    """Register a provider (idempotent by qualified name, so a re-imported
+    module does not list items twice)."""
     PROVIDERS[f"{func.__module__}.{func.__qualname__}"] = func
     return func
 

@@ -58,7 +58,8 @@ def register_job(name: str, task: Any) -> Any:
 
 
 def sweep(name: str) -> Callable[[SweepT], SweepT]:
-    """Register ``func(now)`` to run on every sweeper pass. It must be idempotent (claim rows by compare-and-set)."""
+    """Register ``func(now)`` to run on every sweeper pass. It must be idempotent
+    (claim rows by compare-and-set)."""
 
     def register(func: SweepT) -> SweepT:
         SWEEPS[name] = func
@@ -230,7 +231,8 @@ def run_once_per_period(
 
 
 def run_sweeps(now: dt.datetime | None = None) -> dict[str, Any]:
-    """One sweeper pass: heartbeat, lease requeue, then every sweep; a failing sweep does not stop the rest."""
+    """One sweeper pass: heartbeat, lease requeue, then every sweep; a
+    failing sweep does not stop the rest."""
     from .models import JobRun
 
     moment = now or timezone.now()

@@ -16,7 +16,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_cell(value: Any) -> Any:
-    """``value`` with a leading ' if it is text a spreadsheet could read as a formula; other values unchanged."""
+    """``value`` with a leading ' if it is text a spreadsheet could read as a
+    formula; other values unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -44,7 +45,8 @@ class SafeCsvWriter:
 
 
 def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
-    """Cells for a write-only openpyxl sheet: text escaped and forced to a string cell (never data_type 'f')."""
+    """Cells for a write-only openpyxl sheet: text escaped and forced to a
+    string cell (never data_type 'f')."""
     from openpyxl.cell import WriteOnlyCell
 
     cells = []

@@ -205,7 +205,7 @@ def check_xlsx_archive(raw: bytes, *, max_cells: int) -> None:
             if member.file_size > limit:
                 raise InvalidInput(
                     _(
-                        "The Excel file unpacks to too much data: %(name)s is %(size)s MB unpacked (at most %(max)s MB)."
+                        "The Excel file unpacks to too much data: %(name)s is %(size)s MB unpacked (at most %(max)s MB)."  # noqa: E501
                     )
                     % {"name": name[:100], "size": _mb(member.file_size), "max": _mb(limit)}
                 )

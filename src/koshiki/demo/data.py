@@ -68,7 +68,8 @@ def _body(raw: dict[str, Any]) -> Body:
 
 
 def load_bodies(path: Path = DATA) -> tuple[Body, ...]:
-    """The demo bodies from bodies.yaml: role ids are the profiles' words, so they stay in data, not in Python."""
+    """The demo bodies from bodies.yaml: role ids are the profiles' words, so
+    they stay in data, not in Python."""
     return tuple(_body(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["bodies"])
 
 

@@ -26,7 +26,8 @@ def _system_admin() -> object:
 
 
 def _writer(organization: Organization) -> Staff | None:
-    """The demo's 担当者: someone whose role may write posts but not manage accounts (the profile says which)."""
+    """The demo's 担当者: someone whose role may write posts but not manage
+    accounts (the profile says which)."""
     profile = profile_for(organization)
     managing = set(roles_with(profile, "manage_accounts"))
     writing = [r for r in roles_with(profile, "write_posts") if r not in managing]
@@ -178,7 +179,8 @@ def _demo_posts(organization: Organization) -> None:
 
 
 def _demo_two_step() -> None:
-    """Demo staff who must use two steps get an authenticator now; `koshiki manage demo_code USER` shows codes."""
+    """Demo staff who must use two steps get an authenticator now; `koshiki
+    manage demo_code USER` shows codes."""
     from koshiki.twostep import services as two_step
     from koshiki.twostep import totp
     from koshiki.twostep.policy import two_step_required

@@ -133,7 +133,8 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
 
 
 def rule_fields(model: type[BaseModel] = Profile, prefix: str = "") -> list[str]:
-    """Every place in the schema that holds a cited rule, as a field path (roles and the clause index left out)."""
+    """Every place in the schema that holds a cited rule, as a field path (roles
+    and the clause index left out)."""
     found: list[str] = []
     for name, info in model.model_fields.items():
         if not prefix and name in ("roles", "clauses"):

@@ -136,7 +136,8 @@ def find_problems(profile: Profile) -> list[Problem]:
 
 
 def _dangling_handlers(profile: Profile) -> Iterator[Problem]:
-    """A clause handled by a workflow step or reminder that no component carries out would be counted as done."""
+    """A clause handled by a workflow step or reminder that no component
+    carries out would be counted as done."""
     components = all_components()
     known = sorted(ref for c in components for ref in c.workflows)
     for c_index, entry in enumerate(profile.clauses):
@@ -160,7 +161,8 @@ NEEDED: dict[str, str] = {
 
 
 def _capability_problems(profile: Profile) -> list[Problem]:
-    """Every role says what it may do (kind or may); the roles the profile names for a duty hold its capability."""
+    """Every role says what it may do (kind or may); the roles the profile names
+    for a duty hold its capability."""
     problems: list[Problem] = []
     by_id = {role.id: role for role in profile.roles}
     for index, role in enumerate(profile.roles):

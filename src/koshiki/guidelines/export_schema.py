@@ -1,4 +1,5 @@
-"""Write the profile JSON Schema (docs/profile.schema.json): ``python -m koshiki.guidelines.export_schema``."""
+"""Write the profile JSON Schema (docs/profile.schema.json): ``python -m
+koshiki.guidelines.export_schema``."""
 
 from __future__ import annotations
 

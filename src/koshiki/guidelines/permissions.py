@@ -25,13 +25,14 @@ Capability = Literal[
 #: What each capability lets a holder do (shown in docs/PROFILES.md and the JSON schema).
 CAPABILITIES: dict[str, str] = {
     "write_posts": "Write, check and submit the posts of the accounts of the role's 所属 (or every account).",
-    "approve_posts": "Approve posts; needed by every role named in posting.approval (steps or approver_role).",
+    "approve_posts": "Approve posts; needed by every role named in posting.approval"
+    " (steps or approver_role).",
     "manage_accounts": "Manage an account: its policy, lifecycle, operators and notices; account.manager_role"
     " must hold it.",
     "manage_credentials": "Change an account's platform credentials and credential records (no administrator"
     " bypass).",
-    "approve_devices": "Approve personal devices; credentials.devices.approver_role (default: the manager role)"
-    " must hold it.",
+    "approve_devices": "Approve personal devices; credentials.devices.approver_role"
+    " (default: the manager role) must hold it.",
     "read_audit_log": "Read the organization's audit log (its administrators always may).",
 }
 

@@ -47,7 +47,8 @@ def self_publish_exemptions(profile: Profile) -> list[str]:
 
 
 def self_approval_exceptions(profile: Profile) -> list[str]:
-    """The exemptions the profile names for an author alone, else the urgent notice (the documented default)."""
+    """The exemptions the profile names for an author alone, else the urgent
+    notice (the documented default)."""
     named = profile.posting.self_approval.exceptions
     return list(named) if named is not None else [profile.posting.emergency_exemption]
 

@@ -340,8 +340,8 @@ class PostApproval(Cited):
     form: Literal["起案", "口頭または起案", "unspecified"] = "unspecified"
     escalate_to: Identifier | None = Field(
         default=None,
-        description="Role told when a step has nobody but the post's writers to decide it. Default when silent:"
-        " the body's administrators (who assign roles).",
+        description="Role told when a step has nobody but the post's writers to decide it."
+        " Default when silent: the body's administrators (who assign roles).",
     )
 
 
@@ -356,8 +356,8 @@ class SelfApproval(Cited):
 
     exceptions: list[Identifier] | None = Field(
         default=None,
-        description="After-the-fact exemption ids (posting.after_the_fact, or the default urgent notice) under"
-        " which the author may publish a post alone; its after-the-fact report then goes to an approver"
+        description="After-the-fact exemption ids (posting.after_the_fact, or the default urgent notice)"
+        " under which the author may publish a post alone; its after-the-fact report then goes to an approver"
         " other than the author. Default when silent: the four-eyes principle - nobody approves,"
         " overrides a block on, or acknowledges the report of a post they wrote or last edited, and only"
         " the urgent notice (posting.emergency_exemption) may go out by its author alone.",
@@ -377,12 +377,14 @@ class OperatingHours(Cited):
     )
     correction_exception: Identifier = Field(
         default="correction",
-        description="The exception a post that corrects an earlier one uses by itself. Default: 'correction'.",
+        description="The exception a post that corrects an earlier one uses by itself."
+        " Default: 'correction'.",
     )
 
 
 class AfterReportRule(Cited):
-    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""
+    # The docstring is the JSON Schema description (docs/profile.schema.json): one line, not wrapped.
+    """When an after-the-fact report is due (the approver reviews a post that went out without prior approval)."""  # noqa: E501
 
     exemption_due_days: int = Field(
         default=1,
@@ -416,7 +418,8 @@ class Posting(_Strict):
     )
     after_report: AfterReportRule = Field(
         default_factory=lambda: _silent(AfterReportRule),
-        description="When after-the-fact reports are due. Default when silent: 1 day; 7 under a standing approval.",
+        description="When after-the-fact reports are due."
+        " Default when silent: 1 day; 7 under a standing approval.",
     )
     self_approval: SelfApproval = Field(
         default_factory=lambda: _silent(SelfApproval),

@@ -1,4 +1,5 @@
-"""Which session keys belong to whom, so a person's other sessions can be ended without decoding every session."""
+"""Which session keys belong to whom, so a person's other sessions can be ended
+without decoding every session."""
 
 from __future__ import annotations
 

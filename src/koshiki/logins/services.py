@@ -27,7 +27,8 @@ def change_password(
     keep_session: str | None = None,
 ) -> int:
     """The person (who must give the current password) or an administrator of their organization sets a new
-    password. The person's other sessions end (all of them when an administrator sets it); returns how many."""
+    password. The person's other sessions end (all of them when an
+    administrator sets it); returns how many."""
     user = staff.user
     by_self = actor is not None and actor.pk == user.pk
     if by_self:

@@ -11,7 +11,8 @@ from .models import LoginSession
 
 
 def remember(session: Any, user: Any, *, replaces: str | None = None) -> None:
-    """Index ``session`` as one of ``user``'s (at login, and whenever the key is cycled: ``replaces`` the old key)."""
+    """Index ``session`` as one of ``user``'s (at login, and whenever the key is
+    cycled: ``replaces`` the old key)."""
     if session is None or user is None or not user.is_authenticated:
         return
     if session.session_key is None:

@@ -29,7 +29,8 @@ def _roles(role: str | Sequence[str] | None) -> list[str]:
 
 
 def holders(organization: Any, role_id: str, department: Any = None) -> list[Any]:
-    """Active current holders of ``role_id``; a department-scoped role counts for the department and those above."""
+    """Active current holders of ``role_id``; a department-scoped role counts for
+    the department and those above."""
     from koshiki.orgs.models import RoleAssignment, Staff
     from koshiki.orgs.profiles import profile_for
 
@@ -57,7 +58,8 @@ def tell(
     staff: Iterable[Any] = (),
     link: str = "",
 ) -> None:
-    """Queue the message for the holders of ``role`` (and any named ``staff``) once the transaction commits."""
+    """Queue the message for the holders of ``role`` (and any named
+    ``staff``) once the transaction commits."""
     messages.get(message)  # a wrong key is a programming error: fail now, not in the worker
     roles = _roles(role)
     if roles and organization is None:
@@ -127,7 +129,8 @@ def deliver(
 
 
 def send_now(*, message: str, personal: Mapping[Any, Mapping[str, Any]], link: str = "") -> int:
-    """Deliver now, each person with their own context (for background jobs that already run once per period)."""
+    """Deliver now, each person with their own context (for background jobs
+    that already run once per period)."""
     spec = messages.get(message)
     cache: dict[Any, Any] = {}
     return sum(_send(spec, person, context, link, cache) for person, context in personal.items())

@@ -7,4 +7,5 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
-        from . import attention, jobs  # noqa: F401  (dashboard items; named job and the personnel-change sweep)
+        # imported for what they register: dashboard items; named job and the personnel-change sweep
+        from . import attention, jobs  # noqa: F401

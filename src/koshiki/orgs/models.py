@@ -32,12 +32,14 @@ class Organization(models.Model):
         _("public names and contacts"),
         default=list,
         blank=True,
-        help_text="Officials' names in their public role, public facilities' addresses and numbers: fine to publish.",
+        help_text="Officials' names in their public role, public facilities' addresses and numbers:"
+        " fine to publish.",
     )
     require_two_step = models.BooleanField(
         _("require two-step login"),
         default=True,
-        help_text="Staff who approve or hold account credentials must sign in to Koshiki with a one-time code.",
+        help_text="Staff who approve or hold account credentials must sign in to Koshiki"
+        " with a one-time code.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -29,7 +29,8 @@ def can_manage_org(user: Any, organization: Organization) -> bool:
 
 
 def holds_capability(user: Any, organization: Organization, capability: str) -> bool:
-    """Whether the user holds a role the organization's profile lets do ``capability`` (its kind or may list)."""
+    """Whether the user holds a role the organization's profile lets do
+    ``capability`` (its kind or may list)."""
     return holds_role(user, organization, set(roles_with(profile_for(organization), capability)))
 
 

@@ -85,7 +85,8 @@ def scope_path_of(model: type[Model]) -> str:
     path = getattr(model, "scope_path", None)
     if not path:
         raise ImproperlyConfigured(
-            f"{model.__name__} declares no scope: set scope_path (its way to Organization) or scope_unscoped (why none)"
+            f"{model.__name__} declares no scope: set scope_path (its way to Organization)"
+            " or scope_unscoped (why none)"
         )
     return str(path)
 
@@ -104,7 +105,8 @@ def scoped(rows: QuerySet[M] | BaseManager[M], user: Any) -> QuerySet[M]:
 
 
 def of_organization(queryset: QuerySet[M], organization: Organization) -> QuerySet[M]:
-    """Rows of an organization already in hand (a form bound to a scoped object, a job), by the declared path."""
+    """Rows of an organization already in hand (a form bound to a scoped
+    object, a job), by the declared path."""
     return queryset.filter(**{scope_path_of(queryset.model): organization.pk})
 
 

@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-#: Sent inside the transaction once a personnel change takes effect; kwargs: change, actor (None for the worker).
+#: Sent inside the transaction once a personnel change takes effect; kwargs:
+#: change, actor (None for the worker).
 personnel_change_applied = Signal()

@@ -1,1 +1,2 @@
-"""The posting workflow (issue #6): draft → checked → submitted → approved → scheduled → publishing → published."""
+"""The posting workflow (issue #6): draft → checked → submitted → approved →
+scheduled → publishing → published."""

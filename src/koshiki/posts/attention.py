@@ -39,7 +39,8 @@ PUBLISH_FAILED = attention.kind(
 
 @attention.provider
 def posts_for_me(viewer: Viewer) -> Iterator[Item]:
-    """A constant number of queries however many posts: one HolderIndex and batched approval steps (issue #11)."""
+    """A constant number of queries however many posts: one HolderIndex and
+    batched approval steps (issue #11)."""
     user, staff = viewer.user, viewer.staff
     posts = scoped(Post.objects, user).select_related(
         "account__organization", "account__department", "account__manager", "author", "organization"

@@ -30,7 +30,8 @@ def _post_id(args_kwargs: dict[str, object]) -> object:
 
 
 def _gave_up(post_ids: set[int]) -> set[int]:
-    """Posts whose publish task died past its lease as often as the cap allows: left for a person (dashboard)."""
+    """Posts whose publish task died past its lease as often as the cap allows:
+    left for a person (dashboard)."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -60,7 +61,8 @@ def overdue_posts(now: dt.datetime) -> list[int]:
 
 @jobs.sweep("posts.publish_overdue")
 def publish_overdue(now: dt.datetime) -> int:
-    """Queue a publish task for each overdue post; publishing itself is exactly-once (PublishAttempt + key)."""
+    """Queue a publish task for each overdue post; publishing itself is
+    exactly-once (PublishAttempt + key)."""
     found = overdue_posts(now)
     for post_id in found:
         enqueue_publish(post_id, None)

@@ -1,4 +1,5 @@
-"""Posts, their approvals, standing approvals, after-the-fact reports, publish attempts and channel credentials.
+"""Posts, their approvals, standing approvals, after-the-fact reports, publish
+attempts and channel credentials.
 
 Models hold data only; every change goes through koshiki.posts.services.
 """

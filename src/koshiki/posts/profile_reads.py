@@ -6,7 +6,8 @@ COMPONENTS = (
     Component(
         "koshiki.posts",
         "投稿ワークフロー",
-        "Post approval chain, standing approvals, after-the-fact cases, four-eyes exceptions, operating hours.",
+        "Post approval chain, standing approvals, after-the-fact cases, four-eyes exceptions,"
+        " operating hours.",
         reads=(
             "posting.approval.steps",
             "posting.approval.approver_role",

@@ -42,7 +42,8 @@ def step_holders(account: OfficialAccount, role_id: str, index: HolderIndex | No
 
 
 def own_ids(post: Any) -> set[int]:
-    """Who wrote or last edited the text: they may not approve it, override its blocks or review its report."""
+    """Who wrote or last edited the text: they may not approve it, override
+    its blocks or review its report."""
     return {pk for pk in (post.author_id, post.edited_by_id) if pk is not None}
 
 

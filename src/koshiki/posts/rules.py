@@ -87,13 +87,15 @@ def posting_rules(profile: Profile) -> PostingRules:
 
 
 def four_eyes_citation(profile: Profile) -> str:
-    """The profile's clause for separation of duties, else Koshiki's documented default (the guideline is silent)."""
+    """The profile's clause for separation of duties, else Koshiki's documented
+    default (the guideline is silent)."""
     rule = profile.posting.self_approval
     return cite(profile, rule) or default_rule()
 
 
 def account_hours(account: OfficialAccount, rules: PostingRules) -> tuple[dt.time, dt.time] | None:
-    """The account's operating hours: its policy's, else the profile's default when the profile restricts posting."""
+    """The account's operating hours: its policy's, else the profile's default when
+    the profile restricts posting."""
     own = parse_hours(account.operating_hours)
     if own is not None:
         return own

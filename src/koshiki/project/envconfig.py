@@ -49,7 +49,8 @@ def _missing(name: str, kind: str) -> ImproperlyConfigured:
 
 
 def _local_key_file(var_dir: Path, name: str, make: str) -> str:
-    """A per-checkout key under var/ for local runs, created 0600 (and tightened if an older run left it open)."""
+    """A per-checkout key under var/ for local runs, created 0600 (and tightened
+    if an older run left it open)."""
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / name
     try:

@@ -225,7 +225,8 @@ AXES_RESET_ON_SUCCESS = (
     False  # a success does not wipe the address's count (one known password ≠ a free reset)
 )
 AXES_ENABLE_ADMIN = False
-# Behind N trusted reverse proxies (nginx/Caddy appending to X-Forwarded-For), count the client, not the proxy.
+# Behind N trusted reverse proxies (nginx/Caddy appending to X-Forwarded-For),
+# count the client, not the proxy.
 KOSHIKI_PROXY_COUNT = int(os.environ.get("KOSHIKI_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "koshiki.logins.client_ip.client_ip"
 AXES_VERBOSE = False

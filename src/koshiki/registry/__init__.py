@@ -1,1 +1,2 @@
-"""The registry of official accounts: opening with approval, operating policy, disclosure, change and closure."""
+"""The registry of official accounts: opening with approval, operating policy,
+disclosure, change and closure."""

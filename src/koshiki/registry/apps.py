@@ -7,4 +7,5 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
-        from . import attention, notifications, tasks  # noqa: F401  (dashboard items; messages; reminder sweep)
+        # imported for what they register: dashboard items; messages; reminder sweep
+        from . import attention, notifications, tasks  # noqa: F401

@@ -29,7 +29,8 @@ IMPORT_FIELDS = {
 
 
 def account_formfield(name: str) -> forms.Field:
-    """The form field that validates ``name``: the model's own, with the free-text limit where there is one."""
+    """The form field that validates ``name``: the model's own, with the
+    free-text limit where there is one."""
     extra: dict[str, Any] = {"max_length": TEXT_LIMITS[name]} if name in TEXT_LIMITS else {}
     if name == "url":
         extra["assume_scheme"] = "https"

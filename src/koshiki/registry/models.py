@@ -69,7 +69,8 @@ class OfficialAccount(models.Model):
 
 
 class Approval(ApprovalDecision):
-    """One approver's decision on one step of a chain (open, change or close); fields from ApprovalDecision."""
+    """One approver's decision on one step of a chain (open, change or
+    close); fields from ApprovalDecision."""
 
     scope_path: ClassVar[str] = "account__organization"  # orgs.scoping: the way to Organization
 

@@ -1,4 +1,5 @@
-"""The registry's notification texts (gettext_lazy: rendered in each recipient's language by koshiki.notify)."""
+"""The registry's notification texts (gettext_lazy: rendered in each
+recipient's language by koshiki.notify)."""
 
 from __future__ import annotations
 

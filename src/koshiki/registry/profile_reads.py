@@ -6,8 +6,9 @@ COMPONENTS = (
     Component(
         "koshiki.registry",
         "アカウント台帳",
-        "Requests and the opening chain, the operating policy's required items, notices of change and closure,"
-        " emergency stops, continuation reviews, reminders to review the policy, the login e-mail warning.",
+        "Requests and the opening chain, the operating policy's required items,"
+        " notices of change and closure, emergency stops, continuation reviews,"
+        " reminders to review the policy, the login e-mail warning.",
         reads=(
             "account.manager_role",
             "account.purpose_required.clause",
@@ -37,7 +38,8 @@ COMPONENTS = (
         "koshiki.registry.disclosure",
         "公開情報（ホームページ・プロフィール）",
         "The disclosure page and each account's profile text: the homepage table and the profile text are"
-        " generated from the registry and checked with the link rules, beside the items the guideline asks for.",
+        " generated from the registry and checked with the link rules,"
+        " beside the items the guideline asks for.",
         reads=(
             "disclosure.clause",
             "disclosure.website_items.label",

@@ -112,7 +112,7 @@ def _xlsx_records(raw: bytes) -> Iterator[list[str]]:
         if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
             raise InvalidInput(
                 _(
-                    "The sheet declares %(rows)s rows and %(cols)s columns: at most %(max_rows)s rows and %(max_cols)s columns."
+                    "The sheet declares %(rows)s rows and %(cols)s columns: at most %(max_rows)s rows and %(max_cols)s columns."  # noqa: E501
                 )
                 % {
                     "rows": f"{rows:,}",

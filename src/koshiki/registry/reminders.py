@@ -38,7 +38,8 @@ def open_notice_filter(day: dt.date) -> Q:
 
 
 def open_notices(day: dt.date, notices: QuerySet[Notice] | None = None) -> Iterator[OpenNotice]:
-    """Notices needing action on ``day``, whatever the account's state (a closed account's notice stays up)."""
+    """Notices needing action on ``day``, whatever the account's state (a
+    closed account's notice stays up)."""
     rows: Iterable[Notice] = (notices if notices is not None else Notice.objects.all()).filter(
         open_notice_filter(day)
     )

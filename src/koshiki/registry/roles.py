@@ -41,7 +41,8 @@ def holders(account: OfficialAccount, role_id: str, index: HolderIndex | None = 
 def capability_holders(
     account: OfficialAccount, capability: str, index: HolderIndex | None = None
 ) -> list[Staff]:
-    """Current holders of any role the profile lets do ``capability`` for this account (kind or may, never an id);
+    """Current holders of any role the profile lets do ``capability`` for this
+    account (kind or may, never an id);
     from ``index`` when given."""
     if index is not None:
         return index.capability_holders(account, capability)
@@ -97,7 +98,8 @@ class HolderIndex:
         return ids
 
     def _acting(self, account: OfficialAccount, role_id: str) -> list[RoleAssignment]:
-        """Assignments of ``role_id`` that act for the account's department (all of them for body-wide roles)."""
+        """Assignments of ``role_id`` that act for the account's department
+        (all of them for body-wide roles)."""
         try:
             role = self.profile.role(role_id)
         except KeyError:

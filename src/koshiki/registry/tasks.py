@@ -23,7 +23,8 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def send_due_reminders(today: dt.date | None = None) -> int:
-    """E-mail each open notice (registry/reminders.py, the same list as the dashboard) to its account's manager."""
+    """E-mail each open notice (registry/reminders.py, the same list as the
+    dashboard) to its account's manager."""
     from koshiki.notify.service import send_now
 
     from .models import Notice

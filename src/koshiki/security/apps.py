@@ -7,4 +7,5 @@ class SecurityConfig(AppConfig):
     verbose_name = "Account security"
 
     def ready(self) -> None:
-        from . import attention, receivers, tasks  # noqa: F401  (dashboard providers; listener; reminder sweep)
+        # imported for what they register: dashboard providers; listener; reminder sweep
+        from . import attention, receivers, tasks  # noqa: F401

@@ -1,4 +1,5 @@
-"""The profile fields credential hygiene acts on (security/rules.py credential_rules; Django-free declaration)."""
+"""The profile fields credential hygiene acts on (security/rules.py
+credential_rules; Django-free declaration)."""
 
 from koshiki.guidelines.components import Component
 
@@ -6,7 +7,8 @@ COMPONENTS = (
     Component(
         "koshiki.security",
         "アカウントの安全管理",
-        "Rotation due dates, holder limits, password strength and reuse, two-step login, devices, escalation.",
+        "Rotation due dates, holder limits, password strength and reuse, two-step login,"
+        " devices, escalation.",
         reads=(
             "credentials.rotation.max_age_days",
             "credentials.rotation.on_staff_change",

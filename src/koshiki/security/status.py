@@ -29,7 +29,8 @@ TRACKED_STATES = frozenset({*LIVE_STATES, AccountState.APPROVED})
 def next_due(
     last_rotated_on: dt.date | None, since: dt.date, max_age_days: int | None, open_task_dues: list[dt.date]
 ) -> dt.date | None:
-    """The strictest applicable rule wins: the periodic limit or an open 'rotate now' task, whichever is first."""
+    """The strictest applicable rule wins: the periodic limit or an open 'rotate
+    now' task, whichever is first."""
     candidates = list(open_task_dues)
     if max_age_days is not None:
         candidates.append((last_rotated_on or since) + dt.timedelta(days=max_age_days))

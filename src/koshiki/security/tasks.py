@@ -1,4 +1,5 @@
-"""Daily security reminders by e-mail, each rendered in the recipient's language; sent once a day by a sweep."""
+"""Daily security reminders by e-mail, each rendered in the recipient's
+language; sent once a day by a sweep."""
 
 from __future__ import annotations
 

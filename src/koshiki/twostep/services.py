@@ -130,7 +130,8 @@ def _count_failure(device: TOTPDevice, now: dt.datetime) -> None:
 
 
 def is_locked(user: Any, *, now: dt.datetime | None = None) -> bool:
-    """Too many wrong codes lately: no code is accepted until the cool-off passes or an administrator unlocks."""
+    """Too many wrong codes lately: no code is accepted until the cool-off
+    passes or an administrator unlocks."""
     return TOTPDevice.objects.filter(user=user, locked_until__gt=now or _now()).exists()
 
 

@@ -96,7 +96,8 @@ class ReviewForm(forms.Form):
 
 
 class ManagerForm(forms.Form):
-    """Name the account's manager again: active staff of its department or one above it (the service checks)."""
+    """Name the account's manager again: active staff of its department or one above it
+    (the service checks)."""
 
     manager = forms.ModelChoiceField(label=_("New manager"), queryset=Staff.objects.none())
 

@@ -21,13 +21,21 @@ from ..normalize import Normalized
 
 URL = re.compile(
     r"(?:(?P<scheme>https?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/?#<>\"'「」『』（）()、。，,:]+)(?::\d+)?"
-    r"|(?<![@\w.\-])(?P<bare>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?=[/\s]|$|[^\x00-\x7f]))"
+    r"|(?<![@\w.\-])(?P<bare>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})"
+    r"(?=[/\s]|$|[^\x00-\x7f]))"
     r"(?P<path>/[^\s<>\"'「」『』（）()、。]*)?"
 )
 QUOTE = re.compile(
-    r"【引用】|[^\s。、]{1,20}(?:さん|様)?の(?:投稿|ポスト|ツイート)より|(?:^|\s)(?:RT|QT)\s?@\w+|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)|引用(?:リポスト|RT)|リポストします"
+    r"【引用】|[^\s。、]{1,20}(?:さん|様)?の(?:投稿|ポスト|ツイート)より|(?:^|\s)(?:RT|QT)\s?@\w+"
+    r"|@\w{1,15}\s?(?:さん|様|氏)?の(?:投稿|ポスト|ツイート)|(?:投稿|ポスト|ツイート)を(?:引用|シェア|リポスト)"
+    r"|引用(?:リポスト|RT)|リポストします"
 )
-_PREFECTURES = "hokkaido|aomori|iwate|miyagi|akita|yamagata|fukushima|ibaraki|tochigi|gunma|saitama|chiba|tokyo|kanagawa|niigata|toyama|ishikawa|fukui|yamanashi|nagano|gifu|shizuoka|aichi|mie|shiga|kyoto|osaka|hyogo|nara|wakayama|tottori|shimane|okayama|hiroshima|yamaguchi|tokushima|kagawa|ehime|kochi|fukuoka|saga|nagasaki|kumamoto|oita|miyazaki|kagoshima|okinawa"
+_PREFECTURES = (
+    "hokkaido|aomori|iwate|miyagi|akita|yamagata|fukushima|ibaraki|tochigi|gunma|saitama|chiba|tokyo"
+    "|kanagawa|niigata|toyama|ishikawa|fukui|yamanashi|nagano|gifu|shizuoka|aichi|mie|shiga|kyoto"
+    "|osaka|hyogo|nara|wakayama|tottori|shimane|okayama|hiroshima|yamaguchi|tokushima|kagawa|ehime"
+    "|kochi|fukuoka|saga|nagasaki|kumamoto|oita|miyazaki|kagoshima|okinawa"
+)
 #: Public bodies' domains: .lg.jp and .go.jp, and 地域型 names, which carry a prefecture label
 #: (city.ashibetsu.hokkaido.jp, pref.aichi.jp); city.example.jp is a general-use name anyone can take.
 PUBLIC_PATTERN = re.compile(

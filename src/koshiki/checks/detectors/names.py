@@ -69,7 +69,8 @@ _KANJI_NAME = re.compile(r"^[\u4e00-\u9fff々]{3,6}$")  # 徳川家康: a full n
 
 
 def _surname_before(tokens: list[Token], i: int) -> bool:
-    """A given name right after a short kanji proper noun (佐多+稲子): a family name Sudachi tagged as a place."""
+    """A given name right after a short kanji proper noun (佐多+稲子): a family
+    name Sudachi tagged as a place."""
     if i == 0 or not tokens[i].is_given_name:
         return False
     before = tokens[i - 1]
@@ -109,7 +110,8 @@ def _proper_noun_before_honorific(tokens: list[Token]) -> Iterator[tuple[int, in
 
 
 _KANA_CHILD = re.compile(
-    r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)"
+    r"(?<=[（(「\s　、])([ぁ-ゖァ-ヺー]{2,6}[ 　]?[ぁ-ゖァ-ヺー]{2,6})"
+    r"[ 　]?(?:くん|ちゃん|さん)(?=[・、）)\s　]|\d)"
 )
 
 

@@ -118,7 +118,8 @@ def set_web_domains(*, actor: Any, organization: Organization, domains: list[str
 
 @transaction.atomic
 def adopt_profile_version(*, actor: Any, organization: Organization) -> Organization:
-    """Record that the organization has reviewed and adopted its profile's current version (clears the drift item)."""
+    """Record that the organization has reviewed and adopted its profile's current
+    version (clears the drift item)."""
     require_manage_org(actor, organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     current = profile_for(organization).version

@@ -125,7 +125,8 @@ def decide_role(
         if (
             RoleAssignment.objects.current()
             .filter(
-                # department_id=None filters IS NULL (Django turns an exact None into isnull); the stubs want a value
+                # department_id=None filters IS NULL (Django turns an exact None into
+                # isnull); the stubs want a value
                 staff_id=current.staff_id,
                 role_id=current.role_id,
                 department_id=current.department_id,  # type: ignore[misc]

@@ -50,7 +50,8 @@ def subject(
 def pending_step(
     post: Post, *, index: HolderIndex | None = None, decisions: list[PostApproval] | None = None
 ) -> PendingStep | None:
-    """The first step not yet done and who may decide it; ``index``/``decisions`` let a list page batch the reads."""
+    """The first step not yet done and who may decide it; ``index``/``decisions``
+    let a list page batch the reads."""
     if post.state != PostState.SUBMITTED:
         return None
     return engine_pending_step(subject(post, index=index, decisions=decisions))
@@ -76,7 +77,8 @@ def pending_steps(posts: list[Post]) -> dict[int, PendingStep | None]:
 
 
 def _require_other_approvers(post: Post, rules: PostingRules) -> None:
-    """Refuse to send a post for approval when a step has no holder besides its writers: it could never be approved."""
+    """Refuse to send a post for approval when a step has no holder besides its
+    writers: it could never be approved."""
     on_chain = subject(post)
     for index in unstaffed_steps(on_chain.chain.steps, on_chain.holder_ids, on_chain.excluded)[:1]:
         role = profile_for(post.organization).role(on_chain.chain.steps[index].role).name
@@ -90,8 +92,10 @@ def _require_other_approvers(post: Post, rules: PostingRules) -> None:
 
 
 def _reason_for_hours(post: Post, rules: PostingRules, exemption: str, hours_exception: str) -> str:
-    """Which of the profile's operating-hours exceptions the post claims: a correction is one by itself, the urgent
-    notice is one whether claimed as an exemption or as an hours exception; any other must be the profile's."""
+    """Which of the profile's operating-hours exceptions the post claims: a
+    correction is one by itself, the urgent
+    notice is one whether claimed as an exemption or as an hours exception;
+    any other must be the profile's."""
     if post.corrects_id is not None:
         return rules.correction_exception
     if rules.emergency_exemption in (exemption, hours_exception):
@@ -113,9 +117,9 @@ def _check_hours(post: Post, rules: PostingRules, moment: dt.datetime, reason: s
 
 def _standing_approval(post: Post, day: dt.date) -> StandingApproval | None:
     """The standing approval whose scope (account, category, period) covers this post, if any. A standing
-    approval is its granter's approval given in advance, so it never covers the granter's own posts (four-eyes),
-    and it lapses once the granter no longer holds a role of the account's approval chain (a 異動, a role
-    ended, leaving): it is honoured only while they could still approve the post themselves."""
+    approval is its granter's approval given in advance, so it never covers the granter's own posts
+    (four-eyes), and it lapses once the granter no longer holds a role of the account's approval chain (a
+    異動, a role ended, leaving): it is honoured only while they could still approve the post themselves."""
     current = (
         StandingApproval.objects.filter(
             account=post.account, revoked_at__isnull=True, starts_on__lte=day, ends_on__gte=day
@@ -151,7 +155,7 @@ def submit(
     if blocks and not post.override_reason:
         raise InvalidInput(
             _(
-                "The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing."
+                "The check found problems that block this post (%(items)s). Fix the text, or ask an approver to override in writing."  # noqa: E501
             )
             % {"items": "、".join(f"{b['excerpt']} {' '.join(b['clauses'])}".strip() for b in blocks)},
             field="text",

@@ -1,4 +1,5 @@
-"""Writing a post: every save runs the checker; warnings are acknowledged one by one; blocks need an approver."""
+"""Writing a post: every save runs the checker; warnings are acknowledged one
+by one; blocks need an approver."""
 
 from __future__ import annotations
 
@@ -197,7 +198,8 @@ def acknowledge_warning(*, actor: Any, post: Post, key: str) -> Post:
 
 @transaction.atomic
 def override_blocks(*, actor: Any, post: Post, reason: str) -> Post:
-    """An approver lets a post with block findings go forward, in writing (e.g. the number is the city's own)."""
+    """An approver lets a post with block findings go forward, in writing (e.g.
+    the number is the city's own)."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not can_approve(actor, post.account):
         raise NotPermitted(_("Only an approver of this account can override a block."))

@@ -36,7 +36,8 @@ def after_platform_call() -> None:
 
 
 def _claim(post_id: int) -> tuple[Post, PublishAttempt, bool] | str:
-    """scheduled → publishing with a new attempt; or, for a post a crash left publishing, its attempt to reconcile."""
+    """scheduled → publishing with a new attempt; or, for a post a crash left
+    publishing, its attempt to reconcile."""
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post_id)
         if post.state == PostState.SCHEDULED:

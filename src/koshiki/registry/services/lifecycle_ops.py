@@ -176,9 +176,11 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
 
 @transaction.atomic
 def take_down_notice(*, actor: Any, notice: Notice, on: dt.date | None = None) -> Notice:
-    """The notice of a carried-out change or closure has come down from the homepage after its keep-until date.
+    """The notice of a carried-out change or closure has come down from the
+    homepage after its keep-until date.
 
-    This is what clears the 'may come down' reminder; before the date it is refused (the guideline keeps it up).
+    This is what clears the 'may come down' reminder; before the date it is
+    refused (the guideline keeps it up).
     """
     _locked_for_manager(actor, notice.account)  # the account may be closed: its manager still answers for it
     notice = Notice.objects.select_for_update().get(pk=notice.pk)

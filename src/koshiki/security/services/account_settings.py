@@ -35,7 +35,7 @@ def set_two_step(
     if contact and not on_own_domain(contact, domains):
         raise InvalidInput(
             _(
-                "Use an address on your body's own domain (%(domains)s), so recovery mail does not go to a person's private box."
+                "Use an address on your body's own domain (%(domains)s), so recovery mail does not go to a person's private box."  # noqa: E501
             )
             % {"domains": ", ".join(domains) or _("none registered: add them in Settings")},
             field="recovery_contact",

@@ -38,7 +38,7 @@ def _reuse_message(actor: Any, account: OfficialAccount, earlier: Rotation) -> s
         where = other.account_name
     else:
         return _(
-            "This password was already used for another account of this organization. Change it again to one never used."
+            "This password was already used for another account of this organization. Change it again to one never used."  # noqa: E501
         )
     return _("This password was used before (%(where)s, %(date)s). Change it again to one never used.") % {
         "where": where,
@@ -76,7 +76,7 @@ def record_rotation(
     if any(t.review_sessions for t in open_tasks) and not sessions_reviewed:
         raise InvalidInput(
             _(
-                "A device that logged in was lost: sign out every other session on the platform, then tick the box."
+                "A device that logged in was lost: sign out every other session on the platform, then tick the box."  # noqa: E501
             ),
             field="sessions_reviewed",
         )
@@ -89,7 +89,7 @@ def record_rotation(
             raise InvalidInput(
                 _with_citation(
                     _(
-                        "This password is easy to guess (score %(score)d of 4). Choose a longer, less predictable one."
+                        "This password is easy to guess (score %(score)d of 4). Choose a longer, less predictable one."  # noqa: E501
                     )
                     % {"score": strength.score},
                     rules.strong_passwords_citation,

@@ -117,7 +117,8 @@ def revoke_accesses_unchecked(
 
 
 def _revoke_devices(change: PersonnelChange, actor: Any) -> None:
-    """The person's devices stop logging in to the accounts they no longer work on; on leaving, all of them."""
+    """The person's devices stop logging in to the accounts they no longer
+    work on; on leaving, all of them."""
     revoke_accesses_unchecked(
         DeviceAccess.objects.filter(device__owner=change.staff), actor=actor, personnel_change=change.pk
     )

@@ -40,7 +40,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    """This body's entries only: its count, its latest number, intact or not (the national check is the CLI's)."""
+    """This body's entries only: its count, its latest number, intact or not
+    (the national check is the CLI's)."""
     staff = _require_reader(request)
     result = verify_organization(staff.organization.pk)
     if result.ok:

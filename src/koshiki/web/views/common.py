@@ -32,7 +32,8 @@ def require_staff(request: HttpRequest) -> Staff:
 
 
 def get_scoped(queryset: QuerySet[M], user: Any, pk: int) -> M:
-    """One row of the user's own organization (by the model's scope_path), or 404 (never 'exists elsewhere')."""
+    """One row of the user's own organization (by the model's scope_path), or
+    404 (never 'exists elsewhere')."""
     obj = scoped(queryset, user).filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -66,7 +67,8 @@ def submit_form(
     done: str,
     again: Callable[[Any], HttpResponse],
 ) -> HttpResponse:
-    """A POSTed form: valid and accepted → the message and a redirect to ``done``; else ``again(form)``, status 400."""
+    """A POSTed form: valid and accepted → the message and a redirect to ``done``;
+    else ``again(form)``, status 400."""
     if form.is_valid() and attempt(request, lambda: action(form.cleaned_data), success, form):
         return redirect(done)
     response = again(form)

@@ -328,7 +328,8 @@ def sign_in_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def password_set(request: HttpRequest, staff_id: int) -> HttpResponse:
-    """An administrator sets a new password for a person of their organization; all the person's sessions end."""
+    """An administrator sets a new password for a person of their organization;
+    all the person's sessions end."""
     require_staff(request)
     person = get_scoped(Staff.objects.select_related("organization", "user"), request.user, staff_id)
     if person.user_id == request.user.pk:

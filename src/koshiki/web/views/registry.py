@@ -314,7 +314,8 @@ def account_review(request: HttpRequest, account_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_manager(request: HttpRequest, account_id: int) -> HttpResponse:
-    """Name a new manager (after a 異動): the organization's administrators or 広報主管課 (the service checks)."""
+    """Name a new manager (after a 異動): the organization's administrators or 広報主管課
+    (the service checks)."""
     require_staff(request)
     account = get_scoped(
         OfficialAccount.objects.select_related("organization", "department"), request.user, account_id

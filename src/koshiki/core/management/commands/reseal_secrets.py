@@ -36,5 +36,6 @@ class Command(BaseCommand):
             )
         if sum(c.changed for c in counts):
             self.stdout.write(
-                "一部は処理中に変更されました。もう一度実行してください / some values changed meanwhile: run again"
+                "一部は処理中に変更されました。もう一度実行してください / "
+                "some values changed meanwhile: run again"
             )

@@ -6,7 +6,10 @@ from koshiki.core import jobs
 
 
 class Command(BaseCommand):
-    help = "Queue the recurring background jobs (the sweeper) unless already queued; `koshiki manage worker` does this itself."
+    help = (
+        "Queue the recurring background jobs (the sweeper) unless already queued;"
+        " `koshiki manage worker` does this itself."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name, queued in jobs.ensure_recurring(soon=True).items():
