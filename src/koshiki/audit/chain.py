@@ -29,8 +29,13 @@ def _fields_of(entry: AuditEntry) -> dict[str, Any]:
 
 
 def _locked_head() -> ChainHead:
-    """The head row, locked; created only for an empty log. A lost head never restarts the chain at 1."""
-    head = ChainHead.objects.select_for_update().filter(id=1).first()
+    """The head row, locked; created only for an empty log. A lost head never restarts the chain at 1.
+
+    Lock order (issue #12): a service locks the rows it changes first (``select_for_update(of=("self",),
+    no_key=True)``: its own table only, FOR NO KEY UPDATE) and takes this head last, through log_action;
+    a row locked or updated after the first log_action of a transaction can deadlock with a writer
+    waiting here."""
+    head = ChainHead.objects.select_for_update(of=("self",), no_key=True).filter(id=1).first()
     if head is not None:
         return head
     if AuditEntry.objects.exists():

@@ -173,7 +173,7 @@ def make_checkpoint() -> Checkpoint:
     """Sign the current head and store the checkpoint; refuses to sign a chain that does not verify."""
     key = private_key()
     with transaction.atomic():
-        head = ChainHead.objects.select_for_update().filter(id=1).first()
+        head = ChainHead.objects.select_for_update(of=("self",), no_key=True).filter(id=1).first()
         result = _checked_since_last(key)
         if not result.ok:
             raise ChainBroken(f"not signing a broken chain: entry #{result.broken_seq}: {result.reason}")

@@ -46,7 +46,15 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["organization_id", "-seq"])]
+        indexes = [
+            models.Index(fields=["organization_id", "-seq"]),
+            # An object's history panel (audit/queries.py history_for filters on all three,
+            # orders by seq; #12).
+            models.Index(
+                fields=["object_type", "object_id", "organization_id", "seq"],
+                name="audit_entry_object_history",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     label = "koshiki_core"
 
     def ready(self) -> None:
-        from . import jobs
+        from . import jobs, pruning  # noqa: F401  (pruning registers its sweep)
         from .tasks import sweeper_task
 
         jobs.register_recurring(jobs.SWEEPER, sweeper_task, jobs.sweep_every())

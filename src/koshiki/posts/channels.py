@@ -79,7 +79,9 @@ def set_channel(
             raise InvalidInput(_("Give the handle."), field="identifier")
     else:
         service_url = service_url.strip()
-    channel = ChannelCredential.objects.select_for_update().filter(account=account).first()
+    channel = (
+        ChannelCredential.objects.select_for_update(of=("self",), no_key=True).filter(account=account).first()
+    )
     had_secret = channel is not None and bool(channel.sealed_secret)
     same_endpoint = channel is not None and (
         channel.kind,

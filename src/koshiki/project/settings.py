@@ -44,6 +44,8 @@ KOSHIKI_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("KOSHIKI_AUDIT_CHECKPOINT_
 # Free text referred to by the audit log (post texts, comments, reasons) is kept this long, then
 # `koshiki audit shred` deletes it: 5 years, a common 文書の保存期間 for such records.
 KOSHIKI_AUDIT_TEXT_RETENTION_DAYS = int(os.environ.get("KOSHIKI_AUDIT_TEXT_RETENTION_DAYS", str(5 * 365 + 2)))
+# Finished background-task rows are pruned after this many days (core/pruning.py, issue #12).
+KOSHIKI_TASK_RETENTION_DAYS = int(os.environ.get("KOSHIKI_TASK_RETENTION_DAYS", "14"))
 
 
 INSTALLED_APPS = [

@@ -37,7 +37,7 @@ def _organization(user: Any) -> Any:
 @transaction.atomic
 def start_enrolment(*, user: Any) -> tuple[str, str]:
     """A new unconfirmed seed for this user (replacing an unconfirmed one); returns (secret, otpauth URI)."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    device = TOTPDevice.objects.select_for_update(of=("self",), no_key=True).filter(user=user).first()
     if device is not None and device.confirmed:
         raise InvalidInput(_("Two-step login is already set up for you."))
     secret = totp.new_secret()
@@ -65,7 +65,11 @@ def _accept(device: TOTPDevice, code: str) -> bool:
 
 @transaction.atomic
 def confirm_enrolment(*, user: Any, code: str) -> TOTPDevice:
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+    device = (
+        TOTPDevice.objects.select_for_update(of=("self",), no_key=True)
+        .filter(user=user, confirmed_at__isnull=True)
+        .first()
+    )
     if device is None:
         raise InvalidInput(_("Start the set-up again."))
     if not _accept(device, code):

@@ -121,7 +121,7 @@ def adopt_profile_version(*, actor: Any, organization: Organization) -> Organiza
     """Record that the organization has reviewed and adopted its profile's current
     version (clears the drift item)."""
     require_manage_org(actor, organization)
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    organization = Organization.objects.select_for_update(of=("self",), no_key=True).get(pk=organization.pk)
     current = profile_for(organization).version
     if organization.profile_version == current:
         raise InvalidInput(_("The organization already uses the profile's current version."))

@@ -88,7 +88,7 @@ def record_personnel_change(
 
 
 def _apply_effects(change: PersonnelChange, actor: Any) -> None:
-    staff = Staff.objects.select_for_update().get(pk=change.staff_id)
+    staff = Staff.objects.select_for_update(of=("self",), no_key=True).get(pk=change.staff_id)
     before = snapshot(staff, ("department", "status"))
     current_roles = RoleAssignment.objects.current(change.effective_date).filter(staff=staff)
     if change.kind == PersonnelChange.Kind.LEAVE:
@@ -145,7 +145,7 @@ def apply_due_personnel_changes(today: dt.date | None = None) -> int:
     due = PersonnelChange.objects.filter(state=State.SCHEDULED, effective_date__lte=day).order_by("pk")
     for change_id in due.values_list("pk", flat=True):
         with transaction.atomic():
-            change = PersonnelChange.objects.select_for_update().get(pk=change_id)
+            change = PersonnelChange.objects.select_for_update(of=("self",), no_key=True).get(pk=change_id)
             if change.state != State.SCHEDULED:
                 continue  # another worker got there first
             apply_personnel_change_unchecked(change)

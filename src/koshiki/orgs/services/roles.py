@@ -113,7 +113,7 @@ def decide_role(
         )
     if not confirm and not comment.strip():
         raise InvalidInput(_("Write the reason for the refusal."), field="comment")
-    current = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    current = RoleAssignment.objects.select_for_update(of=("self",), no_key=True).get(pk=assignment.pk)
     target = S.CONFIRMED if confirm else S.REFUSED
     check_transition(TRANSITIONS, current.state, target, labels=dict(S.choices))
     also: dict[str, Any] = {
@@ -174,5 +174,5 @@ def end_role(
     *, actor: Any, assignment: RoleAssignment, end_date: dt.date | None = None, reason: str = ""
 ) -> RoleAssignment:
     require_manage_org(actor, assignment.organization)
-    locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = RoleAssignment.objects.select_for_update(of=("self",), no_key=True).get(pk=assignment.pk)
     return end_role_unchecked(locked, actor=actor, end_date=end_date or timezone.localdate(), reason=reason)

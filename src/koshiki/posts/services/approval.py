@@ -144,7 +144,11 @@ def submit(
     hours_exception: str = "",
     expected_version: int | None = None,
 ) -> Post:
-    post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("account", "organization")
+        .get(pk=post.pk)
+    )
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     if post.state != PostState.CHECKED:
@@ -242,7 +246,11 @@ def submit(
 
 @transaction.atomic
 def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
-    post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("account", "organization")
+        .get(pk=post.pk)
+    )
     profile = profile_for(post.organization)
     rules = posting_rules(profile)
     not_waiting = _("This post is not waiting for your decision.")
@@ -311,7 +319,7 @@ def schedule(post: Post, *, actor: Any) -> Post:
 
 @transaction.atomic
 def withdraw(*, actor: Any, post: Post, reason: str = "") -> Post:
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     move(

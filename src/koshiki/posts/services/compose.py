@@ -149,7 +149,7 @@ def create_post(
 @transaction.atomic
 def edit_post(*, actor: Any, post: Post, text: str, category: str, expected_version: int) -> Post:
     """A new version of the text: checked again, acknowledgements and overrides start over."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     _validate(post.account, actor, text, category)
     if post.state not in EDITABLE:
         raise InvalidTransition(_("Only a draft can be edited; withdraw it or wait for the decision."))
@@ -176,7 +176,7 @@ def edit_post(*, actor: Any, post: Post, text: str, category: str, expected_vers
 @transaction.atomic
 def acknowledge_warning(*, actor: Any, post: Post, key: str) -> Post:
     """The author has read one warning and keeps the text as it is."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     warning = next((f for f in post.findings if f["severity"] == "warn" and finding_key(f) == key), None)
@@ -200,7 +200,7 @@ def acknowledge_warning(*, actor: Any, post: Post, key: str) -> Post:
 def override_blocks(*, actor: Any, post: Post, reason: str) -> Post:
     """An approver lets a post with block findings go forward, in writing (e.g.
     the number is the city's own)."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_approve(actor, post.account):
         raise NotPermitted(_("Only an approver of this account can override a block."))
     if is_own(actor, post):

@@ -39,7 +39,11 @@ def _claim(post_id: int) -> tuple[Post, PublishAttempt, bool] | str:
     """scheduled → publishing with a new attempt; or, for a post a crash left
     publishing, its attempt to reconcile."""
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("account", "organization").get(pk=post_id)
+        post = (
+            Post.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("account", "organization")
+            .get(pk=post_id)
+        )
         if post.state == PostState.SCHEDULED:
             if post.scheduled_at and post.scheduled_at > timezone.now() + dt.timedelta(seconds=1):
                 return "early"
@@ -73,12 +77,14 @@ def _media(post: Post) -> tuple[MediaItem, ...]:
 
 def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, reconciled: bool) -> None:
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
         if locked.state != PostState.PUBLISHING:
             return  # someone else settled it
         now = timezone.now()
         outcome = PublishAttempt.Outcome.RECONCILED if reconciled else PublishAttempt.Outcome.PUBLISHED
         PublishAttempt.objects.filter(pk=attempt.pk).update(outcome=outcome, finished_at=now)
+        # Lock order: the rows a change writes first, the audit chain head (log_action) last.
+        OfficialAccount.objects.filter(pk=locked.account_id).update(last_post_at=now)
         move(
             locked,
             PostState.PUBLISHED,
@@ -97,7 +103,6 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
             published_at=now,
             last_error="",
         )
-        OfficialAccount.objects.filter(pk=locked.account_id).update(last_post_at=now)
         if locked.corrects_id and locked.correction_action == "delete":
             jobs.enqueue_after_commit("posts.delete_original", locked.corrects_id, locked.pk)
 
@@ -105,7 +110,7 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
 def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) -> str:
     message = clean_error(error)  # platform text: no tokens, secrets or control characters, bounded
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
         if locked.state != PostState.PUBLISHING:
             return str(locked.state)
         transient = isinstance(error, TransientPlatformError) and locked.attempts < MAX_ATTEMPTS
@@ -170,15 +175,17 @@ def reconcile_stuck(now: dt.datetime | None = None) -> list[str]:
 @transaction.atomic
 def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
     """For platforms without API access: staff posted by hand at the scheduled time and give the live URL."""
-    post = Post.objects.select_for_update().select_related("account").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).select_related("account").get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     if not url.startswith("https://"):
         raise InvalidInput(_("Give the post's https:// address."), field="url")
     if post.state != PostState.SCHEDULED:
         raise InvalidTransition(_("Only a scheduled post can be recorded as published."))
-    move(post, PostState.PUBLISHING, actor=actor, action="posts.post.publishing", attempts=post.attempts + 1)
     now = timezone.now()
+    # Lock order: the rows a change writes first, the audit chain head (log_action) last.
+    OfficialAccount.objects.filter(pk=post.account_id).update(last_post_at=now)
+    move(post, PostState.PUBLISHING, actor=actor, action="posts.post.publishing", attempts=post.attempts + 1)
     move(
         post,
         PostState.PUBLISHED,
@@ -189,7 +196,6 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
         remote_url=url,
         published_at=now,
     )
-    OfficialAccount.objects.filter(pk=post.account_id).update(last_post_at=now)
     return post
 
 
@@ -202,7 +208,7 @@ def delete_original(original_id: int, correction_id: int) -> str:
     if connector is not None and original.remote_id:
         connector.delete(original.remote_id)
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=original_id)
+        locked = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=original_id)
         if locked.state == PostState.PUBLISHED:
             reason = _("Replaced by correction #%(id)d") % {"id": correction_id}
             move(
@@ -218,7 +224,7 @@ def delete_original(original_id: int, correction_id: int) -> str:
 
 @transaction.atomic
 def retry_failed(*, actor: Any, post: Post) -> Post:
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
     move(

@@ -68,7 +68,7 @@ def grant_standing_approval(
 
 @transaction.atomic
 def revoke_standing_approval(*, actor: Any, standing: StandingApproval) -> StandingApproval:
-    standing = StandingApproval.objects.select_for_update().get(pk=standing.pk)
+    standing = StandingApproval.objects.select_for_update(of=("self",), no_key=True).get(pk=standing.pk)
     if not can_approve(actor, standing.account):
         raise NotPermitted(_("Only an approver of this account can revoke a standing approval."))
     if standing.revoked_at is None:
@@ -85,7 +85,11 @@ def revoke_standing_approval(*, actor: Any, standing: StandingApproval) -> Stand
 
 @transaction.atomic
 def acknowledge_after_report(*, actor: Any, report: AfterReport, comment: str = "") -> AfterReport:
-    report = AfterReport.objects.select_for_update().select_related("post__account").get(pk=report.pk)
+    report = (
+        AfterReport.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("post__account")
+        .get(pk=report.pk)
+    )
     staff = staff_of(actor)
     if staff is None or staff not in report_reviewers(report.post):
         if staff is not None and (

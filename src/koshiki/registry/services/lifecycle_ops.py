@@ -45,7 +45,7 @@ COMPLETED = catalog.family(
 
 
 def _locked_for_manager(actor: Any, account: OfficialAccount) -> OfficialAccount:
-    account = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+    account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     if not is_manager(actor, account):
         raise NotPermitted(_("Only the account's manager can do this."))
     return account
@@ -183,7 +183,7 @@ def take_down_notice(*, actor: Any, notice: Notice, on: dt.date | None = None) -
     refused (the guideline keeps it up).
     """
     _locked_for_manager(actor, notice.account)  # the account may be closed: its manager still answers for it
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",), no_key=True).get(pk=notice.pk)
     if notice.state != Notice.State.DONE:
         raise InvalidTransition(
             _("Only the notice of a change or closure that has been carried out can come down.")

@@ -29,7 +29,11 @@ def can_reassign_manager(user: Any, account: OfficialAccount) -> bool:
 def reassign_manager(*, actor: Any, account: OfficialAccount, manager: Staff) -> OfficialAccount:
     """Name ``manager`` the account's manager: they must be active staff of its department or one above it,
     the same test by which a named manager counts at all (registry.roles.current_manager)."""
-    account = OfficialAccount.objects.select_for_update().select_related("department").get(pk=account.pk)
+    account = (
+        OfficialAccount.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("department")
+        .get(pk=account.pk)
+    )
     if not can_reassign_manager(actor, account):
         raise NotPermitted(_("Only an administrator or the public relations division can name the manager."))
     manager = Staff.objects.get(pk=manager.pk)

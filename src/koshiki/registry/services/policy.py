@@ -51,7 +51,7 @@ def policy_completeness(account: OfficialAccount) -> list[ItemStatus]:
 @transaction.atomic
 def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) -> PolicyVersion:
     """Save a new version; earlier versions stay for the record."""
-    account = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+    account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     if not can_edit(actor, account):
         raise NotPermitted(_("Only the account's manager and operators can edit its policy."))
     if account.state in (AccountState.CLOSED, AccountState.REJECTED):

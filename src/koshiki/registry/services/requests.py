@@ -153,7 +153,7 @@ def pending_steps(
 @transaction.atomic
 def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str = "") -> OfficialAccount:
     """承認 or 却下 of the pending step of the opening chain, by a holder of that step's role."""
-    account = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+    account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     if account.state != AccountState.REQUESTED:
         raise InvalidTransition(_("This account is not waiting for approval."))
     profile = profile_for(account.organization)

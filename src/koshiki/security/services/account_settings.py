@@ -26,7 +26,11 @@ def on_own_domain(email: str, domains: list[str]) -> bool:
 def set_two_step(
     *, actor: Any, account: OfficialAccount, method: str, recovery_contact: str = ""
 ) -> AccountSecurity:
-    account = OfficialAccount.objects.select_for_update().select_related("organization").get(pk=account.pk)
+    account = (
+        OfficialAccount.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organization")
+        .get(pk=account.pk)
+    )
     require_manager(actor, account)
     if method not in TwoStepMethod.values:
         raise InvalidInput(_("Choose a two-step login method."), field="two_step_method")
@@ -40,7 +44,9 @@ def set_two_step(
             % {"domains": ", ".join(domains) or _("none registered: add them in Settings")},
             field="recovery_contact",
         )
-    security, _created = AccountSecurity.objects.select_for_update().get_or_create(account=account)
+    security, _created = AccountSecurity.objects.select_for_update(of=("self",), no_key=True).get_or_create(
+        account=account
+    )
     before = {"two_step_method": security.two_step_method, "recovery_contact": security.recovery_contact}
     if before == {"two_step_method": method, "recovery_contact": contact}:
         return security  # the same values again: nothing changes, nothing to audit

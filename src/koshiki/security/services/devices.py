@@ -94,7 +94,7 @@ def register_device(
 @transaction.atomic
 def attest_device(*, actor: Any, device: Device, os_patched_on: dt.date, antivirus: str) -> Device:
     """The owner confirms, today, the OS patch date and the anti-virus status."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",), no_key=True).get(pk=device.pk)
     _own_device(actor, device)
     if device.state != Device.State.IN_USE:
         raise InvalidInput(_("This device is no longer in use."))
@@ -124,7 +124,7 @@ def request_device_access(
     *, actor: Any, device: Device, account: OfficialAccount, reason: str = ""
 ) -> DeviceAccess:
     """Use this device for this account. Official devices are in at once; personal ones wait for approval."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",), no_key=True).get(pk=device.pk)
     _own_device(actor, device)
     if account.organization_id != device.organization_id or account.state in CLOSED_STATES:
         raise InvalidInput(_("Choose a live account of your organization."), field="account")
@@ -144,7 +144,10 @@ def request_device_access(
             field="reason",
         )
     existing = (
-        DeviceAccess.objects.select_for_update().filter(device=device, account=account).order_by("pk").first()
+        DeviceAccess.objects.select_for_update(of=("self",), no_key=True)
+        .filter(device=device, account=account)
+        .order_by("pk")
+        .first()
     )
     if existing is not None and existing.state in (DeviceAccess.State.PENDING, DeviceAccess.State.APPROVED):
         raise InvalidInput(_("This device is already registered for that account."), field="account")
@@ -175,7 +178,11 @@ def request_device_access(
 def decide_device_access(
     *, actor: Any, access: DeviceAccess, approve: bool, comment: str = ""
 ) -> DeviceAccess:
-    access = DeviceAccess.objects.select_for_update().select_related("account", "device").get(pk=access.pk)
+    access = (
+        DeviceAccess.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("account", "device")
+        .get(pk=access.pk)
+    )
     account = access.account
     if not can_approve_devices(actor, account):
         raise NotPermitted(_("Only the responsible person for this account decides on personal devices."))
@@ -201,7 +208,11 @@ def report_lost_device(
     *, actor: Any, device: Device, happened_on: dt.date, circumstances: str
 ) -> DeviceLossReport:
     """Lost or stolen: every account the device could log into gets 'rotate now and review sessions'."""
-    device = Device.objects.select_for_update().select_related("organization").get(pk=device.pk)
+    device = (
+        Device.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organization")
+        .get(pk=device.pk)
+    )
     staff = staff_of(actor)
     accounts = [
         a.account for a in device.accesses.select_related("account").exclude(state=DeviceAccess.State.REFUSED)

@@ -35,7 +35,7 @@ def _reason(reason: str) -> str:
 @transaction.atomic
 def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: str) -> CredentialHolder:
     """A new person learns the password. If others held it before, that is a change of staff: rotate."""
-    account = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+    account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     require_manager(actor, account)
     reason = _reason(reason)
     if account.state in CLOSED_STATES:
@@ -70,7 +70,7 @@ def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: st
 @transaction.atomic
 def remove_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: str) -> CredentialHolder:
     """Someone no longer needs the login; they still know the password, so it changes at once."""
-    account = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+    account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     require_manager(actor, account)
     reason = _reason(reason)
     holder = CredentialHolder.objects.filter(account=account, staff=staff, removed_at__isnull=True).first()

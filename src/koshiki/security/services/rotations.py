@@ -58,7 +58,11 @@ def record_rotation(
     note: str = "",
 ) -> Rotation:
     """Staff changed the password on the platform; record when and why. Closes the open 'rotate now' tasks."""
-    account = OfficialAccount.objects.select_for_update().select_related("organization").get(pk=account.pk)
+    account = (
+        OfficialAccount.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organization")
+        .get(pk=account.pk)
+    )
     require_manager_or_holder(actor, account)
     if account.state in CLOSED_STATES:
         raise InvalidInput(_("The account is closed."))
@@ -71,7 +75,9 @@ def record_rotation(
         raise InvalidInput(_("Record a change within 30 days of making it."), field="rotated_on")
     rules = credential_rules(profile_for(account.organization))
     open_tasks = list(
-        RotationTask.objects.select_for_update().filter(account=account, state=RotationTask.State.OPEN)
+        RotationTask.objects.select_for_update(of=("self",), no_key=True).filter(
+            account=account, state=RotationTask.State.OPEN
+        )
     )
     if any(t.review_sessions for t in open_tasks) and not sessions_reviewed:
         raise InvalidInput(

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koshiki.audit.chain import verify_organization
+from koshiki.audit.models import AuditEntry
 from koshiki.audit.queries import entries_visible_to
 from koshiki.audit.retention import reveal_entries
 from koshiki.orgs.permissions import can_read_audit
@@ -25,6 +26,38 @@ def _require_reader(request: HttpRequest) -> Any:
     return staff
 
 
+PAGE_SIZE = 50
+
+
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    """A page cursor from the query string; anything but a positive number means none (the newest page)."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+def keyset_page(entries: QuerySet[AuditEntry], before: int | None, after: int | None) -> dict[str, Any]:
+    """One page by sequence number (``seq < before`` or ``seq > after``), newest first; never OFFSET.
+
+    OFFSET reads and discards every earlier row of a national log; a cursor reads one page from the
+    (organization_id, -seq) index wherever it is (issue #12). One row more than the page says whether
+    there is a further page in that direction; one indexed EXISTS says whether there is one the other way.
+    """
+    if after is not None and before is None:
+        rows = list(entries.filter(seq__gt=after).order_by("seq")[: PAGE_SIZE + 1])
+        more_newer, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE][::-1]
+        more_older = bool(rows) and entries.filter(seq__lt=rows[-1].seq).exists()
+    else:
+        page = entries.filter(seq__lt=before) if before is not None else entries
+        rows = list(page.order_by("-seq")[: PAGE_SIZE + 1])
+        more_older, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+        more_newer = before is not None and bool(rows) and entries.filter(seq__gt=rows[0].seq).exists()
+    return {
+        "entries": rows,
+        "newer": rows[0].seq if rows and more_newer else None,
+        "older": rows[-1].seq if rows and more_older else None,
+    }
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
@@ -32,9 +65,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    page.object_list = reveal_entries(page.object_list)
-    return render(request, "koshiki/audit_log.html", {"page": page, "action": action})
+    page = keyset_page(entries, _cursor(request, "before"), _cursor(request, "after"))
+    page["entries"] = reveal_entries(page["entries"])
+    return render(request, "koshiki/audit_log.html", {**page, "action": action})
 
 
 @login_required
