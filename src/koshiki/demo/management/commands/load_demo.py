@@ -17,5 +17,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:22} {who}  {roles}")
         self.stdout.write("\nApprovers and credential holders sign in with a second step (二段階認証).")
         self.stdout.write(
-            "Show a demo persona's current code with: .venv/bin/koshiki manage demo_code <username>"
+            "Show a demo persona's current code with: "
+            "KOSHIKI_ENV=local .venv/bin/koshiki manage demo_code <username>"
         )
