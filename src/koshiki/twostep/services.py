@@ -86,9 +86,15 @@ def confirm_enrolment(*, user: Any, code: str) -> TOTPDevice:
 def verify(*, user: Any, code: str) -> bool:
     """The second step at sign-in. A failure is counted for the person (every session adds to the same count)
     and audited; MAX_FAILURES within FAILURE_WINDOW lock two-step login for LOCK_DURATION."""
-    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     now = _now()
     with transaction.atomic():
+        # The person's device row is locked first, so parallel attempts take turns: each one is counted
+        # (and may set the lock) before the next is checked. Rows first, the audit chain head last.
+        device = (
+            TOTPDevice.objects.select_for_update(of=("self",), no_key=True)
+            .filter(user=user, confirmed_at__isnull=False)
+            .first()
+        )
         if device is not None and is_locked(user, now=now):
             log_action(
                 "twostep.failed",
