@@ -121,3 +121,18 @@ def test_staff_cannot_use_the_administrators_password_form(iwaki: Any) -> None:
     client.post(f"/people/{iwaki.shozokucho.pk}/password/", {"new_password": NEW})
     iwaki.shozokucho.user.refresh_from_db()
     assert iwaki.shozokucho.user.check_password(PASSWORD)
+
+
+def test_wrong_current_passwords_on_the_password_page_count_like_failed_sign_ins(
+    iwaki: Any, settings: Any
+) -> None:
+    """The current-password check is no unthrottled oracle: its failures lock the login name as sign-in
+    failures do, and then even the right current password is refused."""
+    client = signed_in_client(iwaki.tanto.user)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/account/password/", _form(NEW, current="not-my-password-1"))
+    response = client.post("/account/password/", _form(NEW))
+    assert response.status_code == 429  # django-axes' lockout page, as at /login/
+    iwaki.tanto.user.refresh_from_db()
+    assert iwaki.tanto.user.check_password(PASSWORD)
+    assert services.password_attempts(iwaki.tanto.user.username) >= settings.AXES_FAILURE_LIMIT

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -21,10 +21,23 @@ from ..account_forms import PasswordChangeForm
 from .common import report_error, require_staff
 
 
+def _current_password_ok(request: HttpRequest, form: Any) -> bool:
+    """Check the current password through authenticate(), so django-axes counts a wrong one like a failed
+    sign-in (and refuses once the login name is locked): the page is no unthrottled password oracle."""
+    user = request.user
+    username = user.get_username() if isinstance(user, User) else ""
+    return (
+        authenticate(request, username=username, password=form.cleaned_data["current_password"]) is not None
+    )
+
+
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     me = require_staff(request)
     form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not _current_password_ok(request, form):
+        form.add_error("current_password", _("The current password is not correct."))
+        return render(request, "koshiki/password_change.html", {"form": form}, status=400)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_password(
