@@ -4,62 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="ChainHead",
+            name='ChainHead',
             fields=[
-                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ("seq", models.BigIntegerField(default=0)),
-                (
-                    "last_hash",
-                    models.CharField(
-                        default="0000000000000000000000000000000000000000000000000000000000000000",
-                        max_length=64,
-                    ),
-                ),
+                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ('seq', models.BigIntegerField(default=0)),
+                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name="AuditEntry",
+            name='AuditEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("seq", models.BigIntegerField(help_text="Position in the chain, from 1.", unique=True)),
-                ("created_at", models.DateTimeField()),
-                (
-                    "action",
-                    models.CharField(db_index=True, help_text="e.g. orgs.staff.joined", max_length=100),
-                ),
-                ("organization_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ("organization_code", models.CharField(blank=True, max_length=40)),
-                ("actor_id", models.BigIntegerField(blank=True, null=True)),
-                ("actor_name", models.CharField(blank=True, max_length=150)),
-                ("object_type", models.CharField(blank=True, max_length=100)),
-                ("object_id", models.CharField(blank=True, max_length=64)),
-                ("object_repr", models.CharField(blank=True, max_length=300)),
-                ("before", models.JSONField(blank=True, null=True)),
-                ("after", models.JSONField(blank=True, null=True)),
-                (
-                    "clause",
-                    models.CharField(blank=True, help_text="The guideline clause applied.", max_length=120),
-                ),
-                ("request_id", models.CharField(blank=True, max_length=64)),
-                ("prev_hash", models.CharField(max_length=64)),
-                ("entry_hash", models.CharField(max_length=64, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('seq', models.BigIntegerField(help_text='Position in the chain, from 1.', unique=True)),
+                ('created_at', models.DateTimeField()),
+                ('action', models.CharField(db_index=True, help_text='e.g. orgs.staff.joined', max_length=100)),
+                ('organization_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ('organization_code', models.CharField(blank=True, max_length=40)),
+                ('actor_id', models.BigIntegerField(blank=True, null=True)),
+                ('actor_name', models.CharField(blank=True, max_length=150)),
+                ('object_type', models.CharField(blank=True, max_length=100)),
+                ('object_id', models.CharField(blank=True, max_length=64)),
+                ('object_repr', models.CharField(blank=True, max_length=300)),
+                ('before', models.JSONField(blank=True, null=True)),
+                ('after', models.JSONField(blank=True, null=True)),
+                ('clause', models.CharField(blank=True, help_text='The guideline clause applied.', max_length=120)),
+                ('request_id', models.CharField(blank=True, max_length=64)),
+                ('prev_hash', models.CharField(max_length=64)),
+                ('entry_hash', models.CharField(max_length=64, unique=True)),
             ],
             options={
-                "ordering": ["-seq"],
-                "indexes": [
-                    models.Index(fields=["organization_id", "-seq"], name="audit_audit_organiz_2c6eb7_idx")
-                ],
+                'ordering': ['-seq'],
+                'indexes': [models.Index(fields=['organization_id', '-seq'], name='audit_audit_organiz_2c6eb7_idx')],
             },
         ),
     ]

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,253 +15,91 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Organization",
+            name='Organization',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.CharField(
-                        help_text="lgcode, or lgcode-council", max_length=40, unique=True, verbose_name="code"
-                    ),
-                ),
-                ("lgcode", models.CharField(max_length=6, verbose_name="local government code")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("executive", "Executive (the body itself)"), ("council", "Council (議会)")],
-                        default="executive",
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
-                ("profile_id", models.CharField(max_length=60, verbose_name="guideline profile")),
-                ("profile_version", models.CharField(max_length=60, verbose_name="profile version")),
-                ("web_domains", models.JSONField(blank=True, default=list, verbose_name="own web domains")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(help_text='lgcode, or lgcode-council', max_length=40, unique=True, verbose_name='code')),
+                ('lgcode', models.CharField(max_length=6, verbose_name='local government code')),
+                ('kind', models.CharField(choices=[('executive', 'Executive (the body itself)'), ('council', 'Council (議会)')], default='executive', max_length=20, verbose_name='kind')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
+                ('profile_id', models.CharField(max_length=60, verbose_name='guideline profile')),
+                ('profile_version', models.CharField(max_length=60, verbose_name='profile version')),
+                ('web_domains', models.JSONField(blank=True, default=list, verbose_name='own web domains')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["code"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("lgcode", "kind"), name="orgs_unique_lgcode_kind")
-                ],
+                'ordering': ['code'],
+                'constraints': [models.UniqueConstraint(fields=('lgcode', 'kind'), name='orgs_unique_lgcode_kind')],
             },
         ),
         migrations.CreateModel(
-            name="Department",
+            name='Department',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=40, verbose_name="code")),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("is_active", models.BooleanField(default=True)),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="departments",
-                        to="orgs.organization",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=40, verbose_name='code')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('is_active', models.BooleanField(default=True)),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='orgs.organization')),
             ],
             options={
-                "ordering": ["organization", "code"],
+                'ordering': ['organization', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="Staff",
+            name='Staff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("display_name", models.CharField(max_length=100, verbose_name="name")),
-                (
-                    "title",
-                    models.CharField(
-                        blank=True, help_text="職名, e.g. 広報広聴課長", max_length=100, verbose_name="title"
-                    ),
-                ),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
-                ("language", models.CharField(default="ja", max_length=8, verbose_name="language")),
-                (
-                    "is_org_admin",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Manages departments, staff and roles.",
-                        verbose_name="organization administrator",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("left", "Left")], default="active", max_length=10
-                    ),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="staff",
-                        to="orgs.department",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="staff",
-                        to="orgs.organization",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="staff",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('display_name', models.CharField(max_length=100, verbose_name='name')),
+                ('title', models.CharField(blank=True, help_text='職名, e.g. 広報広聴課長', max_length=100, verbose_name='title')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
+                ('language', models.CharField(default='ja', max_length=8, verbose_name='language')),
+                ('is_org_admin', models.BooleanField(default=False, help_text='Manages departments, staff and roles.', verbose_name='organization administrator')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('left', 'Left')], default='active', max_length=10)),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='orgs.department')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='orgs.organization')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["organization", "department", "display_name"],
+                'ordering': ['organization', 'department', 'display_name'],
             },
         ),
         migrations.CreateModel(
-            name="RoleAssignment",
+            name='RoleAssignment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("role_id", models.CharField(max_length=60, verbose_name="role")),
-                ("start_date", models.DateField(verbose_name="from")),
-                (
-                    "end_date",
-                    models.DateField(blank=True, help_text="Exclusive.", null=True, verbose_name="until"),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        to="orgs.department",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="role_assignments",
-                        to="orgs.organization",
-                    ),
-                ),
-                (
-                    "staff",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="roles", to="orgs.staff"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role_id', models.CharField(max_length=60, verbose_name='role')),
+                ('start_date', models.DateField(verbose_name='from')),
+                ('end_date', models.DateField(blank=True, help_text='Exclusive.', null=True, verbose_name='until')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.department')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='orgs.organization')),
+                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='orgs.staff')),
             ],
             options={
-                "ordering": ["organization", "role_id", "start_date"],
+                'ordering': ['organization', 'role_id', 'start_date'],
             },
         ),
         migrations.CreateModel(
-            name="PersonnelChange",
+            name='PersonnelChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("join", "Join"), ("move", "Move"), ("leave", "Leave")],
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("effective_date", models.DateField(verbose_name="effective date")),
-                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("applied", "Applied"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                ("applied_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "from_department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.department",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="personnel_changes",
-                        to="orgs.organization",
-                    ),
-                ),
-                (
-                    "to_department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.department",
-                    ),
-                ),
-                (
-                    "staff",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="personnel_changes",
-                        to="orgs.staff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('join', 'Join'), ('move', 'Move'), ('leave', 'Leave')], max_length=10, verbose_name='kind')),
+                ('effective_date', models.DateField(verbose_name='effective date')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('applied', 'Applied'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('applied_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('from_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.department')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='personnel_changes', to='orgs.organization')),
+                ('to_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.department')),
+                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='personnel_changes', to='orgs.staff')),
             ],
             options={
-                "ordering": ["-effective_date", "-id"],
+                'ordering': ['-effective_date', '-id'],
             },
         ),
         migrations.AddConstraint(
-            model_name="department",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "code"), name="orgs_unique_department_code"
-            ),
+            model_name='department',
+            constraint=models.UniqueConstraint(fields=('organization', 'code'), name='orgs_unique_department_code'),
         ),
     ]

@@ -4,19 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("orgs", "0001_initial"),
+        ('orgs', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="organization",
-            name="public_entries",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Officials' names in their public role, public facilities' addresses and numbers: fine to publish.",
-                verbose_name="public names and contacts",
-            ),
+            model_name='organization',
+            name='public_entries',
+            field=models.JSONField(blank=True, default=list, help_text="Officials' names in their public role, public facilities' addresses and numbers: fine to publish.", verbose_name='public names and contacts'),
         ),
     ]

@@ -5,21 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("orgs", "0002_public_entries"),
+        ('orgs', '0002_public_entries'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="department",
-            name="parent",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="部 above a 課: a 部等の長 approves for the 課 below it.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="children",
-                to="orgs.department",
-            ),
+            model_name='department',
+            name='parent',
+            field=models.ForeignKey(blank=True, help_text='部 above a 課: a 部等の長 approves for the 課 below it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.department'),
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("orgs", "0003_department_parent"),
+        ('orgs', '0003_department_parent'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="organization",
-            name="require_two_step",
-            field=models.BooleanField(
-                default=True,
-                help_text="Staff who approve or hold account credentials must sign in to Koshiki with a one-time code.",
-                verbose_name="require two-step login",
-            ),
+            model_name='organization',
+            name='require_two_step',
+            field=models.BooleanField(default=True, help_text='Staff who approve or hold account credentials must sign in to Koshiki with a one-time code.', verbose_name='require two-step login'),
         ),
     ]

@@ -5,366 +5,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("orgs", "0004_organization_require_two_step"),
-        ("registry", "0002_continuation_review"),
+        ('orgs', '0004_organization_require_two_step'),
+        ('registry', '0002_continuation_review'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ChannelCredential",
+            name='ChannelCredential',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("manual", "Manual (staff post by hand and record the URL)"),
-                            ("bluesky", "Bluesky (AT Protocol)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("service_url", models.URLField(blank=True)),
-                ("identifier", models.CharField(blank=True, max_length=200)),
-                ("sealed_secret", models.TextField(blank=True)),
-                ("sealed_session", models.TextField(blank=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "account",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="channel",
-                        to="registry.officialaccount",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('manual', 'Manual (staff post by hand and record the URL)'), ('bluesky', 'Bluesky (AT Protocol)')], max_length=20)),
+                ('service_url', models.URLField(blank=True)),
+                ('identifier', models.CharField(blank=True, max_length=200)),
+                ('sealed_secret', models.TextField(blank=True)),
+                ('sealed_session', models.TextField(blank=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='channel', to='registry.officialaccount')),
             ],
         ),
         migrations.CreateModel(
-            name="Post",
+            name='Post',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="text")),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("notice", "Notice"),
-                            ("event", "Event"),
-                            ("emergency", "Disaster and emergency"),
-                            ("tourism", "Tourism"),
-                            ("recruitment", "Recruitment"),
-                            ("other", "Other"),
-                        ],
-                        default="notice",
-                        max_length=20,
-                        verbose_name="category",
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("checked", "Checked"),
-                            ("submitted", "Waiting for approval"),
-                            ("approved", "Approved"),
-                            ("scheduled", "Scheduled"),
-                            ("publishing", "Publishing"),
-                            ("published", "Published"),
-                            ("failed", "Failed"),
-                            ("withdrawn", "Withdrawn"),
-                            ("deleted", "Deleted"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1, help_text="Bumped on every edit: approvals are for one version."
-                    ),
-                ),
-                ("scheduled_at", models.DateTimeField(blank=True, null=True, verbose_name="publish at")),
-                (
-                    "exemption",
-                    models.CharField(blank=True, max_length=60, verbose_name="after-the-fact exemption"),
-                ),
-                ("hours_exception", models.CharField(blank=True, max_length=60)),
-                (
-                    "correction_action",
-                    models.CharField(
-                        blank=True, help_text="'delete' or 'annotate' the original.", max_length=20
-                    ),
-                ),
-                ("findings", models.JSONField(blank=True, default=list)),
-                (
-                    "acknowledged",
-                    models.JSONField(
-                        blank=True, default=list, help_text="Keys of warnings the author acknowledged."
-                    ),
-                ),
-                ("override_reason", models.TextField(blank=True)),
-                ("approval_round", models.PositiveIntegerField(default=0)),
-                ("idempotency_key", models.CharField(blank=True, max_length=80)),
-                ("attempts", models.PositiveIntegerField(default=0)),
-                ("last_error", models.CharField(blank=True, max_length=500)),
-                ("remote_id", models.CharField(blank=True, max_length=300)),
-                ("remote_url", models.URLField(blank=True, max_length=500)),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                ("deletion_reason", models.CharField(blank=True, max_length=300)),
-                ("state_changed_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="posts",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="posts", to="orgs.staff"
-                    ),
-                ),
-                (
-                    "corrects",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="corrections",
-                        to="posts.post",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
-                    ),
-                ),
-                (
-                    "override_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.staff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField(verbose_name='text')),
+                ('category', models.CharField(choices=[('notice', 'Notice'), ('event', 'Event'), ('emergency', 'Disaster and emergency'), ('tourism', 'Tourism'), ('recruitment', 'Recruitment'), ('other', 'Other')], default='notice', max_length=20, verbose_name='category')),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('checked', 'Checked'), ('submitted', 'Waiting for approval'), ('approved', 'Approved'), ('scheduled', 'Scheduled'), ('publishing', 'Publishing'), ('published', 'Published'), ('failed', 'Failed'), ('withdrawn', 'Withdrawn'), ('deleted', 'Deleted')], default='draft', max_length=20)),
+                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every edit: approvals are for one version.')),
+                ('scheduled_at', models.DateTimeField(blank=True, null=True, verbose_name='publish at')),
+                ('exemption', models.CharField(blank=True, max_length=60, verbose_name='after-the-fact exemption')),
+                ('hours_exception', models.CharField(blank=True, max_length=60)),
+                ('correction_action', models.CharField(blank=True, help_text="'delete' or 'annotate' the original.", max_length=20)),
+                ('findings', models.JSONField(blank=True, default=list)),
+                ('acknowledged', models.JSONField(blank=True, default=list, help_text='Keys of warnings the author acknowledged.')),
+                ('override_reason', models.TextField(blank=True)),
+                ('approval_round', models.PositiveIntegerField(default=0)),
+                ('idempotency_key', models.CharField(blank=True, max_length=80)),
+                ('attempts', models.PositiveIntegerField(default=0)),
+                ('last_error', models.CharField(blank=True, max_length=500)),
+                ('remote_id', models.CharField(blank=True, max_length=300)),
+                ('remote_url', models.URLField(blank=True, max_length=500)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('deletion_reason', models.CharField(blank=True, max_length=300)),
+                ('state_changed_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='registry.officialaccount')),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='orgs.staff')),
+                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='posts.post')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
+                ('override_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="AfterReport",
+            name='AfterReport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reason", models.CharField(help_text="exemption id, or 'standing'", max_length=60)),
-                ("due_on", models.DateField()),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                ("comment", models.TextField(blank=True)),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.staff",
-                    ),
-                ),
-                (
-                    "post",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="after_report",
-                        to="posts.post",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(help_text="exemption id, or 'standing'", max_length=60)),
+                ('due_on', models.DateField()),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('comment', models.TextField(blank=True)),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
+                ('post', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='after_report', to='posts.post')),
             ],
         ),
         migrations.CreateModel(
-            name="PostImage",
+            name='PostImage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("data", models.BinaryField()),
-                ("mime_type", models.CharField(max_length=40)),
-                ("alt", models.CharField(max_length=1000, verbose_name="alt text")),
-                (
-                    "post",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="posts.post"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('data', models.BinaryField()),
+                ('mime_type', models.CharField(max_length=40)),
+                ('alt', models.CharField(max_length=1000, verbose_name='alt text')),
+                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='posts.post')),
             ],
         ),
         migrations.CreateModel(
-            name="PublishAttempt",
+            name='PublishAttempt',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("idempotency_key", models.CharField(max_length=80)),
-                ("started_at", models.DateTimeField(auto_now_add=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "In progress"),
-                            ("published", "Published"),
-                            ("reconciled", "Found published after a crash"),
-                            ("retry", "Will retry"),
-                            ("failed", "Failed"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("error", models.CharField(blank=True, max_length=500)),
-                (
-                    "post",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="publish_attempts",
-                        to="posts.post",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('idempotency_key', models.CharField(max_length=80)),
+                ('started_at', models.DateTimeField(auto_now_add=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('outcome', models.CharField(choices=[('pending', 'In progress'), ('published', 'Published'), ('reconciled', 'Found published after a crash'), ('retry', 'Will retry'), ('failed', 'Failed')], default='pending', max_length=20)),
+                ('error', models.CharField(blank=True, max_length=500)),
+                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publish_attempts', to='posts.post')),
             ],
             options={
-                "ordering": ["post", "started_at"],
+                'ordering': ['post', 'started_at'],
             },
         ),
         migrations.CreateModel(
-            name="StandingApproval",
+            name='StandingApproval',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("categories", models.JSONField(default=list)),
-                ("description", models.CharField(max_length=300, verbose_name="scope")),
-                ("starts_on", models.DateField(verbose_name="from")),
-                ("ends_on", models.DateField(verbose_name="until")),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="standing_approvals",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "granted_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('categories', models.JSONField(default=list)),
+                ('description', models.CharField(max_length=300, verbose_name='scope')),
+                ('starts_on', models.DateField(verbose_name='from')),
+                ('ends_on', models.DateField(verbose_name='until')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='standing_approvals', to='registry.officialaccount')),
+                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
             ],
             options={
-                "ordering": ["-starts_on"],
+                'ordering': ['-starts_on'],
             },
         ),
         migrations.AddField(
-            model_name="post",
-            name="standing_approval",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="posts",
-                to="posts.standingapproval",
-            ),
+            model_name='post',
+            name='standing_approval',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='posts.standingapproval'),
         ),
         migrations.CreateModel(
-            name="PostApproval",
+            name='PostApproval',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("round", models.PositiveIntegerField()),
-                ("step", models.PositiveSmallIntegerField()),
-                ("role_id", models.CharField(max_length=60)),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[("approved", "Approved"), ("rejected", "Rejected")], max_length=10
-                    ),
-                ),
-                ("comment", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "approver",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
-                (
-                    "post",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="approvals", to="posts.post"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('round', models.PositiveIntegerField()),
+                ('step', models.PositiveSmallIntegerField()),
+                ('role_id', models.CharField(max_length=60)),
+                ('decision', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Rejected')], max_length=10)),
+                ('comment', models.TextField(blank=True)),
+                ('decided_at', models.DateTimeField(auto_now_add=True)),
+                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
+                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='posts.post')),
             ],
             options={
-                "ordering": ["post", "round", "step", "decided_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("post", "round", "step", "approver"), name="posts_one_decision_per_step"
-                    )
-                ],
+                'ordering': ['post', 'round', 'step', 'decided_at'],
+                'constraints': [models.UniqueConstraint(fields=('post', 'round', 'step', 'approver'), name='posts_one_decision_per_step')],
             },
         ),
         migrations.AddIndex(
-            model_name="post",
-            index=models.Index(fields=["state", "scheduled_at"], name="posts_post_state_1c572c_idx"),
+            model_name='post',
+            index=models.Index(fields=['state', 'scheduled_at'], name='posts_post_state_1c572c_idx'),
         ),
         migrations.AddIndex(
-            model_name="post",
-            index=models.Index(fields=["account", "state"], name="posts_post_account_be9b80_idx"),
+            model_name='post',
+            index=models.Index(fields=['account', 'state'], name='posts_post_account_be9b80_idx'),
         ),
     ]

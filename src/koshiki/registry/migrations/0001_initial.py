@@ -5,260 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("orgs", "0003_department_parent"),
+        ('orgs', '0003_department_parent'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OfficialAccount",
+            name='OfficialAccount',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "platform",
-                    models.CharField(
-                        choices=[
-                            ("x", "X (Twitter)"),
-                            ("facebook", "Facebook"),
-                            ("instagram", "Instagram"),
-                            ("line", "LINE"),
-                            ("youtube", "YouTube"),
-                            ("tiktok", "TikTok"),
-                            ("bluesky", "Bluesky"),
-                            ("note", "note"),
-                            ("blog", "Blog"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="platform",
-                    ),
-                ),
-                ("account_name", models.CharField(max_length=100, verbose_name="account name")),
-                ("handle", models.CharField(blank=True, max_length=100, verbose_name="ID / handle")),
-                ("url", models.URLField(blank=True, max_length=300, verbose_name="URL")),
-                ("purpose", models.TextField(verbose_name="purpose")),
-                ("audience", models.CharField(blank=True, max_length=200, verbose_name="audience")),
-                ("verified", models.BooleanField(default=False, verbose_name="verified by the platform")),
-                ("login_email", models.EmailField(blank=True, max_length=254, verbose_name="login e-mail")),
-                (
-                    "operating_hours",
-                    models.CharField(blank=True, max_length=100, verbose_name="operating hours"),
-                ),
-                ("reply_policy", models.TextField(blank=True, verbose_name="reply policy")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("approved", "Approved"),
-                            ("active", "Active"),
-                            ("change_announced", "Change announced"),
-                            ("closure_announced", "Closure announced"),
-                            ("suspended", "Suspended"),
-                            ("closed", "Closed"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="requested",
-                        max_length=20,
-                    ),
-                ),
-                ("state_changed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "last_post_at",
-                    models.DateTimeField(blank=True, help_text="For the dormant-account review.", null=True),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "department",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accounts",
-                        to="orgs.department",
-                    ),
-                ),
-                (
-                    "manager",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="managed_accounts",
-                        to="orgs.staff",
-                    ),
-                ),
-                (
-                    "operators",
-                    models.ManyToManyField(blank=True, related_name="operated_accounts", to="orgs.staff"),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accounts",
-                        to="orgs.organization",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.staff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('platform', models.CharField(choices=[('x', 'X (Twitter)'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('line', 'LINE'), ('youtube', 'YouTube'), ('tiktok', 'TikTok'), ('bluesky', 'Bluesky'), ('note', 'note'), ('blog', 'Blog'), ('other', 'Other')], max_length=20, verbose_name='platform')),
+                ('account_name', models.CharField(max_length=100, verbose_name='account name')),
+                ('handle', models.CharField(blank=True, max_length=100, verbose_name='ID / handle')),
+                ('url', models.URLField(blank=True, max_length=300, verbose_name='URL')),
+                ('purpose', models.TextField(verbose_name='purpose')),
+                ('audience', models.CharField(blank=True, max_length=200, verbose_name='audience')),
+                ('verified', models.BooleanField(default=False, verbose_name='verified by the platform')),
+                ('login_email', models.EmailField(blank=True, max_length=254, verbose_name='login e-mail')),
+                ('operating_hours', models.CharField(blank=True, max_length=100, verbose_name='operating hours')),
+                ('reply_policy', models.TextField(blank=True, verbose_name='reply policy')),
+                ('state', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('active', 'Active'), ('change_announced', 'Change announced'), ('closure_announced', 'Closure announced'), ('suspended', 'Suspended'), ('closed', 'Closed'), ('rejected', 'Rejected')], default='requested', max_length=20)),
+                ('state_changed_at', models.DateTimeField(blank=True, null=True)),
+                ('last_post_at', models.DateTimeField(blank=True, help_text='For the dormant-account review.', null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='orgs.department')),
+                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='managed_accounts', to='orgs.staff')),
+                ('operators', models.ManyToManyField(blank=True, related_name='operated_accounts', to='orgs.staff')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='orgs.organization')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
             options={
-                "ordering": ["organization", "department", "platform", "account_name"],
+                'ordering': ['organization', 'department', 'platform', 'account_name'],
             },
         ),
         migrations.CreateModel(
-            name="Notice",
+            name='Notice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(choices=[("change", "Change"), ("closure", "Closure")], max_length=10),
-                ),
-                ("description", models.TextField(verbose_name="what changes")),
-                ("announced_on", models.DateField(verbose_name="announced on")),
-                ("effective_on", models.DateField(verbose_name="takes effect on")),
-                ("keep_until", models.DateField(blank=True, null=True, verbose_name="keep the notice until")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("scheduled", "Scheduled"), ("done", "Done"), ("cancelled", "Cancelled")],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="notices",
-                        to="registry.officialaccount",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('change', 'Change'), ('closure', 'Closure')], max_length=10)),
+                ('description', models.TextField(verbose_name='what changes')),
+                ('announced_on', models.DateField(verbose_name='announced on')),
+                ('effective_on', models.DateField(verbose_name='takes effect on')),
+                ('keep_until', models.DateField(blank=True, null=True, verbose_name='keep the notice until')),
+                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='registry.officialaccount')),
             ],
             options={
-                "ordering": ["-effective_on"],
+                'ordering': ['-effective_on'],
             },
         ),
         migrations.CreateModel(
-            name="Approval",
+            name='Approval',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("workflow", models.CharField(max_length=20)),
-                (
-                    "round",
-                    models.PositiveIntegerField(default=1, help_text="A new request starts a new round."),
-                ),
-                ("step", models.PositiveSmallIntegerField()),
-                ("role_id", models.CharField(max_length=60)),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[("approved", "Approved"), ("rejected", "Rejected")], max_length=10
-                    ),
-                ),
-                ("comment", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "approver",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="approvals",
-                        to="registry.officialaccount",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('workflow', models.CharField(max_length=20)),
+                ('round', models.PositiveIntegerField(default=1, help_text='A new request starts a new round.')),
+                ('step', models.PositiveSmallIntegerField()),
+                ('role_id', models.CharField(max_length=60)),
+                ('decision', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Rejected')], max_length=10)),
+                ('comment', models.TextField(blank=True)),
+                ('decided_at', models.DateTimeField(auto_now_add=True)),
+                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='registry.officialaccount')),
             ],
             options={
-                "ordering": ["account", "workflow", "round", "step", "decided_at"],
+                'ordering': ['account', 'workflow', 'round', 'step', 'decided_at'],
             },
         ),
         migrations.CreateModel(
-            name="PolicyVersion",
+            name='PolicyVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField()),
-                ("items", models.JSONField(default=dict, help_text="Profile policy item id → text.")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="policies",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.staff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField()),
+                ('items', models.JSONField(default=dict, help_text='Profile policy item id → text.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='registry.officialaccount')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
             options={
-                "ordering": ["account", "-version"],
+                'ordering': ['account', '-version'],
             },
         ),
         migrations.AddIndex(
-            model_name="officialaccount",
-            index=models.Index(fields=["organization", "state"], name="registry_of_organiz_83df30_idx"),
+            model_name='officialaccount',
+            index=models.Index(fields=['organization', 'state'], name='registry_of_organiz_83df30_idx'),
         ),
         migrations.AddConstraint(
-            model_name="officialaccount",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("handle", ""), _negated=True),
-                fields=("organization", "platform", "handle"),
-                name="registry_unique_handle",
-            ),
+            model_name='officialaccount',
+            constraint=models.UniqueConstraint(condition=models.Q(('handle', ''), _negated=True), fields=('organization', 'platform', 'handle'), name='registry_unique_handle'),
         ),
         migrations.AddConstraint(
-            model_name="approval",
-            constraint=models.UniqueConstraint(
-                fields=("account", "workflow", "round", "step", "approver"),
-                name="registry_one_decision_per_step",
-            ),
+            model_name='approval',
+            constraint=models.UniqueConstraint(fields=('account', 'workflow', 'round', 'step', 'approver'), name='registry_one_decision_per_step'),
         ),
         migrations.AddConstraint(
-            model_name="policyversion",
-            constraint=models.UniqueConstraint(
-                fields=("account", "version"), name="registry_unique_policy_version"
-            ),
+            model_name='policyversion',
+            constraint=models.UniqueConstraint(fields=('account', 'version'), name='registry_unique_policy_version'),
         ),
     ]

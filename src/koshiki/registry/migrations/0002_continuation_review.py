@@ -5,45 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("orgs", "0003_department_parent"),
-        ("registry", "0001_initial"),
+        ('orgs', '0003_department_parent'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ContinuationReview",
+            name='ContinuationReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("answers", models.JSONField(default=dict, help_text="criterion id → whether it applies")),
-                (
-                    "decision",
-                    models.CharField(choices=[("continue", "Continue"), ("close", "Close")], max_length=10),
-                ),
-                ("note", models.TextField(blank=True)),
-                ("reviewed_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviews",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answers', models.JSONField(default=dict, help_text='criterion id → whether it applies')),
+                ('decision', models.CharField(choices=[('continue', 'Continue'), ('close', 'Close')], max_length=10)),
+                ('note', models.TextField(blank=True)),
+                ('reviewed_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='registry.officialaccount')),
+                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
             options={
-                "ordering": ["account", "-reviewed_at"],
+                'ordering': ['account', '-reviewed_at'],
             },
         ),
     ]

@@ -5,412 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("orgs", "0004_organization_require_two_step"),
-        ("registry", "0002_continuation_review"),
+        ('orgs', '0004_organization_require_two_step'),
+        ('registry', '0002_continuation_review'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AccountSecurity",
+            name='AccountSecurity',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "two_step_method",
-                    models.CharField(
-                        choices=[
-                            ("none", "Not enabled"),
-                            ("app", "Authenticator app"),
-                            ("security_key", "Security key"),
-                            ("sms", "SMS"),
-                            ("email", "E-mail code"),
-                            ("unsupported", "Not offered by the platform"),
-                        ],
-                        default="none",
-                        max_length=20,
-                        verbose_name="two-step login",
-                    ),
-                ),
-                (
-                    "recovery_contact",
-                    models.EmailField(blank=True, max_length=254, verbose_name="recovery contact"),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "account",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="security",
-                        to="registry.officialaccount",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('two_step_method', models.CharField(choices=[('none', 'Not enabled'), ('app', 'Authenticator app'), ('security_key', 'Security key'), ('sms', 'SMS'), ('email', 'E-mail code'), ('unsupported', 'Not offered by the platform')], default='none', max_length=20, verbose_name='two-step login')),
+                ('recovery_contact', models.EmailField(blank=True, max_length=254, verbose_name='recovery contact')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='security', to='registry.officialaccount')),
             ],
         ),
         migrations.CreateModel(
-            name="Device",
+            name='Device',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "label",
-                    models.CharField(
-                        help_text="e.g. 広報課 iPad 2号機", max_length=100, verbose_name="device"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("official", "Official device"), ("personal", "Personal device")],
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("os_name", models.CharField(max_length=100, verbose_name="OS and version")),
-                ("os_patched_on", models.DateField(verbose_name="OS last updated on")),
-                (
-                    "antivirus",
-                    models.CharField(
-                        choices=[
-                            ("active", "Active and up to date"),
-                            ("outdated", "Installed but out of date"),
-                            ("none", "None"),
-                        ],
-                        max_length=10,
-                        verbose_name="anti-virus",
-                    ),
-                ),
-                ("attested_on", models.DateField(verbose_name="confirmed on")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("in_use", "In use"), ("lost", "Lost or stolen"), ("retired", "Retired")],
-                        default="in_use",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="devices",
-                        to="orgs.organization",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="devices", to="orgs.staff"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(help_text='e.g. 広報課 iPad 2号機', max_length=100, verbose_name='device')),
+                ('kind', models.CharField(choices=[('official', 'Official device'), ('personal', 'Personal device')], max_length=10, verbose_name='kind')),
+                ('os_name', models.CharField(max_length=100, verbose_name='OS and version')),
+                ('os_patched_on', models.DateField(verbose_name='OS last updated on')),
+                ('antivirus', models.CharField(choices=[('active', 'Active and up to date'), ('outdated', 'Installed but out of date'), ('none', 'None')], max_length=10, verbose_name='anti-virus')),
+                ('attested_on', models.DateField(verbose_name='confirmed on')),
+                ('state', models.CharField(choices=[('in_use', 'In use'), ('lost', 'Lost or stolen'), ('retired', 'Retired')], default='in_use', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='orgs.organization')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='orgs.staff')),
             ],
             options={
-                "ordering": ["organization", "owner", "label"],
+                'ordering': ['organization', 'owner', 'label'],
             },
         ),
         migrations.CreateModel(
-            name="DeviceLossReport",
+            name='DeviceLossReport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("happened_on", models.DateField(verbose_name="lost on")),
-                ("circumstances", models.TextField(verbose_name="what happened")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "device",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="loss_reports",
-                        to="security.device",
-                    ),
-                ),
-                (
-                    "reported_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('happened_on', models.DateField(verbose_name='lost on')),
+                ('circumstances', models.TextField(verbose_name='what happened')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loss_reports', to='security.device')),
+                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
         ),
         migrations.CreateModel(
-            name="Rotation",
+            name='Rotation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rotated_on", models.DateField(verbose_name="changed on")),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Regular change"),
-                            ("staff_change", "Change of staff"),
-                            ("lost_device", "Lost or stolen device"),
-                            ("incident", "Suspected takeover or leak"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="reason",
-                    ),
-                ),
-                ("fingerprint", models.CharField(blank=True, db_index=True, max_length=64)),
-                (
-                    "strength_score",
-                    models.PositiveSmallIntegerField(
-                        blank=True, help_text="zxcvbn 0–4, when checked.", null=True
-                    ),
-                ),
-                (
-                    "sessions_reviewed",
-                    models.BooleanField(default=False, verbose_name="other sessions signed out"),
-                ),
-                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="rotations",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.staff"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rotated_on', models.DateField(verbose_name='changed on')),
+                ('reason', models.CharField(choices=[('scheduled', 'Regular change'), ('staff_change', 'Change of staff'), ('lost_device', 'Lost or stolen device'), ('incident', 'Suspected takeover or leak'), ('other', 'Other')], max_length=20, verbose_name='reason')),
+                ('fingerprint', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('strength_score', models.PositiveSmallIntegerField(blank=True, help_text='zxcvbn 0–4, when checked.', null=True)),
+                ('sessions_reviewed', models.BooleanField(default=False, verbose_name='other sessions signed out')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rotations', to='registry.officialaccount')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
             ],
             options={
-                "ordering": ["account", "-rotated_on", "-id"],
+                'ordering': ['account', '-rotated_on', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="CredentialHolder",
+            name='CredentialHolder',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("added_at", models.DateTimeField(auto_now_add=True)),
-                ("added_reason", models.CharField(max_length=300)),
-                ("removed_at", models.DateTimeField(blank=True, null=True)),
-                ("removed_reason", models.CharField(blank=True, max_length=300)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="credential_holders",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "staff",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="held_credentials",
-                        to="orgs.staff",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('added_at', models.DateTimeField(auto_now_add=True)),
+                ('added_reason', models.CharField(max_length=300)),
+                ('removed_at', models.DateTimeField(blank=True, null=True)),
+                ('removed_reason', models.CharField(blank=True, max_length=300)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credential_holders', to='registry.officialaccount')),
+                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='held_credentials', to='orgs.staff')),
             ],
             options={
-                "ordering": ["account", "added_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("removed_at__isnull", True)),
-                        fields=("account", "staff"),
-                        name="security_one_current_holding",
-                    )
-                ],
+                'ordering': ['account', 'added_at'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('account', 'staff'), name='security_one_current_holding')],
             },
         ),
         migrations.CreateModel(
-            name="DeviceAccess",
+            name='DeviceAccess',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for approval"),
-                            ("approved", "Approved"),
-                            ("refused", "Refused"),
-                            ("revoked", "Revoked"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(blank=True, max_length=300, verbose_name="why this device is needed"),
-                ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="device_accesses",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.staff",
-                    ),
-                ),
-                (
-                    "device",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accesses",
-                        to="security.device",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('refused', 'Refused'), ('revoked', 'Revoked')], max_length=10)),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='why this device is needed')),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='device_accesses', to='registry.officialaccount')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.staff')),
+                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accesses', to='security.device')),
             ],
             options={
-                "ordering": ["device", "account"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("device", "account"), name="security_one_access_per_account"
-                    )
-                ],
+                'ordering': ['device', 'account'],
+                'constraints': [models.UniqueConstraint(fields=('device', 'account'), name='security_one_access_per_account')],
             },
         ),
         migrations.CreateModel(
-            name="OrganizationKey",
+            name='OrganizationKey',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("purpose", models.CharField(max_length=40)),
-                ("sealed_key", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(max_length=40)),
+                ('sealed_key', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("organization", "purpose"), name="security_one_key_per_purpose"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('organization', 'purpose'), name='security_one_key_per_purpose')],
             },
         ),
         migrations.CreateModel(
-            name="RotationTask",
+            name='RotationTask',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "cause",
-                    models.CharField(
-                        choices=[
-                            ("personnel", "Personnel change"),
-                            ("new_holder", "New credential holder"),
-                            ("lost_device", "Lost or stolen device"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("detail", models.CharField(max_length=300)),
-                (
-                    "review_sessions",
-                    models.BooleanField(
-                        default=False, help_text="Also sign out other sessions (lost device)."
-                    ),
-                ),
-                ("due_on", models.DateField()),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("open", "Open"), ("done", "Done")], default="open", max_length=10
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="rotation_tasks",
-                        to="registry.officialaccount",
-                    ),
-                ),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="closed_tasks",
-                        to="security.rotation",
-                    ),
-                ),
-                (
-                    "device_report",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="tasks",
-                        to="security.devicelossreport",
-                    ),
-                ),
-                (
-                    "personnel_change",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.personnelchange",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('cause', models.CharField(choices=[('personnel', 'Personnel change'), ('new_holder', 'New credential holder'), ('lost_device', 'Lost or stolen device')], max_length=20)),
+                ('detail', models.CharField(max_length=300)),
+                ('review_sessions', models.BooleanField(default=False, help_text='Also sign out other sessions (lost device).')),
+                ('due_on', models.DateField()),
+                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rotation_tasks', to='registry.officialaccount')),
+                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='closed_tasks', to='security.rotation')),
+                ('device_report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='security.devicelossreport')),
+                ('personnel_change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.personnelchange')),
             ],
             options={
-                "ordering": ["due_on", "id"],
-                "indexes": [models.Index(fields=["account", "state"], name="security_ro_account_cd63a6_idx")],
+                'ordering': ['due_on', 'id'],
+                'indexes': [models.Index(fields=['account', 'state'], name='security_ro_account_cd63a6_idx')],
             },
         ),
     ]

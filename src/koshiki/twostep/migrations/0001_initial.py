@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,31 +15,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="TOTPDevice",
+            name='TOTPDevice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sealed_secret", models.TextField()),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "last_step",
-                    models.BigIntegerField(
-                        default=0, help_text="Time step of the last accepted code: no replays."
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="totp_device",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sealed_secret', models.TextField()),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('last_step', models.BigIntegerField(default=0, help_text='Time step of the last accepted code: no replays.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='totp_device', to=settings.AUTH_USER_MODEL)),
             ],
         ),
     ]
