@@ -173,6 +173,13 @@ _declare(
     after=("require_two_step",),
 )
 _declare(
+    "orgs.organization.retention_changed",
+    pgettext_lazy(A, "Retention period of post records changed"),
+    "How many years after a fiscal year its posts' texts are kept (the body's 文書管理規程).",
+    before=("records_retention_years",),
+    after=("records_retention_years",),
+)
+_declare(
     "orgs.department.created",
     pgettext_lazy(A, "Department added"),
     "A department (課 or 部) was added.",
@@ -380,6 +387,13 @@ _declare(
 )
 
 # --- posts ---------------------------------------------------------------------------------------
+_declare(
+    "posts.archive.fiscal_year",
+    pgettext_lazy(A, "Posts of a fiscal year archived"),
+    "A fiscal year's finished posts were written to an archive file after the retention period and their"
+    " texts emptied; the file and its sha256 are recorded.",
+    after=("fiscal_year", "posts", "file", "sha256", "retention_years"),
+)
 _declare(
     "posts.post.created",
     pgettext_lazy(A, "Post drafted"),

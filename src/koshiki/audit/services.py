@@ -75,7 +75,9 @@ def _entry_fields(
 ) -> dict[str, Any]:
     catalog.check(action, before, after)
     if organization is None and obj is not None:
-        organization = getattr(obj, "organization", None)
+        # An entry about the body itself (its settings, its archive) belongs to that body's log.
+        itself = getattr(obj, "scope_path", None) == "pk"
+        organization = obj if itself else getattr(obj, "organization", None)
     organization_id = getattr(organization, "pk", None)
     return dict(
         action=action,

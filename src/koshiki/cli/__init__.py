@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import audit, check, guideline, keys, manage, org, registry
+from . import audit, check, guideline, keys, manage, org, posts, registry
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(commands)
     org.register(commands)
     registry.register(commands)
+    posts.register(commands)
     keys.register(commands)
     manage.register(commands)
     return parser

@@ -41,6 +41,12 @@ class Organization(models.Model):
         help_text="Staff who approve or hold account credentials must sign in to Koshiki"
         " with a one-time code.",
     )
+    records_retention_years = models.PositiveSmallIntegerField(
+        _("retention period of post records (years)"),
+        default=5,
+        help_text="The body's 文書管理規程: how many years after the end of a fiscal year its posts'"
+        " texts are kept before they may be archived.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -126,6 +126,8 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     deletion_reason = models.CharField(max_length=300, blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_file = models.CharField(max_length=300, blank=True, help_text="where the text went (archive)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

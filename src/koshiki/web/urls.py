@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import (
     account,
+    archive,
     audit,
     checking,
     dashboard,
@@ -97,4 +98,6 @@ urlpatterns = [
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),
+    path("settings/archive/<int:year>/", archive.archive_year, name="org-archive-year"),
+    path("settings/archive/files/<str:name>", archive.archive_file, name="org-archive-file"),
 ]

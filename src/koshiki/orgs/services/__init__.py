@@ -9,6 +9,7 @@ from .organizations import (
     create_department,
     create_organization,
     set_public_entries,
+    set_records_retention_years,
     set_require_two_step,
     set_web_domains,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "end_role",
     "record_personnel_change",
     "set_public_entries",
+    "set_records_retention_years",
     "set_require_two_step",
     "set_web_domains",
 ]

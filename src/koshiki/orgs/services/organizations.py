@@ -198,3 +198,29 @@ def set_require_two_step(*, actor: Any, organization: Organization, required: bo
         after=snapshot(organization, ("require_two_step",)),
     )
     return organization
+
+
+RETENTION_YEARS = range(1, 31)
+
+
+@transaction.atomic
+def set_records_retention_years(*, actor: Any, organization: Organization, years: int) -> Organization:
+    """The body's retention period for post records (文書管理規程): when a 年度 may be archived."""
+    require_manage_org(actor, organization)
+    if years not in RETENTION_YEARS:
+        raise InvalidInput(
+            _("The retention period must be between 1 and 30 years."), field="records_retention_years"
+        )
+    if organization.records_retention_years == years:
+        return organization
+    before = snapshot(organization, ("records_retention_years",))
+    organization.records_retention_years = years
+    organization.save(update_fields=["records_retention_years"])
+    log_action(
+        "orgs.organization.retention_changed",
+        actor=actor,
+        obj=organization,
+        before=before,
+        after=snapshot(organization, ("records_retention_years",)),
+    )
+    return organization

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from koshiki.core.errors import ServiceError
 from koshiki.orgs import services
 from koshiki.orgs.permissions import can_manage_org
+from koshiki.posts.services import archive
 
 from .common import report_error, require_staff
 
@@ -31,6 +32,15 @@ class OrganizationSettingsForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
+    )
+    records_retention_years = forms.IntegerField(
+        label=gettext_lazy("Retention period of post records (years)"),
+        min_value=1,
+        max_value=30,
+        help_text=gettext_lazy(
+            "From your 文書管理規程. A fiscal year's finished posts may be archived this many years after"
+            " the 1 April that follows it."
+        ),
     )
     require_two_step = forms.BooleanField(
         label=gettext_lazy("Require two-step login for staff who approve or hold account logins"),
@@ -51,6 +61,7 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
         "web_domains": "\n".join(organization.web_domains),
         "public_entries": "\n".join(organization.public_entries),
         "require_two_step": organization.require_two_step,
+        "records_retention_years": organization.records_retention_years,
     }
     form = OrganizationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and can_manage and form.is_valid():
@@ -65,6 +76,11 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     organization=organization,
                     entries=_lines(form.cleaned_data["public_entries"]),
+                )
+                services.set_records_retention_years(
+                    actor=request.user,
+                    organization=organization,
+                    years=form.cleaned_data["records_retention_years"],
                 )
                 if form.cleaned_data["require_two_step"] != organization.require_two_step:
                     services.set_require_two_step(
@@ -83,6 +99,11 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "koshiki/settings.html",
-        {"form": form, "can_manage": can_manage, "organization": organization},
+        {
+            "form": form,
+            "can_manage": can_manage,
+            "organization": organization,
+            "years": archive.summarize(organization) if can_manage else [],
+        },
         status=status,
     )
