@@ -32,8 +32,10 @@ def ledger(iwaki: Any) -> dict[str, OfficialAccount]:
     """One live account taken in from a 台帳 and one still 申請中."""
     rows = read_rows(
         io.BytesIO(
-            (HEADER + "kiki,危機管理課,X,いわき防災,iwaki_bosai,https://x.com/iwaki_bosai,防災情報,市民,,,運用中\n")
-            .encode()
+            (
+                HEADER
+                + "kiki,危機管理課,X,いわき防災,iwaki_bosai,https://x.com/iwaki_bosai,防災情報,市民,,,運用中\n"
+            ).encode()
         ),
         "daicho.csv",
     )
@@ -117,7 +119,9 @@ def test_edit_one_field_is_previewed_then_applied_with_an_audit_entry(
     assert set(entry.before) == {"purpose"} and set(entry.after) == {"purpose", "source"}
 
 
-def test_new_rows_are_listed_as_new_beside_the_updates(iwaki: Any, ledger: dict[str, OfficialAccount]) -> None:
+def test_new_rows_are_listed_as_new_beside_the_updates(
+    iwaki: Any, ledger: dict[str, OfficialAccount]
+) -> None:
     text = _csv(iwaki.organization) + "kiki,,X,新しい,new_one,,目的,,,,運用中,\n"
     plan = _preview(iwaki, text)
     assert plan.errors == [] and [n.account_name for n in plan.new] == ["新しい"] and plan.updates == []
@@ -214,7 +218,9 @@ def test_an_outsider_can_neither_preview_nor_apply(
 def test_the_service_and_department_of_an_existing_account_stay(
     iwaki: Any, ledger: dict[str, OfficialAccount]
 ) -> None:
-    text = _csv(iwaki.organization).replace('"kiki","危機管理課","X (Twitter)"', '"kouhou","広報広聴課","YouTube"')
+    text = _csv(iwaki.organization).replace(
+        '"kiki","危機管理課","X (Twitter)"', '"kouhou","広報広聴課","YouTube"'
+    )
     plan = _preview(iwaki, text)
     assert [number for number, _ in plan.errors] == [_row_of(text, "いわき防災")]
     assert "所属コード" in plan.errors[0][1] and "サービス" in plan.errors[0][1]

@@ -40,7 +40,15 @@ ACCOUNT_FIELDS = (
     "state",
 )
 # the 台帳 columns an import may change on an existing account (registry/fields.py IMPORT_FIELDS)
-IMPORT_UPDATE_FIELDS = ("account_name", "handle", "url", "purpose", "audience", "operating_hours", "reply_policy")
+IMPORT_UPDATE_FIELDS = (
+    "account_name",
+    "handle",
+    "url",
+    "purpose",
+    "audience",
+    "operating_hours",
+    "reply_policy",
+)
 
 A = "audit action"  # the msgctxt of every label: English msgid, Japanese in django.po, no clash with UI text
 
@@ -267,7 +275,7 @@ _declare(
 _declare(
     "registry.account.import_updated",
     pgettext_lazy(A, "Account updated from a register file"),
-    "A row of a register file, with the account's 台帳ID, changed these fields after a preview and confirmation.",
+    "A register-file row with the account's 台帳ID changed these fields, after a preview and a confirmation.",
     before=IMPORT_UPDATE_FIELDS,
     after=(*IMPORT_UPDATE_FIELDS, "source"),
 )

@@ -67,7 +67,11 @@ def preview_upload(*, actor: Any, organization: Organization, data: bytes, filen
             organization=organization, uploaded_by=actor, applied_at__isnull=True
         ).delete()
         upload = ImportUpload.objects.create(
-            organization=organization, uploaded_by=actor, filename=filename[:200], digest=plan.digest, data=data
+            organization=organization,
+            uploaded_by=actor,
+            filename=filename[:200],
+            digest=plan.digest,
+            data=data,
         )
     plan.upload_id = upload.pk
     return plan
@@ -75,7 +79,7 @@ def preview_upload(*, actor: Any, organization: Organization, data: bytes, filen
 
 @transaction.atomic
 def apply_upload(
-    *, actor: Any, organization: Organization, upload_id: int | None, digest: str, basis: str
+    *, actor: Any, organization: Organization, upload_id: int, digest: str, basis: str
 ) -> ImportReport:
     """Apply the previewed upload exactly as previewed, once; otherwise refuse and change nothing."""
     require_manage_org(actor, organization)
@@ -93,7 +97,9 @@ def apply_upload(
         return ImportReport(0, plan.errors)
     if plan.basis != basis:
         raise StalePreview(
-            _("Accounts in the file were changed after the preview. Nothing was imported: upload the file again.")
+            _(
+                "Accounts in the file were changed after the preview. Nothing was imported: upload the file again."  # noqa: E501
+            )
         )
     report = apply_plan(actor=actor, organization=organization, plan=plan)
     upload.applied_at, upload.data = timezone.now(), b""

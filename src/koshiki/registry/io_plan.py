@@ -13,7 +13,6 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -138,7 +137,9 @@ class _Planner:
         }
         self.numbers: Sequence[int] = getattr(rows, "numbers", None) or range(2, len(rows) + 2)
         self.present = set(self.positions) if getattr(rows, "positions", None) else set(COLUMNS)
-        self.fields: dict[str, forms.Field] = {name: account_formfield(name) for name in IMPORT_FIELDS.values()}
+        self.fields: dict[str, forms.Field] = {
+            name: account_formfield(name) for name in IMPORT_FIELDS.values()
+        }
         self.departments = {d.code: d for d in Department.objects.filter(organization=organization)}
         self.existing = self._existing(lock)
         self.plan = ImportPlan(basis=basis_of(list(self.existing.values())))
@@ -161,7 +162,10 @@ class _Planner:
         return {a.pk: a for a in accounts.select_related("department").order_by("pk")}
 
     def _col(self, column: str) -> str:
-        return _("column %(number)s “%(column)s”") % {"number": self.positions.get(column, "?"), "column": column}
+        return _("column %(number)s “%(column)s”") % {
+            "number": self.positions.get(column, "?"),
+            "column": column,
+        }
 
     def _field_problems(self, row: dict[str, str]) -> list[str]:
         """What the web form would say about each text column, with the column's number and name."""
@@ -180,7 +184,9 @@ class _Planner:
         problems = []
         department = self.departments.get(row.get("所属コード", ""))
         if department is None:
-            problems.append(_("unknown department code “%(code)s”") % {"code": _short(row.get("所属コード", ""))})
+            problems.append(
+                _("unknown department code “%(code)s”") % {"code": _short(row.get("所属コード", ""))}
+            )
         platform = _PLATFORMS.get(row.get("サービス", "").lower())
         if platform is None:
             problems.append(_("unknown service “%(name)s”") % {"name": _short(row.get("サービス", ""))})
@@ -276,7 +282,7 @@ class _Planner:
                 (
                     number,
                     _(
-                        "状態 “%(given)s” ignored: the account stays %(state)s. Change states on the account's page."
+                        "状態 “%(given)s” ignored: the account stays %(state)s. Change states on the account's page."  # noqa: E501
                     )
                     % {"given": _short(state), "state": account.get_state_display()},
                 )
