@@ -224,3 +224,20 @@ def test_the_service_and_department_of_an_existing_account_stay(
     plan = _preview(iwaki, text)
     assert [number for number, _ in plan.errors] == [_row_of(text, "いわき防災")]
     assert "所属コード" in plan.errors[0][1] and "サービス" in plan.errors[0][1]
+
+
+def test_cli_dry_run_shows_the_update_and_the_import_applies_it(
+    iwaki: Any, ledger: dict[str, OfficialAccount], tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from koshiki.cli import main
+
+    out = tmp_path / "out.csv"
+    assert main(["registry", "export", "--org", "072044", "--format", "csv", "-o", str(out)]) == 0
+    out.write_text(out.read_text("utf-8-sig").replace("防災情報", "CLIで更新"), "utf-8")
+    assert main(["registry", "import", str(out), "--org", "072044", "--dry-run"]) == 0
+    assert "'防災情報' → 'CLIで更新'" in capsys.readouterr().out
+    assert OfficialAccount.objects.get(pk=ledger["live"].pk).purpose == "防災情報"
+    assert main(["registry", "import", str(out), "--org", "072044"]) == 0
+    assert OfficialAccount.objects.get(pk=ledger["live"].pk).purpose == "CLIで更新"
+    entry = AuditEntry.objects.get(action="registry.account.import_updated")
+    assert entry.actor_id is None and entry.after["source"] == "out.csv"
