@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koshiki.audit.services import log_action, log_actions
+from koshiki.audit.services import log_actions
 from koshiki.core.errors import InvalidInput
 from koshiki.orgs.models import Organization
 from koshiki.orgs.permissions import require_manage_org
@@ -159,16 +159,20 @@ def _update(actor: Any, plan: ImportPlan) -> int:
     if not plan.updates:
         return 0
     accounts = OfficialAccount.objects.in_bulk([diff.account_id for diff in plan.updates])
+    names: set[str] = set()
     for diff in plan.updates:
-        account = accounts[diff.account_id]
         for change in diff.changes:
-            setattr(account, change.name, change.after)
-        account.save(update_fields=[change.name for change in diff.changes])
-        log_action(
-            "registry.account.import_updated",
-            actor=actor,
-            obj=account,
-            before={c.name: c.before for c in diff.changes},
-            after={**{c.name: c.after for c in diff.changes}, "source": plan.source},
-        )
+            setattr(accounts[diff.account_id], change.name, change.after)
+            names.add(change.name)
+    changed = [accounts[diff.account_id] for diff in plan.updates]
+    OfficialAccount.objects.bulk_update(changed, sorted(names), batch_size=500)
+    log_actions(
+        "registry.account.import_updated",
+        actor=actor,
+        objects=[
+            (account, {**{c.name: c.after for c in diff.changes}, "source": plan.source})
+            for account, diff in zip(changed, plan.updates, strict=True)
+        ],
+        befores=[{c.name: c.before for c in diff.changes} for diff in plan.updates],
+    )
     return len(plan.updates)
