@@ -118,3 +118,31 @@ def test_bulk_import_audits_every_account_in_one_unbroken_chain(iwaki: Any) -> N
         rows=_rows(HEADER + "kiki,,X,後,after,,目的,,,,\n"),
     )
     assert verify_chain().ok
+
+
+def test_own_export_imports_back_as_no_change_even_with_states_the_import_cannot_create(iwaki: Any) -> None:
+    """Issue #13 item 7: 申請中 and the accounts' own IDs were refused on re-import."""
+    from koshiki.registry.services import request_account
+
+    import_rows(
+        actor=iwaki.kacho.user,
+        organization=iwaki.organization,
+        rows=_rows(HEADER + "kiki,,X,既存,kizon,,目的,,,,運用中\n"),
+        source="a.csv",
+    )
+    request_account(
+        actor=iwaki.tanto.user,
+        department=iwaki.departments["kiki"],
+        platform="x",
+        account_name="申請中の",
+        purpose="目的",
+    )
+    exported = export_csv(OfficialAccount.objects.select_related("department"))
+    report = import_rows(
+        actor=iwaki.kacho.user,
+        organization=iwaki.organization,
+        rows=read_rows(io.BytesIO(exported), "export.csv"),
+        source="export.csv",
+    )
+    assert (report.created, report.errors) == (0, [])
+    assert report.updated == 0 and OfficialAccount.objects.count() == 2

@@ -66,6 +66,7 @@ def test_round_trip_does_not_accumulate_quotes(iwaki: Any, fmt: str) -> None:
     data = (export_csv if fmt == "csv" else export_xlsx)(OfficialAccount.objects.all())
     OfficialAccount.objects.all().delete()
     rows = read_rows(io.BytesIO(data), f"daicho.{fmt}")
+    rows[0]["台帳ID"] = ""  # the accounts are gone: taken in again as new ones
     assert (rows[0]["アカウント名"], rows[0]["目的"], rows[0]["対象者"]) == ("=計算", "-防災", "'そのまま")
     report = import_rows(actor=iwaki.kacho.user, organization=iwaki.organization, rows=rows, source="r")
     assert report.errors == []

@@ -39,7 +39,16 @@ ACCOUNT_FIELDS = (
     "reply_policy",
     "state",
 )
-
+# the 台帳 columns an import may change on an existing account (registry/fields.py IMPORT_FIELDS)
+IMPORT_UPDATE_FIELDS = (
+    "account_name",
+    "handle",
+    "url",
+    "purpose",
+    "audience",
+    "operating_hours",
+    "reply_policy",
+)
 
 A = "audit action"  # the msgctxt of every label: English msgid, Japanese in django.po, no clash with UI text
 
@@ -269,6 +278,13 @@ _declare(
     pgettext_lazy(A, "Account imported into the register"),
     "An existing account was taken in from a register file.",
     after=("source", "state", "platform", "account_name", "handle"),
+)
+_declare(
+    "registry.account.import_updated",
+    pgettext_lazy(A, "Account updated from a register file"),
+    "A register-file row with the account's 台帳ID changed these fields, after a preview and a confirmation.",
+    before=IMPORT_UPDATE_FIELDS,
+    after=(*IMPORT_UPDATE_FIELDS, "source"),
 )
 _declare(
     "registry.account.manager_reassigned",

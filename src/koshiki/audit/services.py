@@ -57,10 +57,21 @@ def log_action(
 
 
 def log_actions(
-    action: str, *, actor: Any, objects: list[tuple[models.Model, dict[str, Any]]]
+    action: str,
+    *,
+    actor: Any,
+    objects: list[tuple[models.Model, dict[str, Any]]],
+    befores: list[dict[str, Any]] | None = None,
 ) -> list[AuditEntry]:
-    """One ``action`` entry per (object, after), in order, under one chain-head lock (bulk imports)."""
-    return append_many([_entry_fields(action, actor=actor, obj=obj, after=after) for obj, after in objects])
+    """One ``action`` entry per (object, after), in order, under one chain-head lock (bulk imports);
+    ``befores``, when given, holds each entry's before, in the same order."""
+    before_list: list[dict[str, Any] | None] = list(befores) if befores is not None else [None] * len(objects)
+    return append_many(
+        [
+            _entry_fields(action, actor=actor, obj=obj, after=after, before=before)
+            for (obj, after), before in zip(objects, before_list, strict=True)
+        ]
+    )
 
 
 def _entry_fields(

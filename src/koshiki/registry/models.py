@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -159,3 +160,24 @@ class ContinuationReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.decision}"
+
+
+class ImportUpload(models.Model):
+    """A 台帳 file held between its preview and its confirmation, so the confirm applies exactly the
+    bytes that were previewed (their SHA-256 is ``digest``) and applies them once (``applied_at``)."""
+
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    data = models.BinaryField(help_text="The uploaded file; emptied once applied.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.digest[:12]}"

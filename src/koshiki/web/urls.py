@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/disclosure/", disclosure.disclosure_page, name="disclosure"),
     path("accounts/export/", registry_io.registry_export, name="registry-export"),
     path("accounts/import/", registry_io.registry_import, name="registry-import"),
+    path("accounts/import/confirm/", registry_io.registry_import_confirm, name="registry-import-confirm"),
     path(
         "accounts/<int:account_id>/profile-text/",
         disclosure.account_profile_text,
