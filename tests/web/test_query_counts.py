@@ -241,3 +241,16 @@ def test_the_dashboard_costs_the_same_for_2_and_20_requested_accounts(body: Post
     many, many_items = _dashboard(user)
     assert many_items > few_items
     assert many == few
+
+
+def test_the_dashboard_reads_the_bodys_role_holders_once(body: PostingBody) -> None:
+    """Every provider asks the same HolderIndex (Viewer.shared): one read of the department tree and of the
+    current role assignments per dashboard, not one per provider (issue #12)."""
+    add_submitted_posts(body, 2)
+    add_after_reports(body, 2)
+    client = signed_in_client(body.seed.admin.user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    tree_reads = [q for q in captured.captured_queries if '"orgs_department"."parent_id" AS' in q["sql"]]
+    assert len(tree_reads) == 1

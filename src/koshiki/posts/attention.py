@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from koshiki.core import attention
 from koshiki.core.attention import Item, Viewer
 from koshiki.orgs.scoping import scoped
-from koshiki.registry.roles import HolderIndex
+from koshiki.registry.roles import shared_index
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
@@ -45,9 +45,9 @@ def posts_for_me(viewer: Viewer) -> Iterator[Item]:
     posts = scoped(Post.objects, user).select_related(
         "account__organization", "account__department", "account__manager", "author", "organization"
     )
+    index = shared_index(viewer)
     submitted = list(posts.filter(state=PostState.SUBMITTED))
-    steps = pending_steps(submitted)
-    index = HolderIndex(staff.organization)
+    steps = pending_steps(submitted, index=index)
     for post in submitted:
         step = steps[post.pk]
         if step is not None and staff in step.waiting_for:
