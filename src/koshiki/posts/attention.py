@@ -17,7 +17,7 @@ from koshiki.registry.roles import shared_index
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
-from .roles import can_write, report_reviewers
+from .roles import ApproverIndex, can_write
 from .services.approval import pending_steps
 
 APPROVAL = attention.kind(
@@ -67,8 +67,9 @@ def posts_for_me(viewer: Viewer) -> Iterator[Item]:
             "post__account__manager",
         )
     )
+    reviewers = ApproverIndex(index)  # approvers once per 課, not per report
     for report in reports:
-        if staff in report_reviewers(report.post, index):
+        if staff in reviewers.report_reviewers(report.post):
             yield AFTER_REPORT.item(
                 _("After-the-fact report: %(account)s") % {"account": report.post.account},
                 report.post.text[:60],
