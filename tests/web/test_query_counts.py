@@ -241,3 +241,40 @@ def test_the_dashboard_costs_the_same_for_2_and_20_requested_accounts(body: Post
     many, many_items = _dashboard(user)
     assert many_items > few_items
     assert many == few
+
+
+def test_the_dashboard_reads_the_bodys_role_holders_once(body: PostingBody) -> None:
+    """Every provider asks the same HolderIndex (Viewer.shared): one read of the department tree and of the
+    current role assignments per dashboard, not one per provider (issue #12)."""
+    add_submitted_posts(body, 2)
+    add_after_reports(body, 2)
+    client = signed_in_client(body.seed.admin.user)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    tree_reads = [q for q in captured.captured_queries if '"orgs_department"."parent_id" AS' in q["sql"]]
+    assert len(tree_reads) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "grow", "setting", "rows"),
+    [
+        ("/posts/approvals/", add_submitted_posts, "QUEUE_PAGE_SIZE", "waiting"),
+        ("/posts/after/", add_after_reports, "AFTER_REPORT_PAGE_SIZE", "rows"),
+    ],
+    ids=["approval-queue", "after-reports"],
+)
+def test_a_long_queue_is_shown_a_bounded_page_at_a_time(
+    body: PostingBody,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    grow: Callable[[PostingBody, int], None],
+    setting: str,
+    rows: str,
+) -> None:
+    monkeypatch.setattr(f"koshiki.web.views.posts.{setting}", 3)
+    grow(body, 5)
+    client = signed_in_client(body.seed.admin.user)
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert [len(first.context[rows]), len(second.context[rows])] == [3, 2]
+    assert "?page=2" in first.content.decode()

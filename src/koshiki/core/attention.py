@@ -76,6 +76,14 @@ class Viewer:
     user: Any
     staff: Any
     now: dt.datetime = field(default_factory=timezone.now)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def shared(self, key: str, build: Callable[[], Any]) -> Any:
+        """What several providers read (the body's role holders, the accounts the viewer manages), built
+        once per dashboard: a fixed number of queries whatever the body's size (issue #12)."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
 
     @property
     def today(self) -> dt.date:

@@ -161,6 +161,8 @@ class RoleAssignment(models.Model):
 
     class Meta:
         ordering = ["organization", "role_id", "start_date"]
+        # issue #12: the current holders of one body (HolderIndex, on every page that checks a role)
+        indexes = [models.Index(fields=["organization", "state", "role_id"], name="role_current_by_org")]
 
     def __str__(self) -> str:
         return f"{self.staff} {self.role_id}"

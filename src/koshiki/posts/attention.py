@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from koshiki.core import attention
 from koshiki.core.attention import Item, Viewer
 from koshiki.orgs.scoping import scoped
-from koshiki.registry.roles import HolderIndex
+from koshiki.registry.roles import shared_index
 
 from .lifecycle import PostState
 from .models import AfterReport, Post
-from .roles import can_write, report_reviewers
+from .roles import ApproverIndex, can_write
 from .services.approval import pending_steps
 
 APPROVAL = attention.kind(
@@ -45,9 +45,9 @@ def posts_for_me(viewer: Viewer) -> Iterator[Item]:
     posts = scoped(Post.objects, user).select_related(
         "account__organization", "account__department", "account__manager", "author", "organization"
     )
+    index = shared_index(viewer)
     submitted = list(posts.filter(state=PostState.SUBMITTED))
-    steps = pending_steps(submitted)
-    index = HolderIndex(staff.organization)
+    steps = pending_steps(submitted, index=index)
     for post in submitted:
         step = steps[post.pk]
         if step is not None and staff in step.waiting_for:
@@ -67,8 +67,9 @@ def posts_for_me(viewer: Viewer) -> Iterator[Item]:
             "post__account__manager",
         )
     )
+    reviewers = ApproverIndex(index)  # approvers once per 課, not per report
     for report in reports:
-        if staff in report_reviewers(report.post, index):
+        if staff in reviewers.report_reviewers(report.post):
             yield AFTER_REPORT.item(
                 _("After-the-fact report: %(account)s") % {"account": report.post.account},
                 report.post.text[:60],

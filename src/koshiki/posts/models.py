@@ -132,7 +132,14 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "scheduled_at"]), models.Index(fields=["account", "state"])]
+        indexes = [
+            models.Index(fields=["state", "scheduled_at"]),
+            models.Index(fields=["account", "state"]),
+            # issue #12: what the pages of one body filter and order on
+            models.Index(fields=["organization", "state", "scheduled_at"], name="post_org_state_scheduled"),
+            models.Index(fields=["organization", "-created_at"], name="post_org_created"),
+            models.Index(fields=["account", "-created_at"], name="post_account_created"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:30]
@@ -188,6 +195,14 @@ class AfterReport(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            # issue #12: the reports still to acknowledge (dashboard, after-the-fact list), a small part
+            models.Index(
+                fields=["due_on"], condition=models.Q(acknowledged_at__isnull=True), name="after_report_open"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.reason}"

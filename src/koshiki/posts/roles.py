@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from koshiki.orgs.models import Staff
@@ -52,11 +53,17 @@ def is_own(user: Any, post: Any) -> bool:
     return staff is not None and staff.pk in own_ids(post)
 
 
-def report_reviewers(post: Any, index: HolderIndex | None = None) -> list[Staff]:
+def report_reviewers(
+    post: Any,
+    index: HolderIndex | None = None,
+    approvers_of: Callable[[OfficialAccount], list[Staff]] | None = None,
+) -> list[Staff]:
     """Who acknowledges an after-the-fact report: the account's approvers other than the post's writers and
-    whoever published it; when there is nobody else, the organization's administrators (never the writers)."""
+    whoever published it; when there is nobody else, the organization's administrators (never the writers).
+    ``approvers_of`` when a list page memoizes the approvers (ApproverIndex)."""
     excluded = own_ids(post) | ({post.submitted_by_id} if post.submitted_by_id else set())
-    people = [s for s in approvers(post.account, index) if s.pk not in excluded]
+    found = approvers_of(post.account) if approvers_of is not None else approvers(post.account, index)
+    people = [s for s in found if s.pk not in excluded]
     if people:
         return people
     if index is not None:
@@ -66,6 +73,24 @@ def report_reviewers(post: Any, index: HolderIndex | None = None) -> list[Staff]
             organization_id=post.organization_id, is_org_admin=True, status=Staff.Status.ACTIVE
         ).exclude(pk__in=excluded)
     )
+
+
+class ApproverIndex:
+    """``approvers`` and ``report_reviewers`` over one HolderIndex, the approvers worked out once per
+    (課, named manager) rather than once per post: the answer depends on nothing else (issue #12)."""
+
+    def __init__(self, index: HolderIndex) -> None:
+        self.index = index
+        self._approvers: dict[tuple[int, int | None], list[Staff]] = {}
+
+    def approvers(self, account: OfficialAccount) -> list[Staff]:
+        key = (account.department_id, account.manager_id)
+        if key not in self._approvers:
+            self._approvers[key] = approvers(account, self.index)
+        return self._approvers[key]
+
+    def report_reviewers(self, post: Any) -> list[Staff]:
+        return report_reviewers(post, self.index, approvers_of=self.approvers)
 
 
 def can_approve(user: Any, account: OfficialAccount) -> bool:

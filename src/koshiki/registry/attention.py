@@ -22,7 +22,7 @@ from koshiki.orgs.scoping import scoped
 from .lifecycle import LIVE_STATES, AccountState
 from .models import ContinuationReview, Notice, OfficialAccount, PolicyVersion
 from .reminders import CARRY_OUT, open_notices
-from .roles import HolderIndex, current_manager, is_manager
+from .roles import current_manager, is_manager, shared_index
 from .services import pending_steps
 
 APPROVAL = attention.kind(
@@ -73,7 +73,7 @@ def accounts_without_a_manager(viewer: Viewer) -> Iterator[Item]:
         .exclude(state__in=[AccountState.CLOSED, AccountState.REJECTED])
         .select_related("manager", "department")
     )
-    index = HolderIndex(viewer.staff.organization)
+    index = shared_index(viewer)
     for account in accounts:
         if current_manager(account, index) is None:
             yield NO_CURRENT_MANAGER.item(
@@ -91,7 +91,7 @@ def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
         .filter(state=AccountState.REQUESTED)
         .select_related("organization", "department")
     )
-    steps = pending_steps(requested)
+    steps = pending_steps(requested, index=shared_index(viewer))
     for account in requested:
         step = steps[account.pk]
         if step is not None and viewer.staff in step.waiting_for:
@@ -105,9 +105,14 @@ def approvals_waiting_for_me(viewer: Viewer) -> Iterator[Item]:
 
 def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccount]:
     """Accounts the viewer manages, with their latest policy date and last review annotated and the role
-    holders read once (a constant number of queries however many accounts; issue #11)."""
-    hidden = [AccountState.REJECTED] if closed_too else [AccountState.CLOSED, AccountState.REJECTED]
-    accounts = scoped(OfficialAccount.objects, viewer.user).exclude(state__in=hidden)
+    holders read once (a constant number of queries however many accounts; issue #11), read once per
+    dashboard for both providers (closed ones filtered here, issue #12)."""
+    managed: list[OfficialAccount] = viewer.shared("registry.managed", lambda: _read_managed(viewer))
+    return managed if closed_too else [a for a in managed if a.state != AccountState.CLOSED]
+
+
+def _read_managed(viewer: Viewer) -> list[OfficialAccount]:
+    accounts = scoped(OfficialAccount.objects, viewer.user).exclude(state=AccountState.REJECTED)
     accounts = accounts.select_related("organization", "department").annotate(
         policy_created_at=Subquery(
             PolicyVersion.objects.filter(account=OuterRef("pk")).order_by("-version").values("created_at")[:1]
@@ -118,7 +123,7 @@ def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccoun
             .values("reviewed_at")[:1]
         ),
     )
-    index = HolderIndex(viewer.staff.organization)
+    index = shared_index(viewer)
     return [a for a in accounts if is_manager(viewer.user, a, index)]
 
 

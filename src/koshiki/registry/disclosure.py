@@ -17,7 +17,7 @@ from koshiki.orgs.check_context import context_for
 from koshiki.orgs.models import Organization
 
 from .models import OfficialAccount
-from .services.policy import current_policy
+from .services.policy import current_policies
 
 LINK_CATEGORIES = frozenset({"url_shortener", "third_party_link"})
 
@@ -45,8 +45,9 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
     accounts = list(accounts)  # read twice: the rows, then the links to check
     head = [_("Service"), _("Account name"), _("URL"), _("Purpose"), _("Run by"), _("Operating policy")]
     rows = []
+    policies = current_policies(accounts)  # one query for every account's latest version
     for account in accounts:
-        policy = current_policy(account)
+        policy = policies.get(account.pk)
         policy_text = "<br>".join(escape(v) for v in (policy.items.values() if policy else []))
         cells = [
             escape(account.get_platform_display()),

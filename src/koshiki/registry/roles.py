@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from koshiki.core.attention import Viewer
 from koshiki.guidelines.permissions import roles_with
 from koshiki.orgs.models import Department, Organization, RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
@@ -128,6 +129,11 @@ class HolderIndex:
                 )
             )
         return self._admins
+
+
+def shared_index(viewer: Viewer) -> HolderIndex:
+    """The viewer's organization's HolderIndex, read once per dashboard for every provider."""
+    return viewer.shared("registry.holder_index", lambda: HolderIndex(viewer.staff.organization))  # type: ignore[no-any-return]
 
 
 def current_manager(account: OfficialAccount, index: HolderIndex | None = None) -> Staff | None:

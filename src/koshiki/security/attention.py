@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from koshiki.core import attention
 from koshiki.core.attention import Item, Viewer
-from koshiki.registry.roles import HolderIndex
+from koshiki.registry.roles import shared_index
 
 from .recipients import recipients
 from .status import board_lines, organization_security
@@ -62,7 +62,7 @@ KINDS = {
 def security_items(viewer: Viewer) -> Iterator[Item]:
     staff = viewer.staff
     state = organization_security(staff.organization, today=viewer.today)
-    index = HolderIndex(staff.organization)
+    index = shared_index(viewer)
     for line in board_lines(state):
         if staff in recipients(state, line, index):
             escalated = (

@@ -57,12 +57,13 @@ def pending_step(
     return engine_pending_step(subject(post, index=index, decisions=decisions))
 
 
-def pending_steps(posts: list[Post]) -> dict[int, PendingStep | None]:
-    """``pending_step`` for many posts of one organization in a constant number of queries (list pages)."""
+def pending_steps(posts: list[Post], *, index: HolderIndex | None = None) -> dict[int, PendingStep | None]:
+    """``pending_step`` for many posts of one organization in a constant number of queries (list pages);
+    ``index`` when the caller has read the organization's role holders already."""
     submitted = [p for p in posts if p.state == PostState.SUBMITTED]
     if not submitted:
         return {p.pk: None for p in posts}
-    index = HolderIndex(submitted[0].organization)
+    index = index or HolderIndex(submitted[0].organization)
     rounds = {p.pk: p.approval_round for p in submitted}
     decided: dict[int, list[PostApproval]] = {pk: [] for pk in rounds}
     for decision in PostApproval.objects.filter(post_id__in=rounds):

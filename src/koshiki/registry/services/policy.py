@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
@@ -35,6 +37,16 @@ class ItemStatus:
 
 def current_policy(account: OfficialAccount) -> PolicyVersion | None:
     return account.policies.order_by("-version").first()
+
+
+def current_policies(accounts: Iterable[OfficialAccount]) -> dict[int, PolicyVersion]:
+    """``current_policy`` of many accounts in one query (list pages: the homepage listing, issue #12);
+    accounts without a policy are absent."""
+    latest = PolicyVersion.objects.filter(account_id=OuterRef("account_id")).order_by("-version")
+    rows = PolicyVersion.objects.filter(
+        account_id__in=[a.pk for a in accounts], version=Subquery(latest.values("version")[:1])
+    )
+    return {p.account_id: p for p in rows}
 
 
 def policy_completeness(account: OfficialAccount) -> list[ItemStatus]:

@@ -131,12 +131,13 @@ def pending_step(account: OfficialAccount, name: WorkflowName = OPEN) -> Pending
 
 
 def pending_steps(
-    accounts: list[OfficialAccount], name: WorkflowName = OPEN
+    accounts: list[OfficialAccount], name: WorkflowName = OPEN, *, index: HolderIndex | None = None
 ) -> dict[int, PendingStep | None]:
-    """``pending_step`` for many accounts of one organization in a constant number of queries (dashboard)."""
+    """``pending_step`` for many accounts of one organization in a constant number of queries (dashboard);
+    ``index`` when the caller has read the organization's role holders already."""
     if not accounts:
         return {}
-    index = HolderIndex(accounts[0].organization)
+    index = index or HolderIndex(accounts[0].organization)
     decided: dict[int, list[Approval]] = {a.pk: [] for a in accounts}
     for approval in Approval.objects.filter(account_id__in=decided, workflow=name):
         decided[approval.account_id].append(approval)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from koshiki.posts import services
 from koshiki.posts.channels import channel_kind, set_channel
 from koshiki.posts.lifecycle import EDITABLE, PostState
 from koshiki.posts.models import AfterReport, ChannelCredential, Post, StandingApproval
-from koshiki.posts.roles import can_approve, can_write, is_own, report_reviewers
+from koshiki.posts.roles import ApproverIndex, can_approve, can_write, is_own
 from koshiki.posts.rules import check_platform, posting_rules
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
@@ -44,6 +45,9 @@ from ..post_forms import (
     UrlForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
+
+QUEUE_PAGE_SIZE = 50  # approval queue rows per page
+AFTER_REPORT_PAGE_SIZE = 50  # after-the-fact reports per page (unacknowledged first)
 
 IMAGE_MAGIC = {
     b"\x89PNG": "image/png",
@@ -302,21 +306,26 @@ def post_retry(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
+    """Posts waiting for approval, soonest first, a bounded page at a time (issue #12: 454 queries and
+    321 ms for 横浜市 when every submitted post was listed at once)."""
     staff = require_staff(request)
-    waiting = []
-    submitted = list(
+    submitted = (
         scoped(Post.objects, request.user)
         .filter(state=PostState.SUBMITTED)
         .select_related(
             "account__organization", "account__department", "account__manager", "author", "organization"
         )
+        .order_by(F("scheduled_at").asc(nulls_last=True), "pk")
     )
-    steps = services.pending_steps(submitted)
-    for post in submitted:
-        step = steps[post.pk]
-        if step is not None:
-            waiting.append({"post": post, "step": step, "mine": staff in step.waiting_for})
-    return render(request, "koshiki/post_queue.html", {"waiting": waiting})
+    page = Paginator(submitted, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    posts = list(page.object_list)
+    steps = services.pending_steps(posts, index=HolderIndex(staff.organization))
+    waiting = [
+        {"post": post, "step": steps[post.pk], "mine": staff in steps[post.pk].waiting_for}  # type: ignore[union-attr]
+        for post in posts
+        if steps[post.pk] is not None
+    ]
+    return render(request, "koshiki/post_queue.html", {"waiting": waiting, "page": page})
 
 
 @login_required
@@ -344,11 +353,14 @@ def after_reports(request: HttpRequest) -> HttpResponse:
         where = cite(profile, item)
         return f"{label} {where}" if where else label
 
+    ordered = reports.order_by(F("acknowledged_at").asc(nulls_first=True), "-due_on", "-pk")
+    page = Paginator(ordered, AFTER_REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    reviewers = ApproverIndex(index)  # the approvers of each 課 worked out once, not once per report
     rows = [
-        {"report": r, "mine": staff in report_reviewers(r.post, index), "reason": reason_label(r.reason)}
-        for r in reports.order_by("acknowledged_at", "-due_on")
+        {"report": r, "mine": staff in reviewers.report_reviewers(r.post), "reason": reason_label(r.reason)}
+        for r in page.object_list
     ]
-    return render(request, "koshiki/after_reports.html", {"rows": rows})
+    return render(request, "koshiki/after_reports.html", {"rows": rows, "page": page})
 
 
 @login_required
