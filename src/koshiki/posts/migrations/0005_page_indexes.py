@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0006_role_assignment_current_index'),
-        ('posts', '0003_decision_clause'),
+        ('orgs', '0007_role_assignment_current_index'),
+        ('posts', '0004_records_retention'),
         ('registry', '0004_notice_taken_down'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_role_assignment_confirmation'),
+        ('orgs', '0006_records_retention'),
     ]
 
     operations = [
