@@ -72,7 +72,9 @@ def test_a_request_whose_handle_differs_from_the_url_is_refused(iwaki: Any) -> N
     "url",
     ["https://x.com@evil.example/iwaki", "javascript:alert(1)", "https://instagram.com.evil.jp/iwaki"],
 )
-def test_activation_refuses_a_url_that_is_not_the_platforms(iwaki: Any, iwaki_officers: Any, url: str) -> None:
+def test_activation_refuses_a_url_that_is_not_the_platforms(
+    iwaki: Any, iwaki_officers: Any, url: str
+) -> None:
     account = _approved(iwaki)
     with pytest.raises(InvalidInput):
         services.activate(actor=iwaki.shozokucho.user, account=account, url=url)
@@ -96,14 +98,19 @@ def test_before_activation_the_url_is_corrected_by_an_audited_edit(iwaki: Any, i
     account.refresh_from_db()
     assert (account.url, account.handle) == ("https://www.instagram.com/iwaki_kiki/", "iwaki_kiki")
     entry = AuditEntry.objects.get(action="registry.account.url_corrected")
-    assert entry.after["url"] == account.url and "reason" in entry.after  # free text retained beside the chain
+    assert (
+        entry.after["url"] == account.url and "reason" in entry.after
+    )  # free text retained beside the chain
 
 
 def test_a_double_submitted_correction_changes_once(iwaki: Any, iwaki_officers: Any) -> None:
     account = _approved(iwaki)
     for _ in range(2):
         services.correct_account_url(
-            actor=iwaki.shozokucho.user, account=account, url="https://www.instagram.com/iwaki_kiki/", reason="誤記"
+            actor=iwaki.shozokucho.user,
+            account=account,
+            url="https://www.instagram.com/iwaki_kiki/",
+            reason="誤記",
         )
     assert AuditEntry.objects.filter(action="registry.account.url_corrected").count() == 1
 
@@ -132,7 +139,9 @@ def test_a_correction_needs_a_reason_and_a_url_of_the_platform(iwaki: Any) -> No
     assert not AuditEntry.objects.filter(action="registry.account.url_corrected").exists()
 
 
-def test_an_active_accounts_url_changes_only_after_the_profiles_notice(iwaki: Any, iwaki_officers: Any) -> None:
+def test_an_active_accounts_url_changes_only_after_the_profiles_notice(
+    iwaki: Any, iwaki_officers: Any
+) -> None:
     """いわき市 第4 5(2): a change is announced a month ahead; the new URL applies when it is carried out."""
     account = _active(iwaki)
     with pytest.raises(InvalidInput, match="「いわき市 第4 5\\(2\\)」"):
@@ -144,7 +153,10 @@ def test_an_active_accounts_url_changes_only_after_the_profiles_notice(iwaki: An
             effective_on=timezone.localdate() + dt.timedelta(days=7),
         )
     services.correct_account_url(
-        actor=iwaki.shozokucho.user, account=account, url="https://www.instagram.com/iwaki_kiki/", reason="名称変更"
+        actor=iwaki.shozokucho.user,
+        account=account,
+        url="https://www.instagram.com/iwaki_kiki/",
+        reason="名称変更",
     )
     account.refresh_from_db()
     notice = account.notices.get()
@@ -152,7 +164,9 @@ def test_an_active_accounts_url_changes_only_after_the_profiles_notice(iwaki: An
     assert account.url == "https://www.instagram.com/iwaki_bousai/"  # still the old one until the date
     assert (notice.kind, notice.new_url) == (Notice.Kind.CHANGE, "https://www.instagram.com/iwaki_kiki/")
     assert notice.effective_on == timezone.localdate() + dt.timedelta(days=31)
-    assert AuditEntry.objects.get(action="registry.account.change_announced").clause == "「いわき市 第4 5(2)」"
+    assert (
+        AuditEntry.objects.get(action="registry.account.change_announced").clause == "「いわき市 第4 5(2)」"
+    )
     services.complete_notice(actor=iwaki.shozokucho.user, account=account, on=notice.effective_on)
     account.refresh_from_db()
     assert (account.state, account.url, account.handle) == (
@@ -168,10 +182,16 @@ def test_an_announced_url_change_submitted_twice_is_announced_once(iwaki: Any, i
     account = _active(iwaki)
     for _ in range(2):
         services.correct_account_url(
-            actor=iwaki.shozokucho.user, account=account, url="https://www.instagram.com/iwaki_kiki/", reason="変更"
+            actor=iwaki.shozokucho.user,
+            account=account,
+            url="https://www.instagram.com/iwaki_kiki/",
+            reason="変更",
         )
     assert account.notices.count() == 1
     with pytest.raises(InvalidTransition):
         services.correct_account_url(
-            actor=iwaki.shozokucho.user, account=account, url="https://www.instagram.com/other/", reason="変更"
+            actor=iwaki.shozokucho.user,
+            account=account,
+            url="https://www.instagram.com/other/",
+            reason="変更",
         )

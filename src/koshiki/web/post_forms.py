@@ -78,7 +78,13 @@ class ReasonForm(forms.Form):
 
 
 class UrlForm(forms.Form):
-    url = forms.URLField(label=_("Live URL of the post"), max_length=500, assume_scheme="https")
+    # A plain field: the service checks the URL against the account's platform and says what it expects.
+    url = forms.CharField(label=_("Live URL of the post"), max_length=500)
+
+
+class UrlCorrectionForm(forms.Form):
+    url = forms.CharField(label=_("Correct URL of the post"), max_length=500)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
 
 
 class StandingForm(forms.Form):

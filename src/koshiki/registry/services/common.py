@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput

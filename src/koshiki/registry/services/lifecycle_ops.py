@@ -180,7 +180,9 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
         )
     move_notice(notice, Notice.State.DONE)
     if notice.kind == Notice.Kind.CHANGE and notice.new_url:
-        apply_url_unchecked(account, notice.new_url, notice.new_handle, actor=actor, reason=notice.description)
+        apply_url_unchecked(
+            account, notice.new_url, notice.new_handle, actor=actor, reason=notice.description
+        )
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
     move(
         account,
