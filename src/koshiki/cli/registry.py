@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import registry_urls
 from .manage import setup_django
 
 
@@ -75,3 +76,4 @@ def register(commands: Any) -> None:
     importing.add_argument("file")
     importing.add_argument("--org", required=True)
     importing.set_defaults(handler=_import)
+    registry_urls.register(sub)

@@ -86,6 +86,10 @@ class UrlCorrectionForm(forms.Form):
     url = forms.CharField(label=_("Correct URL of the post"), max_length=500)
     reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "correct_%s")  # ids apart from the recording form's
+        super().__init__(*args, **kwargs)
+
 
 class StandingForm(forms.Form):
     categories = forms.MultipleChoiceField(

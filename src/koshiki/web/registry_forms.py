@@ -79,6 +79,10 @@ class AccountUrlForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "correct_%s")  # the activation form on the same page has id_url
+        super().__init__(*args, **kwargs)
+
 
 class AnnounceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices)
