@@ -43,3 +43,24 @@ def test_a_clean_registry_exits_zero(iwaki: Any, capsys: pytest.CaptureFixture[s
     _account(iwaki, "x", "防災", "https://x.com/iwaki_bousai")
     assert main(["registry", "check-urls"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_post_recorded_at_another_platforms_url_is_listed(
+    iwaki: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from koshiki.posts.models import Post
+
+    account = _account(iwaki, "x", "防災", "https://x.com/iwaki_bousai")
+    # Recorded before the check (the walkthrough: an X post at an instagram.com URL).
+    post = Post.objects.create(
+        organization=iwaki.organization,
+        account=account,
+        author=iwaki.tanto,
+        text="防災訓練のお知らせ",
+        state="published",
+        remote_url="https://www.instagram.com/p/CxYz12345/",
+    )
+    assert main(["registry", "check-urls"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert f"#{post.pk}\tx\thttps://www.instagram.com/p/CxYz12345/\twrong_host" in line
+    assert f"/posts/{post.pk}/" in line

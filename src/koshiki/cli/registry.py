@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import registry_urls
 from .manage import setup_django
+from .registry_urls import register as register_check_urls
 
 
 def _org(code: str) -> Any:
@@ -76,4 +76,4 @@ def register(commands: Any) -> None:
     importing.add_argument("file")
     importing.add_argument("--org", required=True)
     importing.set_defaults(handler=_import)
-    registry_urls.register(sub)
+    register_check_urls(sub)
