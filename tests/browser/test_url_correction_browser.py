@@ -70,10 +70,11 @@ def test_a_wrong_platform_url_is_refused_in_japanese_and_corrected(
     change = page.locator("#url-form")
     assert "「いわき市 第4 5(2)」" in change.inner_text()
     change.get_by_label("アカウントの正しいURL").fill("https://www.instagram.com/iwaki_kiki/")
-    change.get_by_label("ID", exact=True).fill("")
+    change.locator("#correct_handle").fill("")
     change.get_by_label("訂正の理由").fill("アカウント名の変更")
     change.get_by_role("button", name="URLの変更を周知する").click()
     assert page.locator("#account-state").inner_text() == "変更予告中"
+    assert "URLの変更を周知しました" in page.content()
     assert "https://www.instagram.com/iwaki_kiki/" in page.locator("#notices").inner_text()
     screenshot(page, "account-url-change-announced")
     account.refresh_from_db()

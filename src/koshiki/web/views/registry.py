@@ -344,11 +344,15 @@ def account_manager(request: HttpRequest, account_id: int) -> HttpResponse:
 def account_correct_url(request: HttpRequest, account_id: int) -> HttpResponse:
     """Correct the account's URL: an edit before it is active, a change with notice once it is (the service
     decides which)."""
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
     return _act(
         request,
         account_id,
         AccountUrlForm,
         "url_form",
         lambda a, data: services.correct_account_url(actor=request.user, account=a, **data),
-        _("The URL correction has been recorded."),
+        _("The URL change has been announced; it takes effect when the change is carried out.")
+        if account.state == AccountState.ACTIVE
+        else _("The URL correction has been recorded."),
     )
