@@ -35,7 +35,9 @@ def _publish_one(body: PostingBody, text: str) -> int:
         post = services.decide(actor=step.waiting_for[0].user, post=post, approve=True)
     post.refresh_from_db()
     services.record_manual_publication(
-        actor=body.operator.user, post=post, url=f"https://example.jp/p/{post.pk}"
+        actor=body.operator.user,
+        post=post,
+        url=f"https://bsky.app/profile/{body.account.handle}/post/p{post.pk}",
     )
     return int(post.pk)
 

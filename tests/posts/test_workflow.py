@@ -293,7 +293,9 @@ def test_manual_channel_records_the_live_url(iwaki_posting: PostingBody, within_
     with pytest.raises(InvalidInput):
         services.record_manual_publication(actor=iwaki_posting.operator.user, post=post, url="bit.ly/x")
     post = services.record_manual_publication(
-        actor=iwaki_posting.operator.user, post=post, url="https://bsky.app/profile/x/post/1"
+        actor=iwaki_posting.operator.user,
+        post=post,
+        url=f"https://bsky.app/profile/{iwaki_posting.account.handle}/post/3kq2abcdxyz2a",
     )
     assert post.state == PostState.PUBLISHED
 

@@ -67,3 +67,13 @@ def test_homepage_listing_flags_a_shortened_account_url(iwaki: Any) -> None:
     account = _live(iwaki, url="https://bit.ly/iwaki-x")
     (finding,) = website_html(iwaki.organization, (a for a in [account])).findings
     assert finding.category == "url_shortener"
+
+
+def test_an_account_url_of_another_platform_stays_out_of_the_homepage_html(iwaki: Any) -> None:
+    """Issue #13: an X account with an instagram.com URL (stored before the platform check)."""
+    account = _live(iwaki)
+    OfficialAccount.objects.filter(pk=account.pk).update(url="https://www.instagram.com/iwaki_bousai/")
+    account.refresh_from_db()
+    result = website_html(iwaki.organization, [account])
+    assert "instagram.com" not in result.text
+    assert result.wrong_urls == [account]

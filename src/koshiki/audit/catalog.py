@@ -294,6 +294,14 @@ _declare(
     after=("manager",),
 )
 _declare(
+    "registry.account.url_corrected",
+    pgettext_lazy(A, "Account URL corrected"),
+    "The account's URL (and handle) was corrected: an edit before activation, or on completing an"
+    " announced change (issue #13).",
+    before=("url", "handle"),
+    after=("url", "handle", "reason"),
+)
+_declare(
     "registry.account.step_approved",
     pgettext_lazy(A, "Request approved at one step"),
     "One approver in the profile's chain approved the request.",
@@ -525,6 +533,13 @@ _declare(
     "The platform (or a manual URL) confirmed publication.",
     before=POST_STATE,
     after=(*POST_STATE, "remote_id", "url", "reconciled", "delay_seconds", "manual"),
+)
+_declare(
+    "posts.post.url_corrected",
+    pgettext_lazy(A, "Published post URL corrected"),
+    "Whoever recorded the publication, or the public relations division, corrected the post's URL.",
+    before=("url",),
+    after=("url", "reason"),
 )
 _declare(
     "posts.post.retry_scheduled",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .manage import setup_django
+from .registry_urls import register as register_check_urls
 
 
 def _org(code: str) -> Any:
@@ -110,3 +111,4 @@ def register(commands: Any) -> None:
         help="show the differences (updates by 台帳ID, new rows) and change nothing",
     )
     importing.set_defaults(handler=_import)
+    register_check_urls(sub)

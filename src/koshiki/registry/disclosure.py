@@ -7,7 +7,7 @@ the CMS) and each account's profile text, both checked against the link rules (o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from koshiki.checks import PLATFORMS, Finding, check
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.models import Organization
 
+from .links import mismatch
 from .models import OfficialAccount
 from .services.policy import current_policies
 
@@ -26,6 +27,8 @@ LINK_CATEGORIES = frozenset({"url_shortener", "third_party_link"})
 class Disclosure:
     text: str
     findings: list[Finding]
+    # Accounts whose URL does not fit their platform: left out of the HTML until corrected (issue #13).
+    wrong_urls: list[OfficialAccount] = field(default_factory=list)
 
 
 def default_homepage(organization: Organization) -> str:
@@ -46,13 +49,16 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
     head = [_("Service"), _("Account name"), _("URL"), _("Purpose"), _("Run by"), _("Operating policy")]
     rows = []
     policies = current_policies(accounts)  # one query for every account's latest version
+    wrong = [a for a in accounts if mismatch(a.platform, a.url)]
     for account in accounts:
         policy = policies.get(account.pk)
         policy_text = "<br>".join(escape(v) for v in (policy.items.values() if policy else []))
         cells = [
             escape(account.get_platform_display()),
             escape(account.account_name) + (f"（@{escape(account.handle)}）" if account.handle else ""),
-            f'<a href="{escape(account.url)}">{escape(account.url)}</a>' if account.url else "",
+            f'<a href="{escape(account.url)}">{escape(account.url)}</a>'
+            if account.url and account not in wrong
+            else "",
             escape(account.purpose),
             escape(account.department.name),
             policy_text,
@@ -67,7 +73,7 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
         + "\n</tbody>\n</table>\n"
     )
     urls = " ".join(a.url for a in accounts if a.url)
-    return Disclosure(html, _link_findings(urls, organization) if urls else [])
+    return Disclosure(html, _link_findings(urls, organization) if urls else [], wrong)
 
 
 def profile_text(account: OfficialAccount, homepage_url: str) -> Disclosure:

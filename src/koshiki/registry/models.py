@@ -25,6 +25,7 @@ class Platform(models.TextChoices):
     YOUTUBE = "youtube", "YouTube"
     TIKTOK = "tiktok", "TikTok"
     BLUESKY = "bluesky", "Bluesky"
+    THREADS = "threads", "Threads"
     NOTE = "note", "note"
     BLOG = "blog", _("Blog")
     OTHER = "other", _("Other")
@@ -130,6 +131,9 @@ class Notice(models.Model):
     effective_on = models.DateField(_("takes effect on"))
     keep_until = models.DateField(_("keep the notice until"), null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    # A change of the account's URL (issue #13): applied when the change is carried out, not before.
+    new_url = models.URLField(_("new URL"), max_length=300, blank=True)
+    new_handle = models.CharField(_("new ID / handle"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -78,7 +78,17 @@ class ReasonForm(forms.Form):
 
 
 class UrlForm(forms.Form):
-    url = forms.URLField(label=_("Live URL of the post"), max_length=500, assume_scheme="https")
+    # A plain field: the service checks the URL against the account's platform and says what it expects.
+    url = forms.CharField(label=_("Live URL of the post"), max_length=500)
+
+
+class UrlCorrectionForm(forms.Form):
+    url = forms.CharField(label=_("Correct URL of the post"), max_length=500)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "correct_%s")  # ids apart from the recording form's
+        super().__init__(*args, **kwargs)
 
 
 class StandingForm(forms.Form):

@@ -67,6 +67,23 @@ class ActivateForm(forms.Form):
     verified = forms.BooleanField(label=_("Verified by the platform"), required=False)
 
 
+class AccountUrlForm(forms.Form):
+    """Correct the account's URL; for an active account, a change taking effect after the notice period."""
+
+    url = forms.CharField(label=_("Correct account URL"), max_length=300)
+    handle = forms.CharField(label=_("ID / handle"), max_length=100, required=False)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
+    effective_on = forms.DateField(
+        label=_("Takes effect on (active accounts; empty: the earliest date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "correct_%s")  # the activation form on the same page has id_url
+        super().__init__(*args, **kwargs)
+
+
 class AnnounceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Notice.Kind.choices)
     effective_on = forms.DateField(label=_("Takes effect on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -55,6 +55,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/decide/", registry.account_decide, name="account-decide"),
     path("accounts/<int:account_id>/activate/", registry.account_activate, name="account-activate"),
     path("accounts/<int:account_id>/announce/", registry.account_announce, name="account-announce"),
+    path("accounts/<int:account_id>/url/", registry.account_correct_url, name="account-correct-url"),
     path("accounts/<int:account_id>/complete/", registry.account_complete, name="account-complete"),
     path(
         "accounts/<int:account_id>/notices/<int:notice_id>/taken-down/",
@@ -94,6 +95,7 @@ urlpatterns = [
     path("posts/<int:post_id>/acknowledge/", posts.post_acknowledge, name="post-acknowledge"),
     path("posts/<int:post_id>/withdraw/", posts.post_withdraw, name="post-withdraw"),
     path("posts/<int:post_id>/manual/", posts.post_manual, name="post-manual"),
+    path("posts/<int:post_id>/url/", posts.post_correct_url, name="post-correct-url"),
     path("posts/<int:post_id>/retry/", posts.post_retry, name="post-retry"),
     path("accounts/<int:account_id>/posting/", posts.account_posting, name="account-posting"),
     path("check/", checking.check_page, name="check"),

@@ -2,12 +2,15 @@
 
 from .approval import decide, pending_step, pending_steps, schedule, submit, withdraw
 from .compose import acknowledge_warning, correction_template, create_post, edit_post, override_blocks
+from .published_url import can_correct_published_url, correct_published_url
 from .publishing import publish_due, reconcile_stuck, record_manual_publication, retry_failed
 from .standing import acknowledge_after_report, grant_standing_approval, revoke_standing_approval
 
 __all__ = [
     "acknowledge_after_report",
     "acknowledge_warning",
+    "can_correct_published_url",
+    "correct_published_url",
     "correction_template",
     "create_post",
     "decide",

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from koshiki.connectors import ConnectorError, MediaItem, OutgoingPost, PublishedRef, TransientPlatformError
 from koshiki.connectors.sanitize import clean_error
 from koshiki.core import jobs
-from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.core.errors import InvalidTransition, NotPermitted
+from koshiki.orgs.scoping import staff_of
+from koshiki.registry.links import post_url
 from koshiki.registry.models import OfficialAccount
 
 from ..channels import connector_for
@@ -178,10 +180,9 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
     post = Post.objects.select_for_update(of=("self",), no_key=True).select_related("account").get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(_("Only the account's manager and operators can write its posts."))
-    if not url.startswith("https://"):
-        raise InvalidInput(_("Give the post's https:// address."), field="url")
     if post.state != PostState.SCHEDULED:
         raise InvalidTransition(_("Only a scheduled post can be recorded as published."))
+    url = post_url(post.account, url)  # on the account's platform, and of this account (issue #13)
     now = timezone.now()
     # Lock order: the rows a change writes first, the audit chain head (log_action) last.
     OfficialAccount.objects.filter(pk=post.account_id).update(last_post_at=now)
@@ -195,6 +196,7 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
         remote_id=url,
         remote_url=url,
         published_at=now,
+        published_by=staff_of(actor),
     )
     return post
 

@@ -1,5 +1,6 @@
 """Service functions of the registry: check (permission, state, profile rule), execute, audit."""
 
+from .corrections import can_correct_url, correct_account_url, earliest_change
 from .lifecycle_ops import (
     activate,
     announce,
@@ -17,7 +18,10 @@ from .review import record_review
 __all__ = [
     "activate",
     "announce",
+    "can_correct_url",
     "cancel_notice",
+    "correct_account_url",
+    "earliest_change",
     "complete_notice",
     "decide",
     "emergency_stop",

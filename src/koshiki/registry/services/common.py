@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
+from koshiki.core.errors import InvalidInput
 from koshiki.core.statemachine import check_transition, compare_and_set
 from koshiki.notify.service import tell
 
@@ -72,3 +75,26 @@ def notify_after_commit(
         department=account.department,
         link=reverse("account-detail", args=[account.pk]),
     )
+
+
+def apply_url_unchecked(account: OfficialAccount, url: str, handle: str, *, actor: Any, reason: str) -> bool:
+    """Set the account's URL and handle (already checked against the platform, permission checked by the
+    caller) with its audit entry; False when nothing changes."""
+    handle = handle or account.handle
+    if (account.url, account.handle) == (url, handle):
+        return False
+    before = snapshot(account, ("url", "handle"))
+    account.url, account.handle = url, handle
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["url", "handle"])
+    except IntegrityError as exc:
+        raise InvalidInput(_("This ID is already registered."), field="handle") from exc
+    log_action(
+        "registry.account.url_corrected",
+        actor=actor,
+        obj=account,
+        before=before,
+        after={**snapshot(account, ("url", "handle")), "reason": reason},
+    )
+    return True

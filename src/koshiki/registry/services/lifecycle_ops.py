@@ -22,11 +22,21 @@ from koshiki.guidelines.workflows import citation, workflow
 from koshiki.orgs.profiles import profile_for
 
 from ..lifecycle import LIVE_STATES, AccountState, move_notice
+from ..links import account_url
 from ..models import Notice, OfficialAccount
 from ..roles import is_manager
-from .common import move, notify_after_commit
+from .common import apply_url_unchecked, move, notify_after_commit
 
-NOTICE_FIELDS = ("kind", "description", "announced_on", "effective_on", "keep_until", "state")
+NOTICE_FIELDS = (
+    "kind",
+    "description",
+    "announced_on",
+    "effective_on",
+    "keep_until",
+    "state",
+    "new_url",
+    "new_handle",
+)
 # The audit code follows the notice's kind; declared here so the catalog test sees both.
 ANNOUNCED = catalog.family(
     __name__,
@@ -57,11 +67,12 @@ def activate(
 ) -> OfficialAccount:
     """The approved account is now open on the platform (its URL is known)."""
     account = _locked_for_manager(actor, account)
-    if not url.strip().startswith("https://"):
-        raise InvalidInput(_("Enter the account's full URL (https://…)."), field="url")
+    # The URL on the platform is now known: a handle typed here must be the one it names; otherwise the
+    # URL's handle replaces the one given at request time (issue #13).
+    url, named = account_url(account.platform, url, handle)
     before = snapshot(account, ("url", "handle", "verified"))
-    account.url, account.verified = url.strip(), verified
-    account.handle = handle.strip().lstrip("@") or account.handle
+    account.url, account.verified = url, verified
+    account.handle = named or account.handle
     account.save(update_fields=["url", "handle", "verified"])
     move(
         account,
@@ -82,8 +93,11 @@ def announce(
     effective_on: dt.date,
     description: str,
     announced_on: dt.date | None = None,
+    new_url: str = "",
+    new_handle: str = "",
 ) -> Notice:
-    """周知: schedule a change or closure no sooner than the profile's notice period allows."""
+    """周知: schedule a change or closure no sooner than the profile's notice period allows. A change may
+    carry the account's new URL (checked by the caller, services/corrections.py), applied on completion."""
     account = _locked_for_manager(actor, account)
     profile = profile_for(account.organization)
     closure = profile.closure
@@ -110,6 +124,8 @@ def announce(
         announced_on=today,
         effective_on=effective_on,
         keep_until=effective_on + dt.timedelta(days=keep.days),
+        new_url=new_url if kind == Notice.Kind.CHANGE else "",
+        new_handle=new_handle if kind == Notice.Kind.CHANGE else "",
     )
     name = "change_account" if kind == Notice.Kind.CHANGE else "close_account"
     chain = workflow(profile, name)  # type: ignore[arg-type]
@@ -163,6 +179,10 @@ def complete_notice(*, actor: Any, account: OfficialAccount, on: dt.date | None 
             _("This takes effect on %(date)s, not before.") % {"date": notice.effective_on.isoformat()}
         )
     move_notice(notice, Notice.State.DONE)
+    if notice.kind == Notice.Kind.CHANGE and notice.new_url:
+        apply_url_unchecked(
+            account, notice.new_url, notice.new_handle, actor=actor, reason=notice.description
+        )
     target = AccountState.CLOSED if notice.kind == Notice.Kind.CLOSURE else AccountState.ACTIVE
     move(
         account,

@@ -20,6 +20,7 @@ from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
 from ..lifecycle import AccountState
+from ..links import account_url
 from ..models import Approval, OfficialAccount, Platform
 from ..roles import HolderIndex, holders
 from .common import account_snapshot, move, notify_after_commit
@@ -52,6 +53,8 @@ def request_account(
         raise InvalidInput(_("Choose a platform."), field="platform")
     if not account_name.strip():
         raise InvalidInput(_("Enter the account name."), field="account_name")
+    if url.strip():
+        url, handle = account_url(platform, url, handle)
     if not purpose.strip():
         profile = profile_for(department.organization)
         rule = profile.account.purpose_required

@@ -42,6 +42,7 @@ from ..post_forms import (
     ReasonForm,
     StandingForm,
     SubmitForm,
+    UrlCorrectionForm,
     UrlForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
@@ -154,6 +155,10 @@ def _context(request: HttpRequest, post: Post, **forms: Any) -> dict[str, Any]:
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "override_form": forms.get("override_form") or ReasonForm(),
         "url_form": forms.get("url_form") or UrlForm(),
+        "can_correct_url": post.state == PostState.PUBLISHED
+        and services.can_correct_published_url(request.user, post),
+        "url_correction_form": forms.get("url_correction_form")
+        or UrlCorrectionForm(initial={"url": post.remote_url}),
         "limit": LIMITS[check_platform(post.account)].maximum,
     }
 
@@ -473,4 +478,20 @@ def account_posting(request: HttpRequest, account_id: int) -> HttpResponse:
             "posts": account.posts.order_by("-created_at")[:20],
         },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def post_correct_url(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Correct a published post's URL (its recorder or the public relations division; the service checks)."""
+    return _act(
+        request,
+        post_id,
+        UrlCorrectionForm,
+        "url_correction_form",
+        lambda p, d: services.correct_published_url(
+            actor=request.user, post=p, url=d["url"], reason=d["reason"]
+        ),
+        _("The post's URL has been corrected."),
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from koshiki.audit.queries import history_for
 from koshiki.core.errors import ServiceError
+from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import citation
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
@@ -30,6 +31,7 @@ from koshiki.registry.services.policy import current_policy
 
 from ..registry_forms import (
     AccountRequestForm,
+    AccountUrlForm,
     ActivateForm,
     AnnounceForm,
     DecisionForm,
@@ -153,6 +155,12 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "login_email_warning": login_email_warning(account),
         "can_reassign_manager": services.can_reassign_manager(request.user, account),
         "manager_form": forms.get("manager_form") or ManagerForm(account=account),
+        "can_correct_url": services.can_correct_url(request.user, account),
+        "url_form": forms.get("url_form")
+        or AccountUrlForm(initial={"url": account.url, "handle": account.handle}),
+        "earliest_change": services.earliest_change(account),
+        "notice_citation": cite(profile, profile.closure.notice_before),
+        "change_citation": citation(profile, "change_account"),
     }
 
 
@@ -328,4 +336,23 @@ def account_manager(request: HttpRequest, account_id: int) -> HttpResponse:
         lambda a, data: services.reassign_manager(actor=request.user, account=a, manager=data["manager"]),
         _("The new manager has been named."),
         account=account,
+    )
+
+
+@login_required
+@require_POST
+def account_correct_url(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Correct the account's URL: an edit before it is active, a change with notice once it is (the service
+    decides which)."""
+    require_staff(request)
+    account = get_scoped(OfficialAccount.objects.all(), request.user, account_id)
+    return _act(
+        request,
+        account_id,
+        AccountUrlForm,
+        "url_form",
+        lambda a, data: services.correct_account_url(actor=request.user, account=a, **data),
+        _("The URL change has been announced; it takes effect when the change is carried out.")
+        if account.state == AccountState.ACTIVE
+        else _("The URL correction has been recorded."),
     )
