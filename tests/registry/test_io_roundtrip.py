@@ -241,3 +241,25 @@ def test_cli_dry_run_shows_the_update_and_the_import_applies_it(
     assert OfficialAccount.objects.get(pk=ledger["live"].pk).purpose == "CLIで更新"
     entry = AuditEntry.objects.get(action="registry.account.import_updated")
     assert entry.actor_id is None and entry.after["source"] == "out.csv"
+
+
+def test_a_url_of_another_platform_is_refused_on_import(iwaki: Any) -> None:
+    """The walkthrough's Instagram account with a twitter.com URL is stopped at the 台帳 too."""
+    text = (
+        HEADER
+        + "kiki,危機管理課,Instagram,いわき写真,iwaki_photo,https://twitter.com/iwaki_photo,観光,,,,運用中\n"
+    )
+    plan = _preview(iwaki, text)
+    assert [number for number, _ in plan.errors] == [2]
+    assert "Instagram" in plan.errors[0][1]
+    assert not OfficialAccount.objects.filter(handle="iwaki_photo").exists()
+
+
+def test_a_public_accounts_url_is_not_changed_by_import(
+    iwaki: Any, ledger: dict[str, OfficialAccount]
+) -> None:
+    """Once public, a new address is a 変更 with the profile's notice period, on the account's page."""
+    text = _csv(iwaki.organization).replace("https://x.com/iwaki_bosai", "https://x.com/iwaki_bousai2")
+    plan = _preview(iwaki, text)
+    assert plan.updates == [] and len(plan.errors) == 1
+    assert OfficialAccount.objects.get(pk=ledger["live"].pk).url == "https://x.com/iwaki_bosai"

@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from koshiki.core.errors import InvalidInput
 from koshiki.orgs.models import Department, Organization
 
 from .fields import IMPORT_FIELDS, account_formfield
 from .lifecycle import AccountState
+from .links import account_url
 from .models import OfficialAccount, Platform
 from .services.common import account_snapshot
 
@@ -195,9 +197,14 @@ class _Planner:
         if not row.get("目的"):
             problems.append(_("no purpose"))
         url = row.get("URL", "")
-        if url and not url.startswith("https://"):
-            problems.append(_("the URL must be a full https:// address"))
         handle = row.get("ID", "").lstrip("@")
+        if url and platform:
+            try:  # the platform's URL rules (registry/links.py), as the account services apply them
+                account_url(platform, url, handle)
+            except InvalidInput as refused:
+                problems.append(str(refused.message))
+        elif url and not url.startswith("https://"):
+            problems.append(_("the URL must be a full https:// address"))
         if handle and platform and ((platform, handle) in self.taken):
             problems.append(_("ID @%(handle)s is already registered") % {"handle": _short(handle)})
         problems.extend(self._field_problems(row))
@@ -271,6 +278,14 @@ class _Planner:
                 _("%(col)s: an existing account's service cannot be changed by import")
                 % {"col": self._col("サービス")}
             )
+        public = account.state not in (AccountState.REQUESTED, AccountState.APPROVED)
+        for column, name, given in (("URL", "url", row.get("URL", "")), ("ID", "handle", handle)):
+            if public and column in self.present and given != str(getattr(account, name)):
+                # once public, a new address is a 変更 with the profile's notice (the account page)
+                problems.append(
+                    _("%(col)s: a public account's URL or ID changes through 変更 on the account's page")
+                    % {"col": self._col(column)}
+                )
         if problems:
             self.plan.errors.append((number, "、".join(problems)))
             return
