@@ -81,7 +81,7 @@ def max_attempts() -> int:
 
 
 def sweep_every() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "KOSHIKI_SWEEP_SECONDS", 60))
+    return dt.timedelta(seconds=getattr(settings, "KOSHIKI_SWEEP_SECONDS", 30))
 
 
 def enqueue(name: str, *args: Any, run_after: dt.datetime | None = None, **kwargs: Any) -> None:

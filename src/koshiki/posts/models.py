@@ -126,6 +126,9 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     deletion_reason = models.CharField(max_length=300, blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a platform error: not before this time (the sweep queues it)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
