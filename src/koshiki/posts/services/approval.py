@@ -314,7 +314,11 @@ def schedule(post: Post, *, actor: Any) -> Post:
         extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None},
         idempotency_key=key,
     )
-    if post.scheduled_at is None or post.scheduled_at <= post.state_changed_at:
+    if (
+        post.scheduled_at is None
+        or post.state_changed_at is None
+        or post.scheduled_at <= post.state_changed_at
+    ):
         jobs.enqueue_after_commit("posts.publish", post.pk)
     return post
 
