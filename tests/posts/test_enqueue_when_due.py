@@ -123,3 +123,16 @@ def test_a_retry_after_a_platform_error_parks_no_task_and_is_queued_when_its_bac
     _worker()
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHED and len(calls) == 2 and post.retry_at is None
+
+
+def test_each_workers_due_poll_queues_a_later_post_at_its_time_without_waiting_for_the_sweeper(
+    iwaki_posting: PostingBody, fake: FakePlatform, clock: Any
+) -> None:
+    """The worker's due poll (every KOSHIKI_DUE_POLL_SECONDS) keeps a post within about a second of its time."""
+    at = timezone.now() + dt.timedelta(minutes=10)
+    post = _scheduled(iwaki_posting, at)
+    assert jobs.run_frequent_sweeps() == {"posts.publish_overdue": 0}
+    clock.move_to(at + dt.timedelta(milliseconds=200))
+    assert jobs.run_frequent_sweeps() == {"posts.publish_overdue": 1}
+    assert jobs.run_frequent_sweeps() == {"posts.publish_overdue": 0}  # another worker's poll: no double
+    assert _publish_tasks(post).count() == 1

@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -64,6 +65,7 @@ SweepT = TypeVar("SweepT", bound=Sweep)
 JOBS: dict[str, Any] = {}
 SWEEPS: dict[str, Sweep] = {}
 RECURRING: dict[str, Recurring] = {}
+FREQUENT: set[str] = set()
 FANOUTS: dict[str, Fanout] = {}
 FANOUT_PART = "core.fanout_part"
 
@@ -74,15 +76,40 @@ def register_job(name: str, task: Any) -> Any:
     return task
 
 
-def sweep(name: str) -> Callable[[SweepT], SweepT]:
+def sweep(name: str, *, often: bool = False) -> Callable[[SweepT], SweepT]:
     """Register ``func(now)`` to run on every sweeper pass. It must be idempotent
-    (claim rows by compare-and-set)."""
+    (claim rows by compare-and-set). ``often``: each worker also runs it every KOSHIKI_DUE_POLL_SECONDS
+    (``run_frequent_sweeps``), for cheap sweeps whose latency matters (a post's publication time)."""
 
     def register(func: SweepT) -> SweepT:
         SWEEPS[name] = func
+        if often:
+            FREQUENT.add(name)
         return func
 
     return register
+
+
+def due_poll_every() -> float:
+    return float(getattr(settings, "KOSHIKI_DUE_POLL_SECONDS", 1.0))
+
+
+@contextmanager
+def turn(name: str) -> Iterator[None]:
+    """A transaction holding ``name``'s JobRun row (an UPDATE locks it): sweepers and workers running the
+    same sweep take turns, so a due row is queued once even when several look at the same moment."""
+    from .models import JobRun
+
+    _row(name)
+    with transaction.atomic():
+        JobRun.objects.filter(name=name).update(name=name)
+        yield
+
+
+def run_frequent_sweeps(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The ``often`` sweeps, between sweeper passes (each worker's due poll, core/management worker)."""
+    moment = now or timezone.now()
+    return {name: SWEEPS[name](moment) for name in sorted(FREQUENT) if name in SWEEPS}
 
 
 def register_recurring(name: str, task: Any, every: dt.timedelta) -> None:
@@ -98,7 +125,7 @@ def max_attempts() -> int:
 
 
 def sweep_every() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "KOSHIKI_SWEEP_SECONDS", 30))
+    return dt.timedelta(seconds=getattr(settings, "KOSHIKI_SWEEP_SECONDS", 60))
 
 
 def enqueue(name: str, *args: Any, run_after: dt.datetime | None = None, **kwargs: Any) -> None:

@@ -74,13 +74,15 @@ def overdue_posts(now: dt.datetime) -> list[int]:
     return sorted(candidates - _gave_up(candidates))
 
 
-@jobs.sweep("posts.publish_overdue")
+@jobs.sweep("posts.publish_overdue", often=True)
 def publish_overdue(now: dt.datetime) -> int:
     """Queue a publish task for each due post (see overdue_posts); publishing itself is exactly-once
-    (PublishAttempt + key). Runs every KOSHIKI_SWEEP_SECONDS, so a post goes out within that of its time."""
-    found = overdue_posts(now)
-    for post_id in found:
-        enqueue_publish(post_id, None)
+    (PublishAttempt + key). Each worker runs it every KOSHIKI_DUE_POLL_SECONDS (1 s), the sweeper every
+    KOSHIKI_SWEEP_SECONDS (60 s) as the backstop; they take turns, so a post is queued once."""
+    with jobs.turn("posts.publish_overdue"):
+        found = overdue_posts(now)
+        for post_id in found:
+            enqueue_publish(post_id, None)
     return len(found)
 
 
