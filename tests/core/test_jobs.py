@@ -152,7 +152,7 @@ def _work() -> None:
 
 
 def test_a_fan_out_is_done_for_the_day_once_every_body_is_done_or_given_up_and_tries_again_next_day(
-    db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, django_assert_max_num_queries: Any
+    transactional_db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, django_assert_max_num_queries: Any
 ) -> None:
     settings.KOSHIKI_TASK_MAX_ATTEMPTS = 2
     done: list[tuple[int, str]] = []

@@ -65,7 +65,7 @@ def test_the_pruning_is_a_registered_sweep(db: Any) -> None:
 
 
 def test_a_daily_fan_outs_part_rows_are_pruned_like_any_finished_task(
-    db: Any, clock: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+    transactional_db: Any, clock: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One row a body a day (1,788 bodies nationwide) for each fan-out: they go with the rest."""
     from django.core.management import call_command

@@ -128,7 +128,7 @@ def test_a_retry_after_a_platform_error_parks_no_task_and_is_queued_when_its_bac
 def test_each_workers_due_poll_queues_a_later_post_at_its_time_without_waiting_for_the_sweeper(
     iwaki_posting: PostingBody, fake: FakePlatform, clock: Any
 ) -> None:
-    """The worker's due poll (every KOSHIKI_DUE_POLL_SECONDS) keeps a post within about a second of its time."""
+    """The worker's due poll (every KOSHIKI_DUE_POLL_SECONDS) keeps a post within a second of its time."""
     at = timezone.now() + dt.timedelta(minutes=10)
     post = _scheduled(iwaki_posting, at)
     assert jobs.run_frequent_sweeps() == {"posts.publish_overdue": 0}

@@ -27,8 +27,9 @@ def _hold(body: SeedBody) -> None:
 
 
 @pytest.fixture
-def bodies(db: Any, system_admin: Any, clock: Any) -> list[SeedBody]:
-    """Two bodies whose passwords come due within the week, on the morning their reminders go out."""
+def bodies(transactional_db: Any, system_admin: Any, clock: Any) -> list[SeedBody]:
+    """Two bodies whose passwords come due within the week, on the morning their reminders go out.
+    (transactional_db: on PostgreSQL the in-process worker closes a connection inside a test transaction.)"""
     made = [build_seed_body(system_admin, *SEEDS[0]), build_seed_body(system_admin, *SEEDS[3])]
     for body in made:
         _hold(body)
