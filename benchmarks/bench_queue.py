@@ -7,7 +7,9 @@
 The workers start first and idle (polling every --interval s); then N trivial jobs (queue_noop.noop_task,
 registered by name as "bench.noop") are queued in one transaction and the clock runs until all N have
 finished. --parked M first adds M rows waiting with a future run time (as publish jobs were parked before
-issue #12): every claim query walks past them. Prints a markdown table. Not part of `make test`.
+issue #12): every claim query walks past them. --wait-ms W makes each job wait W ms (a platform call's
+round trip), which shows whether the queue itself lets workers scale out when the CPU is not the limit.
+Prints a markdown table. Not part of `make test`.
 To time another checkout's code, put its src first: PYTHONPATH=/path/to/checkout/src.
 """
 
@@ -78,14 +80,14 @@ def _reset(parked: int) -> None:
             noop_task.using(run_after=now + dt.timedelta(hours=1, minutes=6 * i)).enqueue(-1)
 
 
-def _queue(jobs: int) -> None:
+def _queue(jobs: int, wait_ms: float) -> None:
     from django.db import transaction
 
     from koshiki.core import jobs as registry
 
     with transaction.atomic():
         for i in range(jobs):
-            registry.enqueue("bench.noop", i)
+            registry.enqueue("bench.noop", i, wait_ms=wait_ms)
 
 
 def _done() -> int:
@@ -97,7 +99,9 @@ def _done() -> int:
     ).count()
 
 
-def _run(workers: int, jobs: int, parked: int, env: dict[str, str], interval: float, timeout: float) -> float:
+def _run(
+    workers: int, jobs: int, parked: int, env: dict[str, str], interval: float, timeout: float, wait_ms: float
+) -> float:
     _reset(parked)
     procs = [
         subprocess.Popen(_worker_command(interval), env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -109,7 +113,7 @@ def _run(workers: int, jobs: int, parked: int, env: dict[str, str], interval: fl
             if proc.poll() is not None:
                 raise SystemExit(f"a worker exited with {proc.returncode}")
         start = time.perf_counter()
-        _queue(jobs)
+        _queue(jobs, wait_ms)
         while _done() < jobs:
             if time.perf_counter() - start > timeout:
                 raise SystemExit(f"timed out: {_done()} of {jobs} done")
@@ -135,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parked", type=int, default=0, help="rows waiting with a future run time")
     parser.add_argument("--interval", type=float, default=0.1, help="worker poll interval when idle (s)")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--wait-ms", type=float, default=0, help="each job waits this long (a platform call's round trip)"
+    )
     args = parser.parse_args(argv)
 
     _ensure_database(args.database_url)
@@ -156,12 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     registry.register_job("bench.noop", noop_task)
     rows: list[dict[str, Any]] = []
     for workers in args.workers:
-        seconds = _run(workers, args.jobs, args.parked, env, args.interval, args.timeout)
+        seconds = _run(workers, args.jobs, args.parked, env, args.interval, args.timeout, args.wait_ms)
         rows.append({"workers": workers, "seconds": seconds})
         print(f"  {workers} worker(s): {args.jobs} jobs in {seconds:.2f} s", file=sys.stderr)
-    print(
-        f"\nQueue throughput (PostgreSQL; {args.parked} parked rows; trivial job; poll {args.interval} s)\n"
-    )
+    job = f"each job waits {args.wait_ms:g} ms" if args.wait_ms else "trivial job"
+    print(f"\nQueue throughput (PostgreSQL; {args.parked} parked rows; {job}; poll {args.interval} s)\n")
     print("| workers | jobs | parked | seconds | jobs/s |")
     print("|---:|---:|---:|---:|---:|")
     for row in rows:
