@@ -90,6 +90,33 @@ def _queue(jobs: int, wait_ms: float) -> None:
             registry.enqueue("bench.noop", i, wait_ms=wait_ms)
 
 
+def _claim_ms(parked: int, ready: int = 1000) -> tuple[float, int]:
+    """The worker's claim query (django_tasks_db: ready rows, SKIP LOCKED, LIMIT 1) under EXPLAIN ANALYZE
+    with ``parked`` future rows and ``ready`` due ones: median ms of 20 and the rows its index scan threw
+    away. Independent of how busy the machine's CPUs are, unlike jobs/s."""
+    from django.db import connection, transaction
+    from django_tasks_db.models import DBTaskResult
+
+    _reset(parked)
+    _queue(ready, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {DBTaskResult._meta.db_table}")
+    claim = (
+        DBTaskResult.objects.ready().filter(backend_name="default").select_for_update(skip_locked=True)[:1]
+    )
+    times: list[float] = []
+    removed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = claim.query.sql_with_params()
+        for _ in range(20):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+            times.append(float(next(line for line in plan if "Execution Time" in line).split()[2]))
+            removed = max([int(line.split()[-1]) for line in plan if "Rows Removed by Filter" in line] or [0])
+    DBTaskResult.objects.all().delete()
+    return sorted(times)[len(times) // 2], removed
+
+
 def _done() -> int:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -173,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         rate = args.jobs / row["seconds"]
         print(f"| {row['workers']} | {args.jobs} | {args.parked} | {row['seconds']:.2f} | {rate:.0f} |")
+    claim, removed = _claim_ms(args.parked)
+    print(
+        f"\nClaim query with {args.parked} parked rows and 1000 due: median {claim:.3f} ms"
+        f" (EXPLAIN ANALYZE; rows skipped by the index scan: {removed})"
+    )
     return 0
 
 
