@@ -130,3 +130,41 @@ def test_enqueue_after_commit_queues_by_name_only_on_commit(
     assert DBTaskResult.objects.filter(task_path=path).count() == 1
     with pytest.raises(KeyError):
         jobs.enqueue_after_commit("no.such.job")
+
+
+def _fanout(monkeypatch: pytest.MonkeyPatch, broken: set[int], done: list[tuple[int, str]]) -> None:
+    monkeypatch.setattr(jobs, "FANOUTS", dict(jobs.FANOUTS))
+    monkeypatch.setattr(jobs, "SWEEPS", {})
+
+    def run(key: int, period: str) -> int:
+        if key in broken:
+            raise ValueError(f"body {key} is broken")
+        done.append((key, period))
+        return key
+
+    jobs.register_fanout(
+        "test.daily", due=lambda now: now.date().isoformat(), keys=lambda p: [1, 2, 3], run=run
+    )
+
+
+def _work() -> None:
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+
+
+def test_a_fan_out_is_done_for_the_day_once_every_body_is_done_or_given_up_and_tries_again_next_day(
+    transactional_db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.KOSHIKI_TASK_MAX_ATTEMPTS = 2
+    done: list[tuple[int, str]] = []
+    _fanout(monkeypatch, {2}, done)
+    today = timezone.now()
+    queued = []
+    for _ in range(4):
+        queued.append(jobs.fan_out("test.daily", today))
+        _work()
+    assert queued == [3, 1, 0, 0]  # body 2 retried once, then given up for the day
+    assert sorted(k for k, _ in done) == [1, 3]
+    assert JobRun.objects.get(name="test.daily").period == today.date().isoformat()
+    with django_assert_max_num_queries(3):  # later passes that day: the parent row says it is done
+        assert jobs.fan_out("test.daily", today) == 0
+    assert jobs.fan_out("test.daily", today + dt.timedelta(days=1)) == 3  # a new day: every body again

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -61,3 +62,30 @@ def test_one_pass_deletes_at_most_a_few_batches_and_the_next_pass_goes_on(
 
 def test_the_pruning_is_a_registered_sweep(db: Any) -> None:
     assert jobs.SWEEPS["core.prune_finished_tasks"] is prune_finished_tasks
+
+
+def test_a_daily_fan_outs_part_rows_are_pruned_like_any_finished_task(
+    transactional_db: Any, clock: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row a body a day (1,788 bodies nationwide) for each fan-out: they go with the rest."""
+    from django.core.management import call_command
+
+    settings.KOSHIKI_TASK_RETENTION_DAYS = 14
+    monkeypatch.setattr(jobs, "FANOUTS", dict(jobs.FANOUTS))
+    monkeypatch.setattr(jobs, "SWEEPS", {})
+
+    def run(key: int, period: str) -> int:
+        if key == 2:
+            raise ValueError("body 2 is broken")
+        return key
+
+    jobs.register_fanout(
+        "test.daily", due=lambda now: now.date().isoformat(), keys=lambda p: [1, 2, 3], run=run
+    )
+    assert jobs.fan_out("test.daily", dt.datetime.now(dt.UTC)) == 3
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    parts = DBTaskResult.objects.filter(args_kwargs__args__0="test.daily")
+    assert sorted(parts.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL", "SUCCESSFUL"]
+    clock.shift(dt.timedelta(days=15))
+    assert prune_finished_tasks(dt.datetime.now(dt.UTC)) >= 3
+    assert not parts.exists()

@@ -81,7 +81,7 @@ def test_future_change_waits_for_its_date(iwaki: Any, django_capture_on_commit_c
             effective_date=TODAY() + dt.timedelta(days=10),
         )
     assert change.state == PersonnelChange.State.SCHEDULED
-    assert len(callbacks) == 1  # the worker job is queued only after commit
+    assert callbacks == []  # nothing is parked: the sweeper applies it on its date (issue #12)
     assert services.apply_due_personnel_changes(TODAY()) == 0
     assert services.apply_due_personnel_changes(TODAY() + dt.timedelta(days=10)) == 1
     change.refresh_from_db()
@@ -174,5 +174,31 @@ def test_a_due_change_whose_task_was_lost_is_applied_once_by_the_sweeper(iwaki: 
     later = timezone.now() + dt.timedelta(days=2)
     assert jobs.run_sweeps(later)["orgs.personnel_changes"] == 1
     assert jobs.run_sweeps(later)["orgs.personnel_changes"] == 0  # a second sweeper applies nothing twice
+    change.refresh_from_db()
+    assert change.state == PersonnelChange.State.APPLIED
+
+
+def test_a_future_change_parks_no_task_and_the_sweeper_applies_it_on_its_date(
+    iwaki: Any, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue #12: no task row waits with a future run time (every worker's claim walks past those)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from koshiki.core import jobs
+    from koshiki.orgs.tasks import apply_due_personnel_changes_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.record_personnel_change(
+            actor=iwaki.kacho.user,
+            staff=iwaki.tanto,
+            kind="leave",
+            effective_date=TODAY() + dt.timedelta(days=3),
+        )
+    assert not DBTaskResult.objects.filter(task_path=apply_due_personnel_changes_task.module_path).exists()
+    jobs.run_sweeps(timezone.now())
+    change.refresh_from_db()
+    assert change.state == PersonnelChange.State.SCHEDULED
+    clock.move_to(timezone.localtime().replace(hour=0, minute=0, second=30) + dt.timedelta(days=3))
+    jobs.run_sweeps(timezone.now())  # the first sweeper pass of the day
     change.refresh_from_db()
     assert change.state == PersonnelChange.State.APPLIED

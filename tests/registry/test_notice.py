@@ -162,10 +162,12 @@ def test_cancelled_notice_returns_to_active(iwaki: Any, iwaki_officers: Any) -> 
 
 
 def test_daily_reminders_go_out_once_a_day_from_the_last_run_row(
-    iwaki: Any, iwaki_officers: Any, mailoutbox: Any
+    transactional_db: Any, iwaki: Any, iwaki_officers: Any, mailoutbox: Any
 ) -> None:
-    """Due is read from the JobRun row, not from a queued task: a lost task
-    loses no day, two sweeps send once."""
+    """Due is read from the JobRun rows, not from a queued task: a lost task
+    loses no day, two sweeps send once; the sweep queues one job per body with open notices (issue #12)."""
+    from django.core.management import call_command
+
     from koshiki.core import jobs
     from koshiki.registry.tasks import REMINDER_HOUR, send_due_reminders
 
@@ -185,9 +187,12 @@ def test_daily_reminders_go_out_once_a_day_from_the_last_run_row(
         dt.time(REMINDER_HOUR - 1),
         tzinfo=timezone.get_current_timezone(),
     )
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)  # earlier news
     sent = len(mailoutbox)
     assert jobs.run_sweeps(before_hour)["registry.daily_reminders"] == 0
     assert jobs.run_sweeps(before_hour + dt.timedelta(hours=2))["registry.daily_reminders"] == 1
+    assert jobs.run_sweeps(before_hour + dt.timedelta(hours=2))["registry.daily_reminders"] == 0  # queued
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
     assert jobs.run_sweeps(before_hour + dt.timedelta(hours=3))["registry.daily_reminders"] == 0  # done today
     assert len([m for m in mailoutbox[sent:] if "公式" in m.subject]) == 1
     assert (

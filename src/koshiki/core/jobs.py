@@ -8,6 +8,10 @@ when one link dies. So, as Healthchecks' ``sendalerts`` does, due work is found 
   claim them by compare-and-set, so two sweepers never double anything;
 - *recurring* jobs are declared once (``register_recurring(name, task, every)``) and ensured whenever a
   worker starts (``koshiki manage worker``) and by every sweeper run; at most one run waits at a time;
+- daily work over every body is a *fan-out* (``register_fanout``): the sweep only queues one job per body
+  (``core.fanout_part``), each done once per period (``run_once_per_period`` on its own JobRun row) and
+  retried on later passes up to KOSHIKI_TASK_MAX_ATTEMPTS a period, so one body's failure stops no other;
+- nothing is parked with a future run time (issue #12): due work is queued when due, by a sweep;
 - the sweeper (a recurring job, core/tasks.py) first puts tasks held past their lease back in the queue
   (``requeue_expired``), then runs every sweep, each in its own failure domain, and beats a heartbeat
   row that the dashboard watches.
@@ -18,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -44,11 +49,25 @@ class Recurring:
     every: dt.timedelta
 
 
+@dataclass(frozen=True)
+class Fanout:
+    """Work done once a period for each key (an organization's id): ``due(now)`` names the period due now
+    (or None), ``keys(period)`` the bodies that have work, ``run(key, period)`` does one body's work."""
+
+    name: str
+    due: Callable[[dt.datetime], str | None]
+    keys: Callable[[str], Iterable[int]]
+    run: Callable[[int, str], Any]
+
+
 Sweep = Callable[[dt.datetime], Any]
 SweepT = TypeVar("SweepT", bound=Sweep)
 JOBS: dict[str, Any] = {}
 SWEEPS: dict[str, Sweep] = {}
 RECURRING: dict[str, Recurring] = {}
+FREQUENT: set[str] = set()
+FANOUTS: dict[str, Fanout] = {}
+FANOUT_PART = "core.fanout_part"
 
 
 def register_job(name: str, task: Any) -> Any:
@@ -57,15 +76,40 @@ def register_job(name: str, task: Any) -> Any:
     return task
 
 
-def sweep(name: str) -> Callable[[SweepT], SweepT]:
+def sweep(name: str, *, often: bool = False) -> Callable[[SweepT], SweepT]:
     """Register ``func(now)`` to run on every sweeper pass. It must be idempotent
-    (claim rows by compare-and-set)."""
+    (claim rows by compare-and-set). ``often``: each worker also runs it every KOSHIKI_DUE_POLL_SECONDS
+    (``run_frequent_sweeps``), for cheap sweeps whose latency matters (a post's publication time)."""
 
     def register(func: SweepT) -> SweepT:
         SWEEPS[name] = func
+        if often:
+            FREQUENT.add(name)
         return func
 
     return register
+
+
+def due_poll_every() -> float:
+    return float(getattr(settings, "KOSHIKI_DUE_POLL_SECONDS", 1.0))
+
+
+@contextmanager
+def turn(name: str) -> Iterator[None]:
+    """A transaction holding ``name``'s JobRun row (an UPDATE locks it): sweepers and workers running the
+    same sweep take turns, so a due row is queued once even when several look at the same moment."""
+    from .models import JobRun
+
+    _row(name)
+    with transaction.atomic():
+        JobRun.objects.filter(name=name).update(name=name)
+        yield
+
+
+def run_frequent_sweeps(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The ``often`` sweeps, between sweeper passes (each worker's due poll, core/management worker)."""
+    moment = now or timezone.now()
+    return {name: SWEEPS[name](moment) for name in sorted(FREQUENT) if name in SWEEPS}
 
 
 def register_recurring(name: str, task: Any, every: dt.timedelta) -> None:
@@ -216,7 +260,11 @@ def run_once_per_period(
         result = func()
     except Exception as error:
         mine.update(
-            claim_token="", claimed_at=None, last_error=repr(error)[:2000], failures=F("failures") + 1
+            claim_token="",
+            claimed_at=None,
+            last_error=repr(error)[:2000],
+            failures=Case(When(failed_period=period, then=F("failures") + 1), default=Value(1)),
+            failed_period=period,
         )
         raise
     mine.update(
@@ -226,8 +274,79 @@ def run_once_per_period(
         last_finished_at=timezone.now(),
         last_error="",
         failures=0,
+        failed_period="",
     )
     return result
+
+
+def register_fanout(
+    name: str,
+    *,
+    due: Callable[[dt.datetime], str | None],
+    keys: Callable[[str], Iterable[int]],
+    run: Callable[[int, str], Any],
+) -> None:
+    """Declare per-body periodic work; its sweep (same name) fans it out (see ``fan_out``)."""
+    FANOUTS[name] = Fanout(name, due, keys, run)
+    SWEEPS[name] = lambda now: fan_out(name, now)
+
+
+def part_name(name: str, key: int) -> str:
+    return f"{name}:{key}"
+
+
+def run_part(name: str, key: int, period: str, now: dt.datetime | None = None) -> Any:
+    """One body's share of a fan-out, once for the period; an error propagates (the task fails and a later
+    sweeper pass queues it again, up to the attempt limit)."""
+    fanout = FANOUTS[name]
+    return run_once_per_period(part_name(name, key), period, lambda: fanout.run(key, period), now=now)
+
+
+def fan_out(name: str, now: dt.datetime) -> int:
+    """Queue one part per body whose work for the due period is neither done, nor waiting or running,
+    nor given up (failed max_attempts() times this period). When every body is done or given up, the
+    parent row records the period, so later passes that day cost one query. Returns the parts queued.
+
+    Fan-outs take turns on the parent JobRun row (an UPDATE locks it), so two sweepers queue a part once.
+    """
+    from .models import JobRun
+
+    fanout = FANOUTS[name]
+    period = fanout.due(now)
+    if period is None:
+        return 0
+    _row(name)
+    if JobRun.objects.filter(name=name, period=period).exists():
+        return 0
+    part_task = JOBS[FANOUT_PART]
+    with transaction.atomic():
+        JobRun.objects.filter(name=name).update(name=name)  # the turn
+        parts = {
+            row["name"]: row
+            for row in JobRun.objects.filter(name__startswith=f"{name}:").values(
+                "name", "period", "failures", "failed_period"
+            )
+        }
+        live = {
+            args[1]
+            for args in (a.get("args") or [] for a in live_tasks(part_task))
+            if len(args) == 3 and args[0] == name and args[2] == period
+        }
+        queued = waiting = 0
+        for key in fanout.keys(period):
+            row = parts.get(part_name(name, key))
+            if row is not None and row["period"] == period:
+                continue  # done
+            if row is not None and row["failed_period"] == period and row["failures"] >= max_attempts():
+                continue  # given up for this period: shown on the worker-health panel
+            if key in live:
+                waiting += 1
+                continue
+            part_task.enqueue(name, key, period)
+            queued += 1
+        if not queued and not waiting:
+            JobRun.objects.filter(name=name).update(period=period, last_finished_at=timezone.now())
+    return queued
 
 
 def run_sweeps(now: dt.datetime | None = None) -> dict[str, Any]:

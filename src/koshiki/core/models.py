@@ -28,6 +28,9 @@ class JobRun(models.Model):
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     failures = models.PositiveIntegerField(default=0, help_text="Consecutive failed runs.")
+    failed_period = models.CharField(
+        max_length=40, blank=True, help_text="The period the failures count for (attempts are per period)."
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -17,3 +17,12 @@ def sweeper_task() -> dict[str, Any]:
     set_request_id("job-sweeper")
     jobs.ensure_recurring()
     return jobs.run_sweeps()
+
+
+@task()
+def fanout_part_task(name: str, key: int, period: str) -> Any:
+    """One body's share of a daily fan-out (core/jobs.py ``fan_out``): done once per period."""
+    from . import jobs
+
+    set_request_id(f"job-{name}-{key}")
+    return jobs.run_part(name, key, period)

@@ -136,6 +136,9 @@ class Post(models.Model):
     state_changed_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_file = models.CharField(max_length=300, blank=True, help_text="where the text went (archive)")
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a platform error: not before this time (the sweep queues it)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

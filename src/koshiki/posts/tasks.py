@@ -15,20 +15,16 @@ def publish_post_task(post_id: int) -> str:
     from .services.publishing import publish_due
 
     set_request_id(f"job-publish-{post_id}")
-    outcome = publish_due(post_id)
-    if outcome == "early":  # queued before a reschedule: come back at the time now set
-        from .models import Post
-
-        post = Post.objects.get(pk=post_id)
-        enqueue_publish(post_id, post.scheduled_at)
-    return outcome
+    # "early": queued before a reschedule; the sweep (posts/jobs.py) queues it again at the time now set.
+    return publish_due(post_id)
 
 
 def enqueue_publish(post_id: int, run_after: dt.datetime | None) -> None:
+    """Queue the post now if it is due. A later one is not parked (issue #12: every worker's claim query
+    walks past parked rows); the sweep queues it when its time comes."""
     if run_after is not None and run_after > timezone.now():
-        publish_post_task.using(run_after=run_after).enqueue(post_id)
-    else:
-        publish_post_task.enqueue(post_id)
+        return
+    publish_post_task.enqueue(post_id)
 
 
 @task()

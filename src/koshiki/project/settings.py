@@ -239,3 +239,7 @@ AXES_VERBOSE = False
 KOSHIKI_TASK_LEASE_SECONDS = int(os.environ.get("KOSHIKI_TASK_LEASE_SECONDS", "600"))
 KOSHIKI_TASK_MAX_ATTEMPTS = int(os.environ.get("KOSHIKI_TASK_MAX_ATTEMPTS", "3"))
 KOSHIKI_SWEEP_SECONDS = int(os.environ.get("KOSHIKI_SWEEP_SECONDS", "60"))
+# Each worker also runs the cheap due sweeps (posts due now) this often, so nothing waits parked in the
+# queue (issue #12) and a post still goes out within about a second of its time; 0 turns it off (then
+# the sweeper pass above is the only path: a post at 10:00 goes out by 10:01).
+KOSHIKI_DUE_POLL_SECONDS = float(os.environ.get("KOSHIKI_DUE_POLL_SECONDS", "1"))

@@ -1,6 +1,7 @@
 """Daily reminders by e-mail (the dashboard shows the same items): notices coming due and notices that may
-come down. A sweep (core/jobs.py) sends them once a day from REMINDER_HOUR; the JobRun row says which day
-is done, so a dead worker or a lost task costs no day and two sweepers send no day twice."""
+come down. Once a day from REMINDER_HOUR a fan-out (core/jobs.py) queues one job per body with open
+notices; each body's JobRun row says which day is done, so a dead worker or a lost task costs no day, two
+sweepers send no day twice, and one body's failure stops no other (issue #12)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from koshiki.core import jobs
 from koshiki.core.request_id import set_request_id
 
 REMINDER_HOUR = 8
+REGISTRY_DAILY = "registry.daily_reminders"
 
 
 def next_run(now: dt.datetime | None = None) -> dt.datetime:
@@ -22,9 +24,9 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime.combine(tomorrow, dt.time(REMINDER_HOUR), tzinfo=local.tzinfo)
 
 
-def send_due_reminders(today: dt.date | None = None) -> int:
+def send_due_reminders(today: dt.date | None = None, organization_id: int | None = None) -> int:
     """E-mail each open notice (registry/reminders.py, the same list as the
-    dashboard) to its account's manager."""
+    dashboard) to its account's manager; one body's, or every body's."""
     from koshiki.notify.service import send_now
 
     from .models import Notice
@@ -32,8 +34,11 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     from .reminders import open_notices
 
     day = today or timezone.localdate()
+    notices = Notice.objects.select_related("account__manager")
+    if organization_id is not None:
+        notices = notices.filter(account__organization_id=organization_id)
     sent = 0
-    for due in open_notices(day, Notice.objects.select_related("account__manager")):
+    for due in open_notices(day, notices):
         manager = due.notice.account.manager
         if manager is not None:
             sent += send_now(
@@ -50,16 +55,25 @@ def reminders_due(now: dt.datetime) -> str | None:
     return local.date().isoformat() if local.hour >= REMINDER_HOUR else None
 
 
-@jobs.sweep("registry.daily_reminders")
+def _organizations_with_open_notices(period: str) -> list[int]:
+    from .models import Notice
+    from .reminders import open_notice_filter
+
+    open_ = Notice.objects.filter(open_notice_filter(dt.date.fromisoformat(period)))
+    return sorted(set(open_.values_list("account__organization_id", flat=True)))
+
+
+def _run_for(organization_id: int, period: str) -> int:
+    set_request_id(f"job-daily-reminders-{organization_id}")
+    return send_due_reminders(dt.date.fromisoformat(period), organization_id)
+
+
+jobs.register_fanout(REGISTRY_DAILY, due=reminders_due, keys=_organizations_with_open_notices, run=_run_for)
+
+
 def daily_reminders_sweep(now: dt.datetime) -> int:
-    """Once a day from the reminder hour: due is read from the last-run row, so a lost task loses no day."""
-    period = reminders_due(now)
-    if period is None:
-        return 0
-    sent = jobs.run_once_per_period(
-        "registry.daily_reminders", period, lambda: send_due_reminders(dt.date.fromisoformat(period)), now=now
-    )
-    return int(sent or 0)
+    """The fan-out's sweep (kept by name for the old task below): queues the day's per-body jobs."""
+    return jobs.fan_out(REGISTRY_DAILY, now)
 
 
 @task()

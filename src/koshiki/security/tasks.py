@@ -1,5 +1,5 @@
-"""Daily security reminders by e-mail, each rendered in the recipient's
-language; sent once a day by a sweep."""
+"""Daily security reminders by e-mail, each rendered in the recipient's language: once a day, one job per
+body (a fan-out, core/jobs.py), so one body's failure stops no other and a rerun sends nothing twice."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def _reminder_lines(organization: Organization, today: dt.date) -> dict[Staff, s
 
 
 SECURITY_REMINDER = "security.reminder"
+SECURITY_DAILY = "security.daily_reminders"
 
 
 def _rendered_lines(
@@ -86,36 +87,44 @@ def security_reminder(
     return subject, body
 
 
-def send_security_reminders(today: dt.date | None = None) -> int:
-    day = today or timezone.localdate()
-    sent = 0
-    for organization in Organization.objects.all():
-        wanted = _reminder_lines(organization, day)
-        personal = {
-            person: {
-                "organization_id": organization.pk,
-                "day": day.isoformat(),
-                "keys": sorted(keys, key=str),
-            }
-            for person, keys in wanted.items()
+def send_security_reminders_for(organization: Organization, day: dt.date) -> int:
+    """One body's reminders for ``day`` (the fan-out's unit of work: one job per body, once a day)."""
+    wanted = _reminder_lines(organization, day)
+    personal = {
+        person: {
+            "organization_id": organization.pk,
+            "day": day.isoformat(),
+            "keys": sorted(keys, key=str),
         }
-        sent += send_now(message=SECURITY_REMINDER, personal=personal)
-    return sent
+        for person, keys in wanted.items()
+    }
+    return send_now(message=SECURITY_REMINDER, personal=personal)
 
 
-@jobs.sweep("security.daily_reminders")
+def send_security_reminders(today: dt.date | None = None) -> int:
+    """Every body in one go (tests and a manual run); the worker fans out per body instead."""
+    day = today or timezone.localdate()
+    return sum(send_security_reminders_for(org, day) for org in Organization.objects.order_by("pk"))
+
+
+def _organization_ids(period: str) -> list[int]:
+    return list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _run_for(organization_id: int, period: str) -> int:
+    set_request_id(f"job-security-reminders-{organization_id}")
+    organization = Organization.objects.get(pk=organization_id)
+    return send_security_reminders_for(organization, dt.date.fromisoformat(period))
+
+
+# Once a day from the reminder hour (registry/tasks.py): one job per body, each once a day, retried on a
+# later sweeper pass if it fails (core/jobs.py fan_out), so one body's failure stops no other (issue #12).
+jobs.register_fanout(SECURITY_DAILY, due=reminders_due, keys=_organization_ids, run=_run_for)
+
+
 def security_reminders_sweep(now: dt.datetime) -> int:
-    """Once a day from the reminder hour, due from the JobRun row (see registry/tasks.py)."""
-    period = reminders_due(now)
-    if period is None:
-        return 0
-    sent = jobs.run_once_per_period(
-        "security.daily_reminders",
-        period,
-        lambda: send_security_reminders(dt.date.fromisoformat(period)),
-        now=now,
-    )
-    return int(sent or 0)
+    """The fan-out's sweep (kept by name for the old task below): queues the day's per-body jobs."""
+    return jobs.fan_out(SECURITY_DAILY, now)
 
 
 @task()

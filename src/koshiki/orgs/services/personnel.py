@@ -1,6 +1,8 @@
 """異動: record a join, move or leave, and apply it on its effective date.
 
-A change dated today or earlier applies at once; a later one is applied by the worker.
+A change dated today or earlier applies at once; a later one is applied by the sweeper (orgs/jobs.py) on the
+first pass of its day: no task is parked with a future run time (issue #12: every worker's claim walks
+past parked rows).
 Applying is a compare-and-set from 'scheduled' to 'applied', so a retried job or two
 workers never apply it twice.
 """
@@ -16,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput
-from koshiki.core.jobs import enqueue_after_commit
 from koshiki.core.statemachine import check_transition, compare_and_set
 
 from ..models import Department, PersonnelChange, RoleAssignment, Staff
@@ -79,11 +80,7 @@ def record_personnel_change(
     log_action("orgs.personnel.recorded", actor=actor, obj=change, after=snapshot(change, CHANGE_FIELDS))
     if effective_date <= timezone.localdate():
         apply_personnel_change_unchecked(change, actor=actor)
-    else:
-        run_after = dt.datetime.combine(effective_date, dt.time.min, tzinfo=timezone.get_current_timezone())
-        enqueue_after_commit(
-            "orgs.apply_due_personnel_changes", run_after=run_after
-        )  # the sweeper is the backstop
+    # A later change is found from its row by the sweep "orgs.personnel_changes" when its day comes.
     return change
 
 

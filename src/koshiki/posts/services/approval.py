@@ -304,7 +304,8 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
 
 
 def schedule(post: Post, *, actor: Any) -> Post:
-    """approved → scheduled; the publish job is queued for the scheduled time once this commits."""
+    """approved → scheduled. A post already due is queued once this commits; a later one is left to the
+    row-state sweep (posts/jobs.py), which queues it when due: no task is parked with a future run time."""
     key = post.idempotency_key or f"post-{post.pk}-{uuid.uuid4().hex[:12]}"
     move(
         post,
@@ -314,7 +315,12 @@ def schedule(post: Post, *, actor: Any) -> Post:
         extra={"scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None},
         idempotency_key=key,
     )
-    jobs.enqueue_after_commit("posts.publish", post.pk, run_after=post.scheduled_at)
+    if (
+        post.scheduled_at is None
+        or post.state_changed_at is None
+        or post.scheduled_at <= post.state_changed_at
+    ):
+        jobs.enqueue_after_commit("posts.publish", post.pk)
     return post
 
 

@@ -59,6 +59,7 @@ def _claim(post_id: int) -> tuple[Post, PublishAttempt, bool] | str:
                 actor=None,
                 action="posts.post.publishing",
                 attempts=post.attempts + 1,
+                retry_at=None,
             )
             return post, PublishAttempt.objects.create(post=post, idempotency_key=post.idempotency_key), False
         if post.state == PostState.PUBLISHING:
@@ -129,8 +130,8 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
                 action="posts.post.retry_scheduled",
                 extra={"error": message, "retry_at": retry_at.isoformat()},
                 last_error=message,
+                retry_at=retry_at,  # the sweep (posts/jobs.py) queues it then: nothing parked meanwhile
             )
-            jobs.enqueue_after_commit("posts.publish", locked.pk, run_after=retry_at)
             return "retry"
         move(
             locked,
@@ -236,6 +237,7 @@ def retry_failed(*, actor: Any, post: Post) -> Post:
         action="posts.post.retry_requested",
         attempts=0,
         scheduled_at=timezone.now(),
+        retry_at=None,
     )
     jobs.enqueue_after_commit("posts.publish", post.pk)
     return post

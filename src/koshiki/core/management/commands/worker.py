@@ -2,13 +2,31 @@
 
 Every worker start ensures the recurring jobs (the sweeper among them) and puts back tasks that a dead
 worker held past the lease, so a crash never leaves sweeping stopped until someone runs ensure_jobs.
+While it runs, a thread polls the cheap due sweeps every KOSHIKI_DUE_POLL_SECONDS (posts due now): work due
+later is never parked in the queue (issue #12), so this is what keeps a post within a second of its time.
 """
 
+import logging
+import threading
 from typing import Any
 
+from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from koshiki.core import jobs
+
+logger = logging.getLogger(__name__)
+
+
+def poll_due(stop: threading.Event, every: float) -> None:
+    """Run the frequent sweeps until ``stop``; an error is logged and the next poll goes on."""
+    while not stop.wait(every):
+        try:
+            jobs.run_frequent_sweeps()
+        except Exception:
+            logger.exception("due poll failed")
+        finally:
+            close_old_connections()
 
 
 class Command(DbWorkerCommand):
@@ -23,4 +41,11 @@ class Command(DbWorkerCommand):
                 f"recurring jobs: {states}; past lease: {moved['requeued']} queued again,"
                 f" {moved['failed']} failed"
             )
-        super().handle(*args, **options)
+        every = jobs.due_poll_every()
+        stop = threading.Event()
+        if every > 0 and not options.get("batch"):
+            threading.Thread(target=poll_due, args=(stop, every), name="due-poll", daemon=True).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
