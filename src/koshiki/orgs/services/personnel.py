@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,10 +88,18 @@ def record_personnel_change(
     return change
 
 
+def _open_roles(staff: Staff, day: dt.date) -> Any:
+    """Roles not ended by ``day``: confirmed or still waiting for confirmation, including ones that start
+    after ``day`` (a past-dated 異動 must end a role granted since, or it is kept for ever)."""
+    return RoleAssignment.objects.filter(
+        staff=staff, state__in=(RoleAssignment.State.CONFIRMED, RoleAssignment.State.PENDING)
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
 def _apply_effects(change: PersonnelChange, actor: Any) -> None:
     staff = Staff.objects.select_for_update(of=("self",), no_key=True).get(pk=change.staff_id)
     before = snapshot(staff, ("department", "status"))
-    current_roles = RoleAssignment.objects.current(change.effective_date).filter(staff=staff)
+    current_roles = _open_roles(staff, change.effective_date)
     if change.kind == PersonnelChange.Kind.LEAVE:
         staff.status = Staff.Status.LEFT
         staff.user.is_active = False
@@ -101,7 +110,7 @@ def _apply_effects(change: PersonnelChange, actor: Any) -> None:
         # Roles held for the old department end with the move; body-wide roles stay.
         ending = current_roles.filter(department__isnull=False).exclude(department=change.to_department)
     staff.save(update_fields=["department", "status"])
-    for assignment in ending:
+    for assignment in ending.order_by("pk"):
         end_role_unchecked(
             assignment, actor=actor, end_date=change.effective_date, reason=f"personnel:{change.pk}"
         )
