@@ -129,3 +129,14 @@ def test_the_same_request_key_applies_once(iwaki: Any) -> None:
     assert again.pk == first.pk
     assert PersonnelChange.objects.filter(staff=iwaki.tanto, kind="move").count() == 1
     assert AuditEntry.objects.filter(action="orgs.staff.moved").count() == 1
+
+
+def test_the_preview_names_the_accounts_whose_manager_no_longer_counts(
+    iwaki: Any, held_account: OfficialAccount
+) -> None:
+    """The named manager (所属長) moves out: the account needs a new manager, and the preview says so."""
+    preview = services.preview_personnel_change(
+        **{**_args(iwaki, TODAY()), "staff": iwaki.shozokucho, "to_department": iwaki.departments["kouhou"]}
+    )
+    lost = [e for e in preview.effects if e.action == "registry.account.manager_moved_out"]
+    assert [e.object_id for e in lost] == [str(held_account.pk)]

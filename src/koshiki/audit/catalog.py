@@ -278,6 +278,13 @@ _declare(
     after=("personnel_change", "effective_date"),
 )
 _declare(
+    "registry.account.manager_moved_out",
+    pgettext_lazy(A, "Account manager moved out (異動)"),
+    "The named manager moved out of the account's department or left: a new manager must be named.",
+    before=("manager",),
+    after=("personnel_change", "effective_date"),
+)
+_declare(
     "registry.account.step_approved",
     pgettext_lazy(A, "Request approved at one step"),
     "One approver in the profile's chain approved the request.",
