@@ -22,7 +22,7 @@ def drop_operator_after_move_unchecked(
     if change.kind not in (PersonnelChange.Kind.MOVE, PersonnelChange.Kind.LEAVE):
         return []
     accounts = OfficialAccount.objects.filter(operators=change.staff).order_by("pk")
-    if change.kind == PersonnelChange.Kind.MOVE:
+    if change.kind == PersonnelChange.Kind.MOVE and change.to_department_id is not None:
         accounts = accounts.exclude(department_id=change.to_department_id)
     dropped = []
     for account in accounts:
