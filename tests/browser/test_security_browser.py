@@ -131,6 +131,9 @@ def test_holders_rotation_reuse_personnel_change_and_personal_device(
     change.get_by_label("種別").select_option("leave")
     change.get_by_label("発令日").fill(timezone.localdate().isoformat())
     change.get_by_role("button", name="登録する").click()
+    page.get_by_role(
+        "button", name="確定して適用する"
+    ).click()  # dated today: effects shown first (issue #13)
     page.get_by_text("人事異動を反映しました。").wait_for()
     page.goto(f"{live_server.url}/security/")
     row = page.locator("[data-kind=rotate_now]")

@@ -82,8 +82,18 @@ def test_ciso_reads_the_audit_log(iwaki: Any) -> None:
     assert "orgs.staff.added" in body
 
 
+def _confirmed(client: Any, url: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """A 異動 dated today shows its effects first (issue #13 item 4); post the confirmation it offers."""
+    import re
+
+    page = client.post(url, data).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    return client.post(url, hidden, **kwargs)
+
+
 def test_recording_a_move_in_the_form_applies_it(iwaki: Any) -> None:
-    response = _client(iwaki.kacho).post(
+    response = _confirmed(
+        _client(iwaki.kacho),
         f"/people/{iwaki.tanto.pk}/personnel/",
         {
             "kind": "move",
@@ -116,7 +126,8 @@ def test_assigning_an_unknown_role_in_the_form_changes_nothing(iwaki: Any, role_
 
 
 def test_audit_entries_of_one_request_share_its_request_id(iwaki: Any) -> None:
-    _client(iwaki.kacho).post(
+    _confirmed(
+        _client(iwaki.kacho),
         f"/people/{iwaki.tanto.pk}/personnel/",
         {"kind": "leave", "effective_date": timezone.localdate().isoformat()},
         headers={"x-request-id": "req-test-0001"},

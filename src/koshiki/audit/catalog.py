@@ -302,6 +302,20 @@ _declare(
     after=("url", "handle", "reason"),
 )
 _declare(
+    "registry.account.operator_removed",
+    pgettext_lazy(A, "Operator removed after a personnel change"),
+    "A 運用に携わる職員 moved out of the account's department or left (異動), so no longer writes its posts.",
+    before=("operator",),
+    after=("personnel_change", "effective_date"),
+)
+_declare(
+    "registry.account.manager_moved_out",
+    pgettext_lazy(A, "Account manager moved out (異動)"),
+    "The named manager moved out of the account's department or left: a new manager must be named.",
+    before=("manager",),
+    after=("personnel_change", "effective_date"),
+)
+_declare(
     "registry.account.step_approved",
     pgettext_lazy(A, "Request approved at one step"),
     "One approver in the profile's chain approved the request.",
@@ -600,7 +614,7 @@ _declare(
     "security.holder.added",
     pgettext_lazy(A, "Credential holder added"),
     "A staff member now knows the account's password.",
-    after=("holder", "reason", "holders"),
+    after=("holder", "reason", "holders", "moved_out"),
 )
 _declare(
     "security.holder.removed",

@@ -197,9 +197,21 @@ class PersonnelChange(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
     applied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    request_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The confirmation form's one-time key: a double-click records once.",
+    )
 
     class Meta:
         ordering = ["-effective_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="orgs_unique_personnel_request_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} {self.kind} {self.effective_date}"

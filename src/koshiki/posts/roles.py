@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
-from koshiki.registry.roles import HolderIndex, can_edit, capability_holders, current_manager, holders
+from koshiki.registry.roles import (
+    HolderIndex,
+    can_edit,
+    capability_holders,
+    current_manager,
+    holders,
+    moved_out_of,
+)
 
 from .rules import posting_rules
 
@@ -21,6 +30,18 @@ def can_write(user: Any, account: OfficialAccount, index: HolderIndex | None = N
     if staff is None or staff.organization_id != account.organization_id:
         return False
     return can_edit(user, account, index) or staff in capability_holders(account, "write_posts", index)
+
+
+def write_refusal(user: Any, account: OfficialAccount) -> str:
+    """Why ``user`` may not write this account's posts: after a 異動 out of its department, say so (their
+    roles there ended on that date); otherwise who may."""
+    change = moved_out_of(staff_of(user), account)
+    if change is not None and change.from_department is not None:
+        return _(
+            "Your roles in %(dept)s ended with your personnel change (異動) on %(date)s: only the account's"
+            " manager and operators can write its posts."
+        ) % {"dept": change.from_department.name, "date": change.effective_date.isoformat()}
+    return _("Only the account's manager and operators can write its posts.")
 
 
 def approvers(account: OfficialAccount, index: HolderIndex | None = None) -> list[Staff]:

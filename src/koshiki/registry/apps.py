@@ -7,5 +7,5 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
-        # imported for what they register: dashboard items; messages; reminder sweep
-        from . import attention, notifications, tasks  # noqa: F401
+        # imported for what they register: dashboard items; messages; 異動 listener; reminder sweep
+        from . import attention, notifications, receivers, tasks  # noqa: F401

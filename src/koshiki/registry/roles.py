@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from koshiki.core.attention import Viewer
 from koshiki.guidelines.permissions import roles_with
-from koshiki.orgs.models import Department, Organization, RoleAssignment, Staff
+from koshiki.orgs.models import Department, Organization, PersonnelChange, RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
@@ -200,4 +200,26 @@ def can_edit(user: Any, account: OfficialAccount, index: HolderIndex | None = No
     staff = staff_of(user)
     return is_manager(user, account, index) or (
         staff is not None and any(o.pk == staff.pk for o in account.operators.all())
+    )
+
+
+def moved_out_of(staff: Staff | None, account: OfficialAccount) -> PersonnelChange | None:
+    """The applied 異動 that took ``staff`` out of the account's department (or a 部 above it), while they
+    work outside it now; None otherwise. Refusals and warnings name it (issue #13 item 3)."""
+    if staff is None or staff.organization_id != account.organization_id:
+        return None
+    lineage = account.department.lineage_ids()
+    now = Staff.objects.filter(pk=staff.pk).values("department_id", "status").first()  # not a stale copy
+    if now is None or (now["department_id"] in lineage and now["status"] == Staff.Status.ACTIVE):
+        return None
+    return (
+        PersonnelChange.objects.filter(
+            staff=staff,
+            state=PersonnelChange.State.APPLIED,
+            kind__in=(PersonnelChange.Kind.MOVE, PersonnelChange.Kind.LEAVE),
+            from_department_id__in=lineage,
+        )
+        .select_related("from_department")
+        .order_by("-effective_date", "-pk")
+        .first()
     )

@@ -28,6 +28,15 @@ class HolderForm(forms.Form):
         field.queryset = of_organization(Staff.objects.filter(status=Staff.Status.ACTIVE), organization)
 
 
+class HolderAddForm(HolderForm):
+    confirm_moved = forms.BooleanField(
+        label=_(
+            "I confirm: this person moved out of the account's department (異動) but still needs the login"
+        ),
+        required=False,
+    )
+
+
 class RotationForm(forms.Form):
     rotated_on = forms.DateField(label=_("Changed on"), widget=DATE, initial=timezone.localdate)
     reason = forms.ChoiceField(label=_("Reason"), choices=Rotation.Reason.choices)

@@ -19,6 +19,7 @@ from .personnel import (
     cancel_personnel_change,
     record_personnel_change,
 )
+from .personnel_effects import PersonnelPreview, preview_personnel_change
 from .roles import assign_role, decide_role, end_role
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "assign_role",
     "decide_role",
     "cancel_personnel_change",
+    "PersonnelPreview",
+    "preview_personnel_change",
     "create_department",
     "create_organization",
     "end_role",

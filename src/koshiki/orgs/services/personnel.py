@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from koshiki.core.statemachine import check_transition, compare_and_set
 from ..models import Department, PersonnelChange, RoleAssignment, Staff
 from ..permissions import require_manage_org
 from ..signals import personnel_change_applied
+from .personnel_effects import check_expected_effects, check_far_date
 from .roles import end_role_unchecked
 
 State = PersonnelChange.State
@@ -47,9 +49,24 @@ def record_personnel_change(
     effective_date: dt.date,
     to_department: Department | None = None,
     note: str = "",
+    date_confirmed: bool = False,
+    expected_effects: str | None = None,
+    request_key: str = "",
 ) -> PersonnelChange:
+    """Record a 異動; one dated today or earlier applies at once.
+
+    ``date_confirmed``: a date more than FAR_DATE away is refused as a likely typo unless confirmed.
+    ``expected_effects``: the digest of the preview the person confirmed; if applying now writes other
+    effects (the data changed since), the whole change is refused and nothing is applied.
+    ``request_key``: the confirmation form's one-time key; a second request with it returns the first change.
+    """
     organization = staff.organization
     require_manage_org(actor, organization)
+    if request_key:
+        done = PersonnelChange.objects.filter(organization=organization, request_key=request_key).first()
+        if done is not None:
+            return done  # a double-click or a retried confirmation: recorded and applied once
+    check_far_date(effective_date, confirmed=date_confirmed)
     if kind not in (PersonnelChange.Kind.MOVE, PersonnelChange.Kind.LEAVE):
         raise InvalidInput(_("Record a move or a leave here; new staff are added as staff."), field="kind")
     if staff.status != Staff.Status.ACTIVE:
@@ -68,26 +85,45 @@ def record_personnel_change(
             _("A personnel change for %(name)s is already scheduled; cancel it first.") % {"name": staff},
             field="staff",
         )
-    change = PersonnelChange.objects.create(
-        organization=organization,
-        staff=staff,
-        kind=kind,
-        effective_date=effective_date,
-        from_department=staff.department,
-        to_department=to_department,
-        note=note.strip(),
-    )
-    log_action("orgs.personnel.recorded", actor=actor, obj=change, after=snapshot(change, CHANGE_FIELDS))
+    try:
+        with transaction.atomic():
+            change = PersonnelChange.objects.create(
+                organization=organization,
+                staff=staff,
+                kind=kind,
+                effective_date=effective_date,
+                from_department=staff.department,
+                to_department=to_department,
+                note=note.strip(),
+                request_key=request_key[:64],
+            )
+    except IntegrityError:
+        if not request_key:
+            raise
+        # the same confirmation, sent twice at once: the other request recorded it
+        return PersonnelChange.objects.get(organization=organization, request_key=request_key[:64])
+    recorded = log_action(
+        "orgs.personnel.recorded", actor=actor, obj=change, after=snapshot(change, CHANGE_FIELDS)
+    )  # from here the chain head is ours until commit: every later entry is this change's
     if effective_date <= timezone.localdate():
         apply_personnel_change_unchecked(change, actor=actor)
+        check_expected_effects(expected_effects, since=recorded.seq)
     # A later change is found from its row by the sweep "orgs.personnel_changes" when its day comes.
     return change
+
+
+def _open_roles(staff: Staff, day: dt.date) -> Any:
+    """Roles not ended by ``day``: confirmed or still waiting for confirmation, including ones that start
+    after ``day`` (a past-dated 異動 must end a role granted since, or it is kept for ever)."""
+    return RoleAssignment.objects.filter(
+        staff=staff, state__in=(RoleAssignment.State.CONFIRMED, RoleAssignment.State.PENDING)
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
 
 
 def _apply_effects(change: PersonnelChange, actor: Any) -> None:
     staff = Staff.objects.select_for_update(of=("self",), no_key=True).get(pk=change.staff_id)
     before = snapshot(staff, ("department", "status"))
-    current_roles = RoleAssignment.objects.current(change.effective_date).filter(staff=staff)
+    current_roles = _open_roles(staff, change.effective_date)
     if change.kind == PersonnelChange.Kind.LEAVE:
         staff.status = Staff.Status.LEFT
         staff.user.is_active = False
@@ -98,7 +134,7 @@ def _apply_effects(change: PersonnelChange, actor: Any) -> None:
         # Roles held for the old department end with the move; body-wide roles stay.
         ending = current_roles.filter(department__isnull=False).exclude(department=change.to_department)
     staff.save(update_fields=["department", "status"])
-    for assignment in ending:
+    for assignment in ending.order_by("pk"):
         end_role_unchecked(
             assignment, actor=actor, end_date=change.effective_date, reason=f"personnel:{change.pk}"
         )

@@ -24,7 +24,7 @@ from koshiki.registry.roles import HolderIndex
 
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
-from ..roles import approvers, can_write, own_ids, step_holders
+from ..roles import approvers, can_write, own_ids, step_holders, write_refusal
 from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
@@ -151,7 +151,7 @@ def submit(
         .get(pk=post.pk)
     )
     if not can_write(actor, post.account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, post.account))
     if post.state != PostState.CHECKED:
         raise InvalidTransition(_("Only a checked draft can be submitted."))
     if expected_version is not None and post.version != expected_version:
@@ -328,7 +328,7 @@ def schedule(post: Post, *, actor: Any) -> Post:
 def withdraw(*, actor: Any, post: Post, reason: str = "") -> Post:
     post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, post.account))
     move(
         post,
         PostState.WITHDRAWN,

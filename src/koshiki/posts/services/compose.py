@@ -20,7 +20,7 @@ from koshiki.registry.models import OfficialAccount
 
 from ..lifecycle import EDITABLE, PostState
 from ..models import Category, Post, PostImage
-from ..roles import can_approve, can_write, is_own
+from ..roles import can_approve, can_write, is_own, write_refusal
 from ..rules import posting_rules
 from .common import finding_key, move
 
@@ -63,7 +63,7 @@ def _platform(account: OfficialAccount) -> str:
 
 def _validate(account: OfficialAccount, actor: Any, text: str, category: str) -> None:
     if not can_write(actor, account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, account))
     if account.state not in LIVE_STATES:
         raise InvalidInput(_("Posts go out only from a live account."), field="account")
     if not text.strip():
@@ -178,7 +178,7 @@ def acknowledge_warning(*, actor: Any, post: Post, key: str) -> Post:
     """The author has read one warning and keeps the text as it is."""
     post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, post.account))
     warning = next((f for f in post.findings if f["severity"] == "warn" and finding_key(f) == key), None)
     if warning is None:
         raise InvalidInput(_("That warning is not on this version of the post."))

@@ -22,7 +22,7 @@ from koshiki.registry.models import OfficialAccount
 from ..channels import connector_for
 from ..lifecycle import PostState
 from ..models import Post, PublishAttempt
-from ..roles import can_write
+from ..roles import can_write, write_refusal
 from .common import move
 
 MAX_ATTEMPTS = 6
@@ -180,7 +180,7 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
     """For platforms without API access: staff posted by hand at the scheduled time and give the live URL."""
     post = Post.objects.select_for_update(of=("self",), no_key=True).select_related("account").get(pk=post.pk)
     if not can_write(actor, post.account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, post.account))
     if post.state != PostState.SCHEDULED:
         raise InvalidTransition(_("Only a scheduled post can be recorded as published."))
     url = post_url(post.account, url)  # on the account's platform, and of this account (issue #13)
@@ -229,7 +229,7 @@ def delete_original(original_id: int, correction_id: int) -> str:
 def retry_failed(*, actor: Any, post: Post) -> Post:
     post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
-        raise NotPermitted(_("Only the account's manager and operators can write its posts."))
+        raise NotPermitted(write_refusal(actor, post.account))
     move(
         post,
         PostState.SCHEDULED,

@@ -14,6 +14,7 @@ from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.registry.lifecycle import AccountState
 from koshiki.registry.models import OfficialAccount
+from koshiki.registry.roles import moved_out_of
 
 from ..models import CredentialHolder, RotationTask
 from ..permissions import require_manager
@@ -33,8 +34,13 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: str) -> CredentialHolder:
-    """A new person learns the password. If others held it before, that is a change of staff: rotate."""
+def add_holder(
+    *, actor: Any, account: OfficialAccount, staff: Staff, reason: str, confirm_moved: bool = False
+) -> CredentialHolder:
+    """A new person learns the password. If others held it before, that is a change of staff: rotate.
+
+    Someone who moved out of the account's department (異動) lost the login then; naming them again is
+    refused with a warning until ``confirm_moved`` says it is meant (issue #13 item 3)."""
     account = OfficialAccount.objects.select_for_update(of=("self",), no_key=True).get(pk=account.pk)
     require_manager(actor, account)
     reason = _reason(reason)
@@ -44,6 +50,20 @@ def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: st
         raise InvalidInput(_("Choose active staff of this organization."), field="staff")
     if CredentialHolder.objects.filter(account=account, staff=staff, removed_at__isnull=True).exists():
         raise InvalidInput(_("%(name)s already holds this login.") % {"name": staff}, field="staff")
+    moved = moved_out_of(staff, account)
+    if moved is not None and not confirm_moved:
+        raise InvalidInput(
+            _(
+                "%(name)s moved out of %(dept)s on %(date)s (異動) and lost this login then."
+                " Add them again only if they still work on this account: tick the confirmation."
+            )
+            % {
+                "name": staff.display_name,
+                "dept": moved.from_department.name if moved.from_department else "",
+                "date": moved.effective_date.isoformat(),
+            },
+            field="confirm_moved",
+        )
     rules = credential_rules(profile_for(account.organization))
     had_holders = CredentialHolder.objects.filter(account=account).exists()
     holder = CredentialHolder.objects.create(account=account, staff=staff, added_reason=reason)
@@ -52,7 +72,7 @@ def add_holder(*, actor: Any, account: OfficialAccount, staff: Staff, reason: st
         "security.holder.added",
         actor=actor,
         obj=account,
-        after={"holder": staff.pk, "reason": reason, "holders": current},
+        after={"holder": staff.pk, "reason": reason, "holders": current, "moved_out": moved is not None},
         clause=rules.holders_citation,
     )
     if had_holders and rules.rotate_on_staff_change:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
 from koshiki.orgs.permissions import can_manage_org, can_read_audit
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
+from koshiki.orgs.services.personnel_effects import is_far
 from koshiki.twostep import services as two_step_services
 
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
@@ -179,22 +182,39 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @login_required
 def personnel_change_create(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """Record a 異動. One dated today or earlier (or a year away) first shows its effects, computed by the
+    applying code itself, and applies only when confirmed (issue #13 item 4)."""
     require_staff(request)
     person = get_scoped(Staff.objects.select_related("organization"), request.user, staff_id)
     if not can_manage_org(request.user, person.organization):
         raise Http404
     form = PersonnelChangeForm(request.POST or None, organization=person.organization)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        args: dict[str, Any] = {
+            "actor": request.user,
+            "staff": person,
+            "kind": data["kind"],
+            "effective_date": data["effective_date"],
+            "to_department": data["to_department"],
+            "note": data["note"],
+        }
+        confirming = request.POST.get("confirm") == "1"
         try:
-            change = services.record_personnel_change(
-                actor=request.user,
-                staff=person,
-                kind=form.cleaned_data["kind"],
-                effective_date=form.cleaned_data["effective_date"],
-                to_department=form.cleaned_data["to_department"],
-                note=form.cleaned_data["note"],
-            )
+            if not confirming and (
+                data["effective_date"] <= timezone.localdate() or is_far(data["effective_date"])
+            ):
+                return _confirm_page(request, person, form, services.preview_personnel_change(**args))
+            if confirming:
+                args.update(
+                    date_confirmed=request.POST.get("date_confirmed") == "on",
+                    expected_effects=request.POST.get("digest", ""),
+                    request_key=request.POST.get("request_key", ""),
+                )
+            change = services.record_personnel_change(**args)
         except ServiceError as error:
+            if confirming and error.field in ("effects", "effective_date"):
+                return _reconfirm(request, person, form, args, error)
             report_error(request, error, form)
         else:
             if change.state == PersonnelChange.State.APPLIED:
@@ -210,6 +230,41 @@ def personnel_change_create(request: HttpRequest, staff_id: int) -> HttpResponse
     return render(
         request, "koshiki/staff_detail.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _confirm_page(
+    request: HttpRequest, person: Staff, form: Any, preview: Any, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The effects as the applying code wrote them (then rolled back), and one confirmation form with a
+    one-time key so a double-click records once."""
+    return render(
+        request,
+        "koshiki/personnel_confirm.html",
+        {
+            "person": person,
+            "form": form,
+            "preview": preview,
+            "request_key": uuid.uuid4().hex,
+            "error": error,
+            "past": preview.effective_date < timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _reconfirm(
+    request: HttpRequest, person: Staff, form: Any, args: dict[str, Any], error: ServiceError
+) -> HttpResponse:
+    """The data changed since the preview, or a far date was not confirmed: show the effects afresh."""
+    fresh = {k: v for k, v in args.items() if k not in ("date_confirmed", "expected_effects", "request_key")}
+    try:
+        preview = services.preview_personnel_change(**fresh)
+    except ServiceError as again:
+        report_error(request, again, form)
+        context = _detail_context(request, person)
+        context["change_form"] = form
+        return render(request, "koshiki/staff_detail.html", context, status=400)
+    return _confirm_page(request, person, form, preview, error=error.message, status=409)
 
 
 @login_required

@@ -28,6 +28,7 @@ from ..security_forms import (
     AccessForm,
     AttestForm,
     DeviceForm,
+    HolderAddForm,
     HolderForm,
     LossForm,
     RotationForm,
@@ -69,7 +70,7 @@ def _account_context(request: HttpRequest, account: OfficialAccount, **forms: An
         ],
         "tasks": account.rotation_tasks.order_by("-created_at")[:20],
         "accesses": account.device_accesses.select_related("device", "device__owner", "decided_by"),
-        "holder_form": forms.get("holder_form") or HolderForm(organization=organization, auto_id="add_%s"),
+        "holder_form": forms.get("holder_form") or HolderAddForm(organization=organization, auto_id="add_%s"),
         "remove_form": forms.get("remove_form") or HolderForm(organization=organization, auto_id="remove_%s"),
         "rotation_form": forms.get("rotation_form") or RotationForm(),
         "two_step_form": forms.get("two_step_form")
@@ -108,7 +109,7 @@ def _account_act(
     **form_kwargs: Any,
 ) -> HttpResponse:
     account = _account(request, account_id)
-    if form_class is HolderForm:
+    if issubclass(form_class, HolderForm):
         form_kwargs["organization"] = account.organization
         form_kwargs["auto_id"] = "add_%s" if form_key == "holder_form" else "remove_%s"
     return submit_form(
@@ -129,9 +130,15 @@ def holder_add(request: HttpRequest, account_id: int) -> HttpResponse:
     return _account_act(
         request,
         account_id,
-        HolderForm,
+        HolderAddForm,
         "holder_form",
-        lambda a, d: services.add_holder(actor=request.user, account=a, staff=d["staff"], reason=d["reason"]),
+        lambda a, d: services.add_holder(
+            actor=request.user,
+            account=a,
+            staff=d["staff"],
+            reason=d["reason"],
+            confirm_moved=d["confirm_moved"],
+        ),
         _("The holder has been added."),
     )
 
