@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from . import sizes
 
@@ -96,6 +97,13 @@ def setup(database_url: str | None, workdir: str) -> None:
     logging.getLogger("axes").setLevel(logging.WARNING)  # one line per force_login otherwise
 
 
+def _vendor(connection: Any) -> str:
+    if connection.vendor != "postgresql":
+        return connection.vendor
+    version = connection.pg_version  # e.g. 150018
+    return f"PostgreSQL {version // 10000}.{version % 100}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     scale = scale_of(args)
@@ -133,8 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     worker = "not measured (--no-worker)" if args.no_worker else worker_throughput(url, args.jobs)
     run = Run(
         date=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        database=connection.vendor
-        + (f" {connection.pg_version}" if connection.vendor == "postgresql" else ""),
+        database=_vendor(connection),
         scale=scale,
         generate_seconds=data.seconds,
         largest=largest,

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES: tuple[tuple[str, str], ...] = (
     ("dashboard", "/"),
     ("台帳 list", "/accounts/"),
+    ("台帳 export (.xlsx)", "/accounts/export/"),
     ("account detail", "/accounts/{account}/"),
     ("post list", "/posts/"),
     ("post detail", "/posts/{post}/"),
