@@ -79,3 +79,16 @@ def test_one_page_measurement_renders_and_counts_queries(toy: Any) -> None:
     table = markdown(run)
     assert "| page or job | largest body (横浜市" in table
     assert f"| dashboard | {pages[0].p50_ms:,.0f} ms" in table
+
+
+def test_peak_memory_is_the_measured_process_own() -> None:
+    """A big benchmark process must not lend its size to the child it measures (Linux keeps the
+    parent's high-water mark across fork + exec in ru_maxrss)."""
+    from scale.measure import run_measured
+
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page: resident
+    result = run_measured("print('small')")
+    assert result.ok and result.output == "small"
+    assert result.peak_rss_mb < 150
+    del ballast
