@@ -35,6 +35,8 @@ def toy(db: Any) -> Any:
 
 
 def test_generator_builds_consistent_bodies(toy: Any) -> None:
+    from django.db.models import F
+
     from koshiki.audit.chain import verify_chain
     from koshiki.orgs.models import Organization, Staff
     from koshiki.posts.models import Post
@@ -45,7 +47,7 @@ def test_generator_builds_consistent_bodies(toy: Any) -> None:
     assert toy.bodies[0].accounts >= toy.bodies[-1].accounts
     assert OfficialAccount.objects.count() == 9
     assert Post.objects.count() == 60
-    assert not OfficialAccount.objects.exclude(department__organization=models_f("organization")).exists()
+    assert not OfficialAccount.objects.exclude(department__organization=F("organization")).exists()
     for body in toy.bodies:
         persona = Staff.objects.get(user_id=body.persona_user_id)
         assert persona.organization_id == body.organization_id and persona.is_org_admin
@@ -53,12 +55,6 @@ def test_generator_builds_consistent_bodies(toy: Any) -> None:
         assert Post.objects.get(pk=body.post_id).account_id == body.account_id
     result = verify_chain()
     assert result.ok and result.checked == 40
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 def test_one_page_measurement_renders_and_counts_queries(toy: Any) -> None:
