@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test install messages lint format schema eval bench clean
+.PHONY: demo test install messages lint format schema eval bench bench-scale clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -54,3 +54,10 @@ bench: install
 
 clean:
 	rm -rf .venv .venv-bench var
+
+# National-scale benchmark (issue #12, docs/SCALING.md): a throwaway PostgreSQL, a generated dataset,
+# each main page for the largest and the smallest body, audit verify, the worker. Not part of `make test`.
+# Options: make bench-scale ARGS="--full" (or --bodies 300 --runs 20 --keep --json ...).
+bench-scale: install
+	scripts/ensure-system-packages.sh postgresql
+	$(PY) benchmarks/bench_scale.py $(ARGS)
