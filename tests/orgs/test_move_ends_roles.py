@@ -78,7 +78,7 @@ def test_the_move_takes_the_person_off_the_old_accounts_operators_audited(
     assert not kiki_account.operators.filter(pk=iwaki.tanto.pk).exists()
     entry = AuditEntry.objects.get(action="registry.account.operator_removed")
     assert entry.object_id == str(kiki_account.pk)
-    assert entry.after["personnel_change"] == change.pk and entry.before["operator"] == iwaki.tanto.pk
+    assert entry.after["personnel_change"] == change.pk and entry.before["staff"] == iwaki.tanto.pk
 
 
 def test_the_old_departments_role_shows_an_end_date_and_an_audit_entry(iwaki: Any) -> None:

@@ -305,7 +305,7 @@ _declare(
     "registry.account.operator_removed",
     pgettext_lazy(A, "Operator removed after a personnel change"),
     "A 運用に携わる職員 moved out of the account's department or left (異動), so no longer writes its posts.",
-    before=("operator",),
+    before=("staff",),
     after=("personnel_change", "effective_date"),
 )
 _declare(

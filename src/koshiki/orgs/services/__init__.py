@@ -19,7 +19,8 @@ from .personnel import (
     cancel_personnel_change,
     record_personnel_change,
 )
-from .personnel_effects import PersonnelPreview, preview_personnel_change
+from .personnel_effects import PersonnelPreview
+from .personnel_preview import preview_personnel_change
 from .roles import assign_role, decide_role, end_role
 
 __all__ = [

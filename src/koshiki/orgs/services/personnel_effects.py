@@ -12,9 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +20,7 @@ from koshiki.audit import catalog
 from koshiki.audit.models import AuditEntry
 from koshiki.core.errors import InvalidInput
 
-from ..models import Department, PersonnelChange, RoleAssignment, Staff
+from ..models import RoleAssignment
 from ..profiles import profile_for
 
 #: A date further than this from today is most likely a typo (2026 for 2027): refused unless confirmed.
@@ -107,53 +105,3 @@ def check_expected_effects(expected: str | None, *, since: int) -> None:
             ),
             field="effects",
         )
-
-
-class _Rollback(Exception):
-    pass
-
-
-def preview_personnel_change(
-    *,
-    actor: Any,
-    staff: Staff,
-    kind: str,
-    effective_date: dt.date,
-    to_department: Department | None = None,
-    note: str = "",
-) -> PersonnelPreview:
-    """Record and apply the change in a transaction that is rolled back; return what applying wrote.
-
-    Bad input raises exactly as recording would (same checks), except the far-date check, which the
-    preview reports (``far_date``) instead."""
-    from .personnel import apply_personnel_change_unchecked, record_personnel_change
-
-    effects: list[Effect] = []
-    try:
-        with transaction.atomic():
-            change = record_personnel_change(
-                actor=actor,
-                staff=staff,
-                kind=kind,
-                effective_date=effective_date,
-                to_department=to_department,
-                note=note,
-                date_confirmed=True,
-            )
-            recorded = AuditEntry.objects.get(
-                action="orgs.personnel.recorded", object_type="orgs.personnelchange", object_id=str(change.pk)
-            )
-            if change.state == PersonnelChange.State.SCHEDULED:
-                apply_personnel_change_unchecked(change, actor=actor)  # what its date will bring
-            effects = effects_since(recorded.seq)
-            raise _Rollback
-    except _Rollback:
-        pass
-    staff.refresh_from_db()  # the caller's copy was changed by the rolled-back apply
-    return PersonnelPreview(
-        effective_date=effective_date,
-        applies_now=effective_date <= timezone.localdate(),
-        far_date=is_far(effective_date),
-        effects=tuple(effects),
-        digest=digest(effects),
-    )

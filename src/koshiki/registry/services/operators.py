@@ -31,7 +31,7 @@ def drop_operator_after_move_unchecked(
             "registry.account.operator_removed",
             actor=actor,
             obj=account,
-            before={"operator": change.staff_id},
+            before={"staff": change.staff_id},
             after={"personnel_change": change.pk, "effective_date": change.effective_date.isoformat()},
         )
         dropped.append(account)

@@ -37,6 +37,7 @@ class OrganizationSettingsForm(forms.Form):
         label=gettext_lazy("Retention period of post records (years)"),
         min_value=1,
         max_value=30,
+        required=False,
         help_text=gettext_lazy(
             "From your 文書管理規程. A fiscal year's finished posts may be archived this many years after"
             " the 1 April that follows it."
@@ -80,7 +81,8 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
                 services.set_records_retention_years(
                     actor=request.user,
                     organization=organization,
-                    years=form.cleaned_data["records_retention_years"],
+                    years=form.cleaned_data["records_retention_years"]
+                    or organization.records_retention_years,
                 )
                 if form.cleaned_data["require_two_step"] != organization.require_two_step:
                     services.set_require_two_step(
