@@ -86,6 +86,13 @@ _declare(
     after=("count", "before"),
 )
 _declare(
+    "audit.verification.requested",
+    pgettext_lazy(A, "Audit log verification requested"),
+    "Someone asked the worker to verify the organization's audit chain from its last verified point "
+    "(the audit page's button; a second request while one waits is not queued or logged).",
+    after=("chain", "from_seq"),
+)
+_declare(
     "core.keys.resealed",
     pgettext_lazy(A, "Sealed secrets re-encrypted"),
     "Every sealed column was re-encrypted under the current key (koshiki keys reseal).",
