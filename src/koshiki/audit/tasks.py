@@ -1,4 +1,4 @@
-"""Worker sweeps: sign a checkpoint of the audit chains when its head has moved and the last one is old enough.
+"""Worker sweeps: sign a checkpoint over the chains' heads when they moved and the last one is old enough.
 
 It runs on every sweeper pass (core/jobs.py), so it needs no self-queueing task of its own and survives
 a dead worker like every other sweep; it signs at most every KOSHIKI_AUDIT_CHECKPOINT_MINUTES.
