@@ -43,6 +43,12 @@ def restore(apps, schema_editor):
             f"SELECT setval('{SEQUENCE}', COALESCE((SELECT MAX(seq) FROM audit_auditentry), 0) + 1, false)",
             params=None,
         )
+        # The old head row keeps id 1; the identity that AlterField added must start after it.
+        schema_editor.execute(
+            "SELECT setval(pg_get_serial_sequence('audit_chainhead', 'id'), "
+            "COALESCE((SELECT MAX(id) FROM audit_chainhead), 0) + 1, false)",
+            params=None,
+        )
 
 
 def unrestore(apps, schema_editor):
