@@ -216,3 +216,21 @@ def test_a_writer_of_one_body_does_not_wait_for_another_bodys_writer(
     second.join(timeout=30)
     assert errors == [] and finished
     assert verify_chain().ok
+
+
+def test_cli_verifies_one_body_with_its_proof(
+    iwaki: Any, shinshiro: Any, signing_key: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from koshiki.cli import main
+
+    checkpoints.make_checkpoint()
+    assert main(["audit", "proof", "--org", iwaki.organization.code]) == 0
+    path = tmp_path / "proof.json"
+    path.write_text(capsys.readouterr().out)
+    assert main(["audit", "verify", "--proof", str(path)]) == 0
+    assert chain_key(iwaki.organization.pk) in capsys.readouterr().out
+    target = _entries(iwaki.organization)[1]
+    lift_triggers()
+    raw("UPDATE audit_auditentry SET actor_name = %s WHERE id = %s", ["forged", target.pk])
+    assert main(["audit", "verify", "--proof", str(path)]) == 1
+    assert f"seq {target.seq}" in capsys.readouterr().err

@@ -47,7 +47,7 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
-def canonical_json(fields: dict[str, Any]) -> str:
+def canonical_json(fields: dict[str, Any] | list[Any]) -> str:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

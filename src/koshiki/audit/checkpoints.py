@@ -260,10 +260,11 @@ def make_checkpoint() -> Checkpoint:
             f"not signing a broken chain: {result.chain} entry #{result.broken_seq}: {result.reason}"
         )
     root = merkle_root(heads)
-    fields = {
+    total = sum(seq for _, seq, _ in heads)
+    fields: dict[str, Any] = {
         "format": FORMAT,
         "chain": NATIONAL,
-        "seq": sum(seq for _, seq, _ in heads),
+        "seq": total,
         "hash": root,
         "heads": len(heads),
         "time": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
@@ -273,7 +274,7 @@ def make_checkpoint() -> Checkpoint:
         return Checkpoint.objects.create(
             format=FORMAT,
             chain=NATIONAL,
-            seq=fields["seq"],
+            seq=total,
             entry_hash=root,
             signed_at=doc["time"],
             public_key=doc["public_key"],
