@@ -71,14 +71,43 @@ def _locked_head(key: str) -> ChainHead:
 
 
 def _global_seqs(count: int) -> list[int]:
-    """``count`` new global positions. PostgreSQL: a sequence (no lock, gaps on rollback);
-    SQLite: after the caller's head update, which holds the database's single write lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT nextval('{GLOBAL_SEQUENCE}') FROM generate_series(1, %s)", [count])
-            return sorted(row[0] for row in cursor.fetchall())
+    """SQLite: ``count`` new global positions after the caller's head update, which holds the database's
+    single write lock. (PostgreSQL takes them from a sequence in the head update itself, ``_move``.)"""
     top = AuditEntry.objects.aggregate(top=Max("seq"))["top"] or 0
     return list(range(top + 1, top + count + 1))
+
+
+_MOVE_PG = (
+    "UPDATE audit_chainhead SET seq = %s, last_hash = %s WHERE id = %s AND seq = %s AND last_hash = %s "
+    f"RETURNING nextval('{GLOBAL_SEQUENCE}')"
+)
+
+
+def _move(head: tuple[int, int, str], seq: int, last_hash: str) -> int | None:
+    """Compare-and-set the head one entry forward; None if it was not where ``head`` says.
+
+    On PostgreSQL one round trip also takes the entry's global seq. The UPDATE takes the row's lock
+    (FOR NO KEY UPDATE) and re-reads it, so it is as safe from a stale ``head`` as a locked SELECT."""
+    pk, old_seq, old_hash = head
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_MOVE_PG, [seq, last_hash, pk, old_seq, old_hash])
+            row = cursor.fetchone()
+        return int(row[0]) if row else None
+    moved = ChainHead.objects.filter(pk=pk, seq=old_seq, last_hash=old_hash).update(
+        seq=seq, last_hash=last_hash
+    )
+    return 0 if moved == 1 else None
+
+
+def _known_heads() -> dict[str, tuple[int, int, str]]:
+    """This connection's last view of the heads it moved: tried first by compare-and-set, which skips
+    the locked SELECT for the second and later entries of a transaction (a stale view just falls back)."""
+    known: dict[str, tuple[int, int, str]] | None = getattr(connection, "_koshiki_audit_heads", None)
+    if known is None:
+        known = {}
+        connection._koshiki_audit_heads = known  # type: ignore[attr-defined]
+    return known
 
 
 def append(**fields: Any) -> AuditEntry:
@@ -103,24 +132,39 @@ def append_many(entries: list[dict[str, Any]]) -> list[AuditEntry]:
     by_chain: dict[str, list[AuditEntry]] = {}
     for entry in written:
         by_chain.setdefault(entry.chain, []).append(entry)
+    known = _known_heads()
+    global_seqs: list[int] = []
     for key in sorted(by_chain):
-        head = _locked_head(key)
-        seq, last_hash = head.seq, head.last_hash
+        head = known.pop(key, None)
         for entry in by_chain[key]:
-            entry.chain_seq, entry.prev_hash = seq + 1, last_hash
-            entry.entry_hash = entry_hash(last_hash, _fields_of(entry))
-            moved = ChainHead.objects.filter(pk=head.pk, seq=seq, last_hash=last_hash).update(
-                seq=entry.chain_seq, last_hash=entry.entry_hash
-            )
-            if moved != 1:
-                raise RuntimeError("audit chain head moved concurrently; the transaction is rolled back")
-            seq, last_hash = entry.chain_seq, entry.entry_hash
-    for entry, global_seq in zip(written, _global_seqs(len(written)), strict=True):
+            taken = None
+            if head is not None:
+                taken = _advance(entry, head)
+            if taken is None:
+                locked = _locked_head(key)
+                head = (locked.pk, locked.seq, locked.last_hash)
+                taken = _advance(entry, head)
+                if taken is None:
+                    raise RuntimeError("audit chain head moved concurrently; the transaction is rolled back")
+            head = (head[0], int(entry.chain_seq or 0), entry.entry_hash)
+            global_seqs.append(taken)
+        if head is not None:
+            known[key] = head
+    if connection.vendor != "postgresql":
+        global_seqs = _global_seqs(len(written))
+    for entry, global_seq in zip(written, sorted(global_seqs), strict=True):
         entry.seq = global_seq
     if len(written) == 1:
         written[0].save(_append=True)
         return written
     return AuditEntry.objects.bulk_create(written, batch_size=500)
+
+
+def _advance(entry: AuditEntry, head: tuple[int, int, str]) -> int | None:
+    """Link ``entry`` after ``head`` and move the head to it; its global seq (PostgreSQL), or None."""
+    entry.chain_seq, entry.prev_hash = head[1] + 1, head[2]
+    entry.entry_hash = entry_hash(head[2], _fields_of(entry))
+    return _move(head, entry.chain_seq, entry.entry_hash)
 
 
 # --- verification ---------------------------------------------------------------------------------
