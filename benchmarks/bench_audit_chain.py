@@ -7,8 +7,8 @@ over the bodies round-robin. Before issue #12 every transaction took the one nat
 each takes only its body's head.
 
     scripts/pg-test-cluster.sh start /tmp/pg-b 54412
-    PYTHONPATH=src python benchmarks/bench_audit_chain.py --database-url postgres://postgres@127.0.0.1:54412/koshiki \\
-        --writers 8 --bodies 8 --seconds 10 [--processes]
+    PYTHONPATH=src python benchmarks/bench_audit_chain.py \\
+        --database-url postgres://postgres@127.0.0.1:54412/koshiki --writers 8 --bodies 8 --seconds 10 [--processes]
     PYTHONPATH=/path/to/main/src python benchmarks/bench_audit_chain.py ...   # the code before, same machine
 
 It creates (and drops first) the database ``koshiki_bench_audit`` on that cluster, migrates it, and
@@ -206,7 +206,8 @@ def main() -> int:
         f"{args.writers} writers ({mode}) over {args.bodies} bodies, {elapsed:.1f} s: "
         f"{lifecycles / elapsed:.0f} lifecycles/s, {entries / elapsed:.0f} entries/s "
         f"({lifecycles} lifecycles, {entries} entries); errors {len(errors)}; "
-        f"chain {'OK' if result.ok else 'BROKEN'} ({result.checked} entries verified in {check_seconds:.1f} s)"
+        f"chain {'OK' if result.ok else 'BROKEN'} "
+        f"({result.checked} entries verified in {check_seconds:.1f} s)"
     )
     for error in errors[:5]:
         print("  error:", error)

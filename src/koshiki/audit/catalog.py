@@ -735,6 +735,11 @@ def write_markdown(out: TextIO) -> None:
         "keys it records in `before` / `after`. An undeclared code is refused in tests and local runs and\n"
     )
     out.write("logged as an error in production (the entry is still written).\n\n")
+    out.write(
+        "Entries form one hash chain per organization (`org-<id>`; `national` for entries of no\n"
+        "organization; `legacy` for those written before issue #12); `seq` only orders them for pages and\n"
+        "may have gaps. A signed checkpoint covers every chain's head (Merkle root); see docs/SECURITY.md §6.\n\n"
+    )
     out.write(f"{len(ACTIONS)} actions.\n")
     section = ""
     for code in sorted(ACTIONS):
