@@ -8,7 +8,8 @@ each takes only its body's head.
 
     scripts/pg-test-cluster.sh start /tmp/pg-b 54412
     PYTHONPATH=src python benchmarks/bench_audit_chain.py \\
-        --database-url postgres://postgres@127.0.0.1:54412/koshiki --writers 8 --bodies 8 --seconds 10 [--processes]
+        --database-url postgres://postgres@127.0.0.1:54412/koshiki \\
+        --writers 8 --bodies 8 --seconds 10 [--processes]
     PYTHONPATH=/path/to/main/src python benchmarks/bench_audit_chain.py ...   # the code before, same machine
 
 It creates (and drops first) the database ``koshiki_bench_audit`` on that cluster, migrates it, and

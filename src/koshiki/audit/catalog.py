@@ -738,7 +738,8 @@ def write_markdown(out: TextIO) -> None:
     out.write(
         "Entries form one hash chain per organization (`org-<id>`; `national` for entries of no\n"
         "organization; `legacy` for those written before issue #12); `seq` only orders them for pages and\n"
-        "may have gaps. A signed checkpoint covers every chain's head (Merkle root); see docs/SECURITY.md §6.\n\n"
+        "may have gaps. A signed checkpoint covers every chain's head (Merkle root): docs/SECURITY.md §6.\n"
+        "\n"
     )
     out.write(f"{len(ACTIONS)} actions.\n")
     section = ""

@@ -137,15 +137,14 @@ def append_many(entries: list[dict[str, Any]]) -> list[AuditEntry]:
     for key in sorted(by_chain):
         head = known.pop(key, None)
         for entry in by_chain[key]:
-            taken = None
-            if head is not None:
-                taken = _advance(entry, head)
+            taken = _advance(entry, head) if head is not None else None
             if taken is None:
                 locked = _locked_head(key)
                 head = (locked.pk, locked.seq, locked.last_hash)
                 taken = _advance(entry, head)
                 if taken is None:
                     raise RuntimeError("audit chain head moved concurrently; the transaction is rolled back")
+            assert head is not None
             head = (head[0], int(entry.chain_seq or 0), entry.entry_hash)
             global_seqs.append(taken)
         if head is not None:
