@@ -122,7 +122,11 @@ def verify_due(now: dt.datetime | None = None) -> int:
         moved = state is None or state.verified_seq != seq
         stale = state is None or state.verified_at is None or moment - state.verified_at >= verify_every()
         if asked or (moved and stale):
-            verify_incremental(key, moment)
+            try:
+                verify_incremental(key, moment)
+            except Exception:  # one chain's failure (e.g. a lock timeout) must not stop the others
+                logger.exception("incremental verification of %s failed; the next sweep retries", key)
+                continue
             done += 1
     return done
 
