@@ -221,3 +221,18 @@ def test_a_configured_key_file_that_is_missing_is_an_error(settings: Any, tmp_pa
     settings.KOSHIKI_AUDIT_SIGNING_KEY_FILE = str(tmp_path / "absent")
     with pytest.raises(checkpoints.SigningKeyError):
         checkpoints.public_key_text()
+
+
+def test_no_checkpoint_is_signed_over_a_chain_forked_since_the_last_one(iwaki: Any) -> None:
+    """Signing over a fork would bury it under a newer checkpoint that the fork extends."""
+    from koshiki.audit.chain import ChainBroken
+
+    checkpoints.make_checkpoint()
+    key, entries = _chain(iwaki)
+    lift_triggers()
+    _truncate(key, entries[2])
+    restore_triggers()
+    _more_entries(len(entries) + 3, iwaki.organization)
+    with pytest.raises(ChainBroken):
+        checkpoints.make_checkpoint()
+    assert Checkpoint.objects.count() == 1
