@@ -12,7 +12,7 @@ from django.db import DatabaseError, transaction
 
 from koshiki.audit import checkpoints
 from koshiki.audit.canonical import entry_hash
-from koshiki.audit.chain import _fields_of, verify_chain
+from koshiki.audit.chain import _fields_of, chain_key, verify_chain
 from koshiki.audit.models import AuditEntry, ChainHead, Checkpoint
 from koshiki.audit.services import log_action
 from koshiki.cli import main
@@ -38,10 +38,25 @@ def _checkpoint_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path
     return path
 
 
-def _more_entries(n: int) -> None:
+def _more_entries(n: int, organization: Any = None) -> None:
     for i in range(n):
         with transaction.atomic():
-            log_action("test.later", actor=None, after={"i": i})
+            log_action("test.later", actor=None, organization=organization, after={"i": i})
+
+
+def _chain(iwaki: Any) -> tuple[str, list[AuditEntry]]:
+    """The body's own chain (issue #12: one per organization) and its entries in chain order."""
+    key = chain_key(iwaki.organization.pk)
+    return key, list(AuditEntry.objects.filter(chain=key).order_by("chain_seq"))
+
+
+def _truncate(key: str, keep: AuditEntry) -> None:
+    """A DBA's truncation of one chain, head moved back to match."""
+    raw("DELETE FROM audit_auditentry WHERE chain = %s AND chain_seq > %s", [key, keep.chain_seq])
+    raw(
+        "UPDATE audit_chainhead SET seq = %s, last_hash = %s WHERE chain = %s",
+        [keep.chain_seq, keep.entry_hash, key],
+    )
 
 
 def _verify_with(path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
@@ -52,11 +67,12 @@ def _verify_with(path: Path, capsys: pytest.CaptureFixture[str], *extra: str) ->
 
 def test_checkpoint_is_signed_json_with_chain_and_format(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
     doc = json.loads(_checkpoint_file(tmp_path, capsys).read_text())
-    head = ChainHead.objects.get()
-    assert doc["format"] == 1 and doc["chain"] == "national"
-    assert (doc["seq"], doc["hash"]) == (head.seq, head.last_hash)
+    heads = checkpoints.current_heads()
+    assert doc["format"] == 2 and doc["chain"] == "national" and doc["heads"] == len(heads) >= 1
+    assert doc["hash"] == checkpoints.merkle_root(heads) and doc["seq"] == sum(s for _, s, _ in heads)
+    assert [tuple(leaf) for leaf in doc["leaves"]] == heads
     assert doc["public_key"].startswith("ed25519:") and doc["signature"] and doc["time"]
-    assert Checkpoint.objects.filter(seq=head.seq, entry_hash=head.last_hash).exists()
+    assert Checkpoint.objects.filter(format=2, entry_hash=doc["hash"]).exists()
 
 
 def test_an_intact_chain_that_grew_extends_the_checkpoint(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
@@ -68,10 +84,9 @@ def test_an_intact_chain_that_grew_extends_the_checkpoint(iwaki: Any, tmp_path: 
 
 def test_truncation_with_the_head_moved_back_is_detected(iwaki: Any, tmp_path: Path, capsys: Any) -> None:
     path = _checkpoint_file(tmp_path, capsys)
-    keep = AuditEntry.objects.order_by("seq")[4]
+    key, entries = _chain(iwaki)
     lift_triggers()
-    raw("DELETE FROM audit_auditentry WHERE seq > %s", [keep.seq])
-    raw("UPDATE audit_chainhead SET seq = %s, last_hash = %s", [keep.seq, keep.entry_hash])
+    _truncate(key, entries[4])
     raw("DELETE FROM audit_checkpoint")
     assert verify_chain().ok  # the plain chain check cannot see it
     code, out = _verify_with(path, capsys)
@@ -82,13 +97,12 @@ def test_truncation_and_regrowth_past_the_checkpoint_is_detected(
     iwaki: Any, tmp_path: Path, capsys: Any
 ) -> None:
     path = _checkpoint_file(tmp_path, capsys)
-    keep = AuditEntry.objects.order_by("seq")[4]
+    key, entries = _chain(iwaki)
     lift_triggers()
-    raw("DELETE FROM audit_auditentry WHERE seq > %s", [keep.seq])
-    raw("UPDATE audit_chainhead SET seq = %s, last_hash = %s", [keep.seq, keep.entry_hash])
+    _truncate(key, entries[4])
     raw("DELETE FROM audit_checkpoint")
     restore_triggers()
-    _more_entries(40)
+    _more_entries(len(entries) + 5, iwaki.organization)
     code, out = _verify_with(path, capsys)
     assert code == 1 and "differs" in out
 
@@ -97,7 +111,7 @@ def test_rewriting_an_entry_and_rehashing_the_rest_is_detected(
     iwaki: Any, tmp_path: Path, capsys: Any
 ) -> None:
     path = _checkpoint_file(tmp_path, capsys)
-    entries = list(AuditEntry.objects.order_by("seq"))
+    key, entries = _chain(iwaki)
     lift_triggers()
     prev = entries[2].prev_hash
     for entry in entries[2:]:
@@ -110,7 +124,7 @@ def test_rewriting_an_entry_and_rehashing_the_rest_is_detected(
             [entry.actor_name, entry.prev_hash, entry.entry_hash, entry.pk],
         )
         prev = entry.entry_hash
-    raw("UPDATE audit_chainhead SET last_hash = %s", [prev])
+    raw("UPDATE audit_chainhead SET last_hash = %s WHERE chain = %s", [prev, key])
     raw("DELETE FROM audit_checkpoint")
     assert verify_chain().ok
     code, out = _verify_with(path, capsys)
@@ -150,10 +164,9 @@ def test_the_stored_checkpoints_are_checked_by_a_plain_verify(
     iwaki: Any, tmp_path: Path, capsys: Any
 ) -> None:
     _checkpoint_file(tmp_path, capsys)
-    keep = AuditEntry.objects.order_by("seq")[4]
+    key, entries = _chain(iwaki)
     lift_triggers()
-    raw("DELETE FROM audit_auditentry WHERE seq > %s", [keep.seq])
-    raw("UPDATE audit_chainhead SET seq = %s, last_hash = %s", [keep.seq, keep.entry_hash])
+    _truncate(key, entries[4])
     assert main(["audit", "verify"]) == 1
     assert "checkpoint" in capsys.readouterr().err
 
@@ -173,7 +186,7 @@ def test_the_periodic_job_checkpoints_only_when_the_head_moved(iwaki: Any) -> No
     assert checkpoint_if_moved() is None
     _more_entries(1)
     made = checkpoint_if_moved()
-    assert made is not None and made.seq == ChainHead.objects.get().seq
+    assert made is not None and made.heads == [list(h) for h in checkpoints.current_heads()]
     assert Checkpoint.objects.count() == 2
 
 
@@ -192,7 +205,7 @@ def test_the_sweeper_signs_when_the_head_moved_and_the_interval_passed(iwaki: An
     assert Checkpoint.objects.count() == 1
     jobs.run_sweeps(now + dt.timedelta(minutes=61))
     assert Checkpoint.objects.count() == 2
-    assert Checkpoint.objects.latest("seq").seq == ChainHead.objects.get().seq
+    assert Checkpoint.objects.latest("seq").seq == sum(h.seq for h in ChainHead.objects.all())
 
 
 def test_a_missing_local_key_is_generated_owner_only(settings: Any, tmp_path: Path) -> None:
@@ -208,3 +221,18 @@ def test_a_configured_key_file_that_is_missing_is_an_error(settings: Any, tmp_pa
     settings.KOSHIKI_AUDIT_SIGNING_KEY_FILE = str(tmp_path / "absent")
     with pytest.raises(checkpoints.SigningKeyError):
         checkpoints.public_key_text()
+
+
+def test_no_checkpoint_is_signed_over_a_chain_forked_since_the_last_one(iwaki: Any) -> None:
+    """Signing over a fork would bury it under a newer checkpoint that the fork extends."""
+    from koshiki.audit.chain import ChainBroken
+
+    checkpoints.make_checkpoint()
+    key, entries = _chain(iwaki)
+    lift_triggers()
+    _truncate(key, entries[2])
+    restore_triggers()
+    _more_entries(len(entries) + 3, iwaki.organization)
+    with pytest.raises(ChainBroken):
+        checkpoints.make_checkpoint()
+    assert Checkpoint.objects.count() == 1

@@ -14,7 +14,10 @@ def test_jsonl_has_one_line_per_entry(iwaki: Any) -> None:
     count = export_entries(out, since=None, fmt="jsonl")
     lines = out.getvalue().splitlines()
     assert count == len(lines) == AuditEntry.objects.count()
-    assert json.loads(lines[0])["seq"] == 1
+    first = json.loads(lines[0])
+    assert first["seq"] == AuditEntry.objects.order_by("seq").values_list("seq", flat=True).first()
+    # Issue #12: the chain and the position in it, with the hashes, let an auditor re-verify an export.
+    assert first["chain"].startswith("org-") and first["chain_seq"] == 1
 
 
 def test_csv_keeps_japanese_and_hashes(iwaki: Any) -> None:

@@ -1,53 +1,80 @@
-"""Verify in the browser shows the viewer's organization's figures only; the national check is the CLI's."""
+"""The audit page's verify button (issue #12): it shows the last result for the viewer's own organization
+and asks the worker for a run; nothing is verified while the viewer waits, and a double click queues one."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import connection
 
+from koshiki.audit.chain import chain_key
 from koshiki.audit.migrations import _triggers
-from koshiki.audit.models import AuditEntry
+from koshiki.audit.models import AuditEntry, ChainVerification
+from koshiki.audit.verification import verify_incremental
 
 from ..conftest import signed_in_client
 
+VERIFY_TASK = "koshiki.audit.verification.verify_chain_task"
 
-def _verify_message(client: Any) -> str:
-    response = client.post("/audit/verify/", follow=True)
+
+def _queued() -> list[Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path=VERIFY_TASK).values_list("args_kwargs", flat=True))
+
+
+def _post(client: Any, callbacks: Any) -> str:
+    with callbacks(execute=True):
+        response = client.post("/audit/verify/", follow=True)
     assert response.status_code == 200
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_verify_reports_this_bodys_count_and_latest_seq_not_the_national_total(
-    iwaki: Any, shinshiro: Any
+def test_the_button_queues_a_run_for_the_own_chain_and_verifies_nothing_now(
+    iwaki: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    own = AuditEntry.objects.filter(organization_id=iwaki.organization.pk)
-    national = AuditEntry.objects.count()
-    latest = own.order_by("-seq").first()
-    assert latest is not None and own.count() != national
-    message = _verify_message(signed_in_client(iwaki.ciso.user))
-    numbers = set(re.findall(r"\d+", message))
-    assert str(own.count()) in numbers and str(latest.seq) in numbers
-    assert str(national) not in numbers
+    message = _post(signed_in_client(iwaki.ciso.user), django_capture_on_commit_callbacks)
+    assert "受け付けました" in message
+    assert [q["args"] for q in _queued()] == [[chain_key(iwaki.organization.pk)]]
+    state = ChainVerification.objects.get(chain=chain_key(iwaki.organization.pk))
+    assert state.requested_at is not None and state.verified_at is None
+    assert AuditEntry.objects.filter(
+        action="audit.verification.requested", organization_id=iwaki.organization.pk
+    ).exists()
 
 
-def test_a_break_in_another_bodys_entries_is_not_reported_to_this_body(iwaki: Any, shinshiro: Any) -> None:
-    other = AuditEntry.objects.filter(organization_id=shinshiro.organization.pk).order_by("seq")[2]
-    with connection.cursor() as cursor:
-        for statement in _triggers.statements(connection.vendor, False):
-            cursor.execute(statement)
-        cursor.execute("UPDATE audit_auditentry SET actor_name = %s WHERE id = %s", ["forged", other.pk])
-    message = _verify_message(signed_in_client(iwaki.ciso.user))
-    assert str(other.seq) not in set(re.findall(r"\d+", message))
-    assert "一致しません" not in message and "does not match" not in message
+def test_a_double_click_queues_one_run_and_writes_one_entry(
+    iwaki: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in_client(iwaki.ciso.user)
+    _post(client, django_capture_on_commit_callbacks)
+    second = _post(client, django_capture_on_commit_callbacks)
+    assert "実行待ち" in second
+    assert len(_queued()) == 1
+    assert AuditEntry.objects.filter(action="audit.verification.requested").count() == 1
 
 
-def test_a_rewritten_entry_of_this_body_is_reported(iwaki: Any) -> None:
+def test_the_page_shows_the_last_result_of_the_own_organization_only(iwaki: Any, shinshiro: Any) -> None:
+    verify_incremental(chain_key(iwaki.organization.pk))
+    own = AuditEntry.objects.filter(chain=chain_key(iwaki.organization.pk)).count()
+    page = signed_in_client(iwaki.ciso.user).get("/audit/").content.decode()
+    assert f"{own} 件の記録に改ざんはありません" in page
+    other = signed_in_client(shinshiro.kacho.user).get("/audit/").content.decode()
+    assert "まだ検証されていません" in other
+
+
+def test_a_break_found_by_the_worker_is_shown_on_the_page(iwaki: Any) -> None:
     target = AuditEntry.objects.filter(organization_id=iwaki.organization.pk).order_by("seq")[3]
     with connection.cursor() as cursor:
         for statement in _triggers.statements(connection.vendor, False):
             cursor.execute(statement)
         cursor.execute("UPDATE audit_auditentry SET actor_name = %s WHERE id = %s", ["forged", target.pk])
-    message = _verify_message(signed_in_client(iwaki.ciso.user))
-    assert f"#{target.seq}" in message
+    verify_incremental(chain_key(iwaki.organization.pk))
+    page = signed_in_client(iwaki.ciso.user).get("/audit/").content.decode()
+    assert f"#{target.seq}" in page and "不一致" in page
+
+
+def test_staff_who_may_not_read_the_log_cannot_queue_a_run(iwaki: Any) -> None:
+    response = signed_in_client(iwaki.tanto.user).post("/audit/verify/")
+    assert response.status_code == 404
+    assert not ChainVerification.objects.exists()

@@ -24,6 +24,9 @@ HASHED_FIELDS = (
     "clause",
     "request_id",
 )
+# Issue #12: per-chain entries hash their chain and position in it instead of the global seq, which is
+# only an ordering column now (taken from a sequence outside any lock, so it may have gaps).
+CHAIN_HASHED_FIELDS = ("chain", "chain_seq", *(name for name in HASHED_FIELDS if name != "seq"))
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|api[_-]?key|otp|totp|credential|private", re.I)
 MASK = "********"
 
@@ -44,7 +47,7 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
-def canonical_json(fields: dict[str, Any]) -> str:
+def canonical_json(fields: dict[str, Any] | list[Any]) -> str:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

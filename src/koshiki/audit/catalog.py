@@ -95,6 +95,13 @@ _declare(
     after=("count", "before"),
 )
 _declare(
+    "audit.verification.requested",
+    pgettext_lazy(A, "Audit log verification requested"),
+    "Someone asked the worker to verify the organization's audit chain from its last verified point "
+    "(the audit page's button; a second request while one waits is not queued or logged).",
+    after=("chain", "from_seq"),
+)
+_declare(
     "core.keys.resealed",
     pgettext_lazy(A, "Sealed secrets re-encrypted"),
     "Every sealed column was re-encrypted under the current key (koshiki keys reseal).",
@@ -787,6 +794,12 @@ def write_markdown(out: TextIO) -> None:
         "keys it records in `before` / `after`. An undeclared code is refused in tests and local runs and\n"
     )
     out.write("logged as an error in production (the entry is still written).\n\n")
+    out.write(
+        "Entries form one hash chain per organization (`org-<id>`; `national` for entries of no\n"
+        "organization; `legacy` for those written before issue #12); `seq` only orders them for pages and\n"
+        "may have gaps. A signed checkpoint covers every chain's head (Merkle root): docs/SECURITY.md §6.\n"
+        "\n"
+    )
     out.write(f"{len(ACTIONS)} actions.\n")
     section = ""
     for code in sorted(ACTIONS):

@@ -10,9 +10,19 @@ Document format 1 (JSON)::
      "time": "2026-11-30T20:00:00+00:00", "public_key": "ed25519:<base64>", "signature": "<base64>"}
 
 The signature covers every field except ``public_key`` and ``signature``, as canonical JSON after
-the line ``koshiki-audit-checkpoint``. A later format may add fields (e.g. per-organization
-``heads`` under a national checkpoint, issue #12); they are signed automatically, and a verifier
-refuses a format it does not know rather than ignore what it cannot check.
+the line ``koshiki-audit-checkpoint``. A later format may add fields; they are signed automatically,
+and a verifier refuses a format it does not know rather than ignore what it cannot check.
+
+Format 2 (issue #12, one chain per organization) signs a Merkle root over the sorted heads::
+
+    {"format": 2, "chain": "national", "seq": <entries under all heads>, "hash": "<Merkle root>",
+     "heads": <number of heads>, "time": ..., "public_key": ..., "signature": ...,
+     "leaves": [["org-12", 340, "<hash>"], ...]}
+
+``leaves`` is not signed: a verifier recomputes the root from it. A body's proof (``proof_for``) is the
+signed document without the leaves, its own leaf and the sibling hashes up to the root, so one body's
+chain is verified with its own entries and that proof only. Format 1 documents signed before #12
+describe the closed ``legacy`` chain and keep verifying against it.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import os
 import stat
 from collections.abc import Mapping
@@ -34,14 +45,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .canonical import GENESIS, canonical_json
-from .chain import ChainBroken, VerifyResult, verify_chain, verify_from
+from .chain import LEGACY, ChainBroken, VerifyResult, entry_at, verify_segment
 from .models import AuditEntry, ChainHead, Checkpoint
 
-FORMAT = 1
+FORMAT = 2
+LEGACY_FORMAT = 1
 NATIONAL = "national"
 DOMAIN = b"koshiki-audit-checkpoint\n"
 KEY_PREFIX = "ed25519:"
-UNSIGNED = ("public_key", "signature")
+UNSIGNED = ("public_key", "signature", "leaves")
 
 
 class SigningKeyError(RuntimeError):
@@ -137,64 +149,154 @@ def signature_ok(doc: Mapping[str, Any]) -> bool:
     return True
 
 
-def document(checkpoint: Checkpoint) -> dict[str, Any]:
-    return {
+def document(checkpoint: Checkpoint, *, leaves: bool = True) -> dict[str, Any]:
+    doc: dict[str, Any] = {
         "format": checkpoint.format,
         "chain": checkpoint.chain,
         "seq": checkpoint.seq,
         "hash": checkpoint.entry_hash,
-        "time": checkpoint.signed_at,
-        "public_key": checkpoint.public_key,
-        "signature": checkpoint.signature,
     }
+    if checkpoint.format >= FORMAT:
+        doc["heads"] = len(checkpoint.heads or [])
+    doc.update(time=checkpoint.signed_at, public_key=checkpoint.public_key, signature=checkpoint.signature)
+    if checkpoint.format >= FORMAT and leaves:
+        doc["leaves"] = checkpoint.heads or []
+    return doc
+
+
+# --- the Merkle tree over the heads -------------------------------------------------------------
+
+Leaf = tuple[str, int, str]
+
+
+def _sha(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def leaf_hash(leaf: Leaf | list[Any]) -> str:
+    return _sha("\x00" + canonical_json([str(leaf[0]), int(leaf[1]), str(leaf[2])]))
+
+
+def _node(left: str, right: str) -> str:
+    return _sha("\x01" + left + right)
+
+
+def merkle_root(leaves: list[Any]) -> str:
+    level = [leaf_hash(leaf) for leaf in leaves]
+    if not level:
+        return _sha("")
+    while len(level) > 1:
+        level = [
+            _node(*level[i : i + 2]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)
+        ]
+    return level[0]
+
+
+def merkle_path(leaves: list[Any], index: int) -> list[list[str]]:
+    """Sibling hashes from the leaf up: [["L" or "R", hash], ...] (an odd last node has none)."""
+    level = [leaf_hash(leaf) for leaf in leaves]
+    path: list[list[str]] = []
+    while len(level) > 1:
+        sibling = index ^ 1
+        if sibling < len(level):
+            path.append(["L" if sibling < index else "R", level[sibling]])
+        level = [
+            _node(*level[i : i + 2]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)
+        ]
+        index //= 2
+    return path
+
+
+def root_from_path(leaf: Leaf | list[Any], path: list[list[str]]) -> str:
+    node = leaf_hash(leaf)
+    for side, sibling in path:
+        node = _node(sibling, node) if side == "L" else _node(node, sibling)
+    return node
 
 
 # --- writing ------------------------------------------------------------------------------------
 
 
-def latest(chain: str = NATIONAL) -> Checkpoint | None:
-    return Checkpoint.objects.filter(chain=chain).order_by("-seq", "-id").first()
+def latest(chain: str = NATIONAL, fmt: int = FORMAT) -> Checkpoint | None:
+    return Checkpoint.objects.filter(chain=chain, format=fmt).order_by("-seq", "-id").first()
 
 
-def _checked_since_last(key: Ed25519PrivateKey) -> VerifyResult:
-    """Verify from the last checkpoint this key signed that still holds; from the start otherwise."""
+def current_heads() -> list[Leaf]:
+    """Every chain's head, sorted by chain: one SELECT, so one consistent snapshot on PostgreSQL and no
+    lock that a writer would wait for."""
+    return [
+        (c, s, h) for c, s, h in ChainHead.objects.order_by("chain").values_list("chain", "seq", "last_hash")
+    ]
+
+
+def _verified_heads(key: Ed25519PrivateKey, heads: list[Leaf]) -> VerifyResult:
+    """Each chain up to the snapshot's head, from where the last checkpoint this key signed left it.
+
+    A chain that no longer extends that checkpoint (truncated, rewritten, forked) or a head it covered that
+    is gone is a break: signing over it would bury the evidence under a newer checkpoint."""
     last = latest()
-    if (
-        last is not None
-        and last.public_key == public_key_text(key)
-        and signature_ok(document(last))
-        and _extends(last.seq, last.entry_hash).ok
-    ):
-        return verify_from(last.seq, last.entry_hash)
-    return verify_chain()
+    start: dict[str, tuple[int, str]] = {}
+    if last is not None and last.public_key == public_key_text(key) and signature_ok(document(last)):
+        start = {str(c): (int(s), str(h)) for c, s, h in last.heads or []}
+    current = {chain for chain, _, _ in heads}
+    for chain in sorted(set(start) - current):
+        return VerifyResult(False, 0, None, None, "the chain head row is missing", chain)
+    checked = 0
+    for chain, seq, last_hash in heads:
+        after, prev = start.get(chain, (0, GENESIS))
+        if after > seq:
+            return VerifyResult(False, 0, None, None, "the head went back before the last checkpoint", chain)
+        result = verify_segment(chain, after, prev, until=(seq, last_hash))
+        if not result.ok:
+            return result
+        checked += result.checked
+    return VerifyResult(True, checked)
 
 
 def make_checkpoint() -> Checkpoint:
-    """Sign the current head and store the checkpoint; refuses to sign a chain that does not verify."""
+    """Sign the Merkle root over every chain's head; refuses to sign a chain that does not verify."""
     key = private_key()
+    heads = current_heads()
+    result = _verified_heads(key, heads)
+    if not result.ok:
+        raise ChainBroken(
+            f"not signing a broken chain: {result.chain} entry #{result.broken_seq}: {result.reason}"
+        )
+    root = merkle_root(heads)
+    total = sum(seq for _, seq, _ in heads)
+    fields: dict[str, Any] = {
+        "format": FORMAT,
+        "chain": NATIONAL,
+        "seq": total,
+        "hash": root,
+        "heads": len(heads),
+        "time": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
+    }
+    doc = sign(fields, key)
     with transaction.atomic():
-        head = ChainHead.objects.select_for_update(of=("self",), no_key=True).filter(id=1).first()
-        result = _checked_since_last(key)
-        if not result.ok:
-            raise ChainBroken(f"not signing a broken chain: entry #{result.broken_seq}: {result.reason}")
-        seq, last_hash = (head.seq, head.last_hash) if head is not None else (0, GENESIS)
-        fields = {
-            "format": FORMAT,
-            "chain": NATIONAL,
-            "seq": seq,
-            "hash": last_hash,
-            "time": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
-        }
-        doc = sign(fields, key)
         return Checkpoint.objects.create(
             format=FORMAT,
             chain=NATIONAL,
-            seq=seq,
-            entry_hash=last_hash,
+            seq=total,
+            entry_hash=root,
             signed_at=doc["time"],
             public_key=doc["public_key"],
             signature=doc["signature"],
+            heads=[list(head) for head in heads],
         )
+
+
+def proof_for(checkpoint: Checkpoint, chain: str) -> dict[str, Any]:
+    """What one body needs besides its own chain: the signed root, its leaf and the path to the root."""
+    leaves = checkpoint.heads or []
+    index = next((i for i, leaf in enumerate(leaves) if leaf[0] == chain), None)
+    if index is None:
+        raise KeyError(f"the checkpoint does not cover the chain {chain}")
+    return {
+        "checkpoint": document(checkpoint, leaves=False),
+        "leaf": leaves[index],
+        "path": merkle_path(leaves, index),
+    }
 
 
 # --- checking -----------------------------------------------------------------------------------
@@ -204,54 +306,106 @@ def _fail(seq: int | None, reason: str) -> VerifyResult:
     return VerifyResult(False, 0, None, seq, reason)
 
 
-def _extends(seq: int, expected: str) -> VerifyResult:
-    """Does the chain as stored still contain entry ``seq`` with hash ``expected``?"""
-    head = ChainHead.objects.filter(id=1).first()
+def extends(chain: str, seq: int, expected: str) -> VerifyResult:
+    """Does chain ``chain`` as stored still contain position ``seq`` with hash ``expected``?"""
+    head = ChainHead.objects.filter(chain=chain).first()
     if head is None:
-        if seq == 0 and expected == GENESIS and not AuditEntry.objects.exists():
+        if seq == 0 and expected == GENESIS and not AuditEntry.objects.filter(chain=chain).exists():
             return VerifyResult(True, 0)
-        return _fail(seq, "the chain head row is missing")
+        return _fail(seq, f"the chain head row of {chain} is missing")
     if head.seq < seq:
-        return _fail(seq, f"chain truncated: the head is at #{head.seq}, before the checkpoint's #{seq}")
+        return _fail(
+            seq, f"chain {chain} truncated: the head is at #{head.seq}, before the checkpoint's #{seq}"
+        )
     if seq == 0:
         return (
             VerifyResult(True, 0)
             if expected == GENESIS
-            else _fail(0, "checkpoint #0 must hold the genesis hash")
+            else _fail(0, "position 0 must hold the genesis hash")
         )
-    entry = AuditEntry.objects.filter(seq=seq).first()
+    entry = entry_at(chain, seq)
     if entry is None:
-        return _fail(seq, f"chain truncated: entry #{seq} of the checkpoint is missing")
+        return _fail(seq, f"chain {chain} truncated: entry #{seq} of the checkpoint is missing")
     if entry.entry_hash != expected:
-        return _fail(seq, f"entry #{seq} differs from the checkpoint (rewritten or forked)")
+        return _fail(seq, f"{chain} entry #{seq} differs from the checkpoint (rewritten or forked)")
     return VerifyResult(True, 0)
 
 
-def check_document(doc: Mapping[str, Any], pinned_key: str | None = None) -> VerifyResult:
-    """Is ``doc`` a valid checkpoint (signature, optional pinned key) that the chain still extends?"""
-    try:
-        fmt, chain, seq, expected = doc["format"], doc["chain"], int(doc["seq"]), str(doc["hash"])
-        key_text = str(doc["public_key"])
-    except (KeyError, TypeError, ValueError):
-        return _fail(None, "not a Koshiki audit checkpoint (format, chain, seq, hash, public_key expected)")
-    if fmt != FORMAT:
-        return _fail(seq, f"unknown checkpoint format {fmt!r}; this verifier knows format {FORMAT}")
-    if chain != NATIONAL:
-        return _fail(seq, f"unknown chain {chain!r}; this verifier knows {NATIONAL!r}")
-    if pinned_key is not None and normalize_public_key(key_text) != normalize_public_key(pinned_key):
+def _signed(doc: Mapping[str, Any], pinned_key: str | None, seq: int | None) -> VerifyResult | None:
+    if pinned_key is not None and normalize_public_key(str(doc["public_key"])) != normalize_public_key(
+        pinned_key
+    ):
         return _fail(seq, "the checkpoint is signed by a different key than the pinned one")
     if not signature_ok(doc):
         return _fail(seq, "the checkpoint's signature does not verify with its public key")
-    return _extends(seq, expected)
+    return None
+
+
+def check_document(
+    doc: Mapping[str, Any], pinned_key: str | None = None, *, chains: bool = True
+) -> VerifyResult:
+    """Is ``doc`` a valid checkpoint (signature, optional pinned key) that the chains still extend?
+
+    ``chains=False`` checks the signature and (format 2) the root over the leaves only."""
+    try:
+        fmt, chain, seq, expected = doc["format"], doc["chain"], int(doc["seq"]), str(doc["hash"])
+        str(doc["public_key"])
+    except (KeyError, TypeError, ValueError):
+        return _fail(None, "not a Koshiki audit checkpoint (format, chain, seq, hash, public_key expected)")
+    if fmt not in (LEGACY_FORMAT, FORMAT):
+        return _fail(seq, f"unknown checkpoint format {fmt!r}; this verifier knows formats 1 and {FORMAT}")
+    if chain != NATIONAL:
+        return _fail(seq, f"unknown chain {chain!r}; this verifier knows {NATIONAL!r}")
+    failed = _signed(doc, pinned_key, seq)
+    if failed is not None:
+        return failed
+    if fmt == LEGACY_FORMAT:  # before #12: one national chain, now the closed legacy chain
+        return extends(LEGACY, seq, expected) if chains else VerifyResult(True, 0)
+    leaves = doc.get("leaves")
+    if not isinstance(leaves, list) or merkle_root(leaves) != expected or len(leaves) != doc.get("heads"):
+        return _fail(seq, "the checkpoint's leaves do not give its signed root")
+    if chains:
+        for leaf_chain, leaf_seq, leaf_hash_ in leaves:
+            result = extends(str(leaf_chain), int(leaf_seq), str(leaf_hash_))
+            if not result.ok:
+                return result
+    return VerifyResult(True, 0)
+
+
+def check_proof(proof: Mapping[str, Any], pinned_key: str | None = None) -> VerifyResult:
+    """One body's proof: the signed root, its leaf on the path to it, and its chain extending the leaf."""
+    try:
+        doc, leaf, path = proof["checkpoint"], list(proof["leaf"]), list(proof["path"])
+        seq = int(doc["seq"])
+    except (KeyError, TypeError, ValueError):
+        return _fail(None, "not a Koshiki checkpoint proof (checkpoint, leaf, path expected)")
+    if doc.get("format") != FORMAT:
+        return _fail(seq, f"a proof needs a format {FORMAT} checkpoint")
+    failed = _signed(doc, pinned_key, seq)
+    if failed is not None:
+        return failed
+    if root_from_path(leaf, path) != doc.get("hash"):
+        return _fail(seq, "the proof's leaf is not under the checkpoint's signed root")
+    return extends(str(leaf[0]), int(leaf[1]), str(leaf[2]))
 
 
 def check_stored(pinned_key: str | None) -> tuple[VerifyResult, int]:
-    """Check every stored checkpoint; returns the first failure (or ok) and how many were checked."""
+    """Check every stored checkpoint: signature (pinned) and root, and that every chain still extends each
+    distinct head they cover (one indexed read per head position, however many checkpoints repeat it)."""
     count = 0
-    for checkpoint in Checkpoint.objects.order_by("seq", "id").iterator(chunk_size=500):
-        result = check_document(document(checkpoint), pinned_key)
+    checked: set[tuple[str, int, str]] = set()
+    for checkpoint in Checkpoint.objects.order_by("seq", "id").iterator(chunk_size=200):
+        result = check_document(document(checkpoint), pinned_key, chains=checkpoint.format == LEGACY_FORMAT)
         if not result.ok:
             return result, count
+        for chain, seq, head_hash in checkpoint.heads or []:
+            leaf = (str(chain), int(seq), str(head_hash))
+            if leaf in checked:
+                continue
+            outcome = extends(*leaf)
+            if not outcome.ok:
+                return outcome, count
+            checked.add(leaf)
         count += 1
     return VerifyResult(True, 0), count
 

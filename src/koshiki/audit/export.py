@@ -27,6 +27,8 @@ COLUMNS = (
     "before",
     "after",
     "request_id",
+    "chain",
+    "chain_seq",
     "prev_hash",
     "entry_hash",
 )

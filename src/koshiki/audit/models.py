@@ -25,7 +25,18 @@ class AuditEntry(models.Model):
     scope_unscoped: ClassVar[str] = (
         "read only through audit.queries.entries_visible_to, which also checks the audit-read permission"
     )
-    seq = models.BigIntegerField(unique=True, help_text="Position in the chain, from 1.")
+    seq = models.BigIntegerField(
+        unique=True,
+        help_text="Global order for pages and history (gaps possible since #12; not read by verification).",
+    )
+    chain = models.CharField(
+        max_length=40, help_text="The chain the entry belongs to: org-<id>, national, or legacy (before #12)."
+    )
+    chain_seq = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position in its chain, from 1 (legacy entries: none; seq is theirs).",
+    )
     created_at = models.DateTimeField()
     action = models.CharField(max_length=100, db_index=True, help_text="e.g. orgs.staff.joined")
     organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -55,6 +66,10 @@ class AuditEntry(models.Model):
                 name="audit_entry_object_history",
             ),
         ]
+        constraints = [
+            # One entry per position of a chain; also the index verification walks (chain, chain_seq).
+            models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_entry_chain_position"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
@@ -76,18 +91,47 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row: the last entry's seq and hash, moved by compare-and-set on every append."""
+    """One row per chain (issue #12: per organization, plus national and the closed legacy chain):
+    the last entry's position in its chain and its hash, moved by compare-and-set on every append."""
 
     scope_unscoped: ClassVar[str] = (
-        "one row for the whole chain; written by audit.chain.append, never listed"  # orgs.scoping
+        "one row per chain; written by audit.chain.append, read by verification, never listed"  # orgs.scoping
     )
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.BigAutoField(primary_key=True)
+    chain = models.CharField(max_length=40, unique=True)
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return f"head {self.chain} #{self.seq}"
+
+
+class ChainVerification(models.Model):
+    """Per chain: verified up to (seq, hash) at a time, the last result, and a run someone asked for.
+
+    A work record, not evidence: it only saves re-reading verified entries. The full
+    ``koshiki audit verify`` and the signed checkpoints do not trust it.
+    """
+
+    scope_unscoped: ClassVar[str] = (
+        "read through audit.verification.status_for, which checks the audit-read permission"  # orgs.scoping
+    )
+
+    chain = models.CharField(max_length=40, unique=True)
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    verified_seq = models.BigIntegerField(default=0)
+    verified_hash = models.CharField(max_length=64, default="0" * 64)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_count = models.BigIntegerField(default=0, help_text="Entries of the chain verified so far.")
+    ok = models.BooleanField(default=True)
+    broken_seq = models.BigIntegerField(null=True, blank=True, help_text="Global seq of the first bad entry.")
+    reason = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"verification {self.chain} #{self.verified_seq}"
 
 
 class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
@@ -116,6 +160,11 @@ class Checkpoint(models.Model):
     signed_at = models.CharField(max_length=40, help_text="ISO 8601 UTC, exactly as signed.")
     public_key = models.CharField(max_length=80)
     signature = models.CharField(max_length=120)
+    heads = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Format 2: the sorted [chain, seq, hash] leaves under the signed root.",
+    )
 
     objects = CheckpointQuerySet.as_manager()
 

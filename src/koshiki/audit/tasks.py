@@ -1,4 +1,4 @@
-"""Worker sweep: sign a checkpoint of the audit chain when its head has moved and the last one is old enough.
+"""Worker sweeps: sign a checkpoint over the chains' heads when they moved and the last one is old enough.
 
 It runs on every sweeper pass (core/jobs.py), so it needs no self-queueing task of its own and survives
 a dead worker like every other sweep; it signs at most every KOSHIKI_AUDIT_CHECKPOINT_MINUTES.
@@ -25,12 +25,13 @@ def checkpoint_every() -> dt.timedelta:
 
 def checkpoint_if_moved() -> Checkpoint | None:
     """A new signed checkpoint if the head moved past the latest one; None otherwise."""
-    from .checkpoints import latest, make_checkpoint
-    from .models import ChainHead
+    from .checkpoints import current_heads, latest, make_checkpoint
 
-    head = ChainHead.objects.filter(id=1).first()
+    heads = current_heads()
     last = latest()
-    if head is None or head.seq == 0 or (last is not None and last.seq >= head.seq):
+    if not any(seq for _, seq, _ in heads):
+        return None
+    if last is not None and [tuple(h) for h in last.heads or []] == heads:
         return None
     return make_checkpoint()
 
@@ -48,3 +49,6 @@ def checkpoint_when_due(now: dt.datetime | None = None) -> int:
     if made is not None:
         logger.info("audit checkpoint #%s %s signed by %s", made.seq, made.entry_hash, made.public_key)
     return made.seq if made is not None else 0
+
+
+from . import verification  # noqa: E402,F401  (the incremental verification job and sweep)

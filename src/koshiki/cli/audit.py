@@ -19,15 +19,38 @@ def _broken(where: str, result: Any) -> int:
     return 1
 
 
+def _verify_proof(path: str, pinned: str | None) -> int:
+    """One body's chain against its proof from a signed checkpoint: no other body's entries are read."""
+    from koshiki.audit import checkpoints
+    from koshiki.audit.chain import verify_segment
+
+    try:
+        proof = json.loads(Path(path).read_text(encoding="utf-8"))
+        chain = str(proof["leaf"][0])
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        print(f"BROKEN: cannot read the proof {path}: {exc}", file=sys.stderr)
+        return 1
+    result = verify_segment(chain)
+    if not result.ok:
+        return _broken(f"in chain {chain} ", result)
+    outcome = checkpoints.check_proof(proof, pinned)
+    if not outcome.ok:
+        return _broken(f"against the proof {path} ", outcome)
+    print(f"OK: chain {chain}: {result.checked} entries intact; extends the signed checkpoint root")
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     setup_django()
     from koshiki.audit import checkpoints
     from koshiki.audit.chain import verify_chain
 
+    if args.proof:
+        return _verify_proof(args.proof, args.public_key)
     result = verify_chain()
     if not result.ok:
-        return _broken("", result)
-    notes = [f"OK: {result.checked} entries, chain intact"]
+        return _broken(f"in chain {result.chain} " if result.chain else "", result)
+    notes = [f"OK: {result.checked} entries, every chain intact"]
     if args.checkpoint:
         try:
             doc = json.loads(Path(args.checkpoint).read_text(encoding="utf-8"))
@@ -61,6 +84,27 @@ def _checkpoint(args: argparse.Namespace) -> int:
         print(f"no checkpoint: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(checkpoints.document(made), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _proof(args: argparse.Namespace) -> int:
+    """A body's proof from the latest signed checkpoint (its leaf and the path to the signed root)."""
+    setup_django()
+    from koshiki.audit import checkpoints
+    from koshiki.audit.chain import chain_key
+    from koshiki.orgs.models import Organization
+
+    organization = Organization.objects.filter(code=args.org).first()
+    latest = checkpoints.latest()
+    if organization is None or latest is None:
+        print("unknown organization code or no format-2 checkpoint yet", file=sys.stderr)
+        return 2
+    try:
+        proof = checkpoints.proof_for(latest, chain_key(organization.pk))
+    except KeyError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(json.dumps(proof, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -120,7 +164,11 @@ def register(commands: Any) -> None:
     verify.add_argument(
         "--public-key", help="pin the signing key (ed25519:BASE64, as printed with each checkpoint)"
     )
+    verify.add_argument("--proof", help="verify one body's chain against its proof (koshiki audit proof)")
     verify.set_defaults(handler=_verify)
+    proof = sub.add_parser("proof", help="print a body's proof from the latest checkpoint (JSON)")
+    proof.add_argument("--org", required=True, help="the organization (団体コード)")
+    proof.set_defaults(handler=_proof)
     checkpoint = sub.add_parser("checkpoint", help="sign the current head and print the checkpoint as JSON")
     checkpoint.set_defaults(handler=_checkpoint)
     signing_key = sub.add_parser("signing-key", help="write a new Ed25519 checkpoint signing key file (0600)")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.audit.chain import verify_organization
+from koshiki.audit import verification
 from koshiki.audit.models import AuditEntry
 from koshiki.audit.queries import entries_visible_to
 from koshiki.audit.retention import reveal_entries
@@ -60,33 +60,25 @@ def keyset_page(entries: QuerySet[AuditEntry], before: int | None, after: int | 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    staff = _require_reader(request)
     entries = entries_visible_to(request.user)
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action)
     page = keyset_page(entries, _cursor(request, "before"), _cursor(request, "after"))
     page["entries"] = reveal_entries(page["entries"])
-    return render(request, "koshiki/audit_log.html", {**page, "action": action})
+    status = verification.status_for(staff.organization)
+    return render(request, "koshiki/audit_log.html", {**page, "action": action, "verification": status})
 
 
 @login_required
 @require_POST
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    """This body's entries only: its count, its latest number, intact or not
-    (the national check is the CLI's)."""
+    """Ask the worker to verify this body's chain from its last verified point (issue #12: the national
+    check is the CLI's, and nothing is verified while the viewer waits)."""
     staff = _require_reader(request)
-    result = verify_organization(staff.organization.pk)
-    if result.ok:
-        messages.success(
-            request,
-            _("This organization's %(n)d audit entries are intact (latest #%(seq)s).")
-            % {"n": result.count, "seq": result.latest_seq if result.latest_seq is not None else "-"},
-        )
+    if verification.request_run(actor=request.user, organization=staff.organization):
+        messages.success(request, _("Verification of this organization's audit log has been queued."))
     else:
-        messages.error(
-            request,
-            _("This organization's audit entry #%(seq)s does not match the chain: %(reason)s")
-            % {"seq": result.broken_seq, "reason": result.reason},
-        )
+        messages.info(request, _("A verification of this organization's audit log is already waiting."))
     return redirect("audit-log")
