@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koshiki.notify import messages
+from koshiki.notify.service import tell
 
 messages.define(
     "registry.approved",
@@ -45,6 +47,65 @@ messages.define(
     gettext_lazy("Official account stopped in an emergency: %(account)s"),
     gettext_lazy("%(account)s was stopped without notice. Reason: %(reason)s"),
 )
+
+APPROVAL_REQUESTED = messages.define(
+    "registry.approval_requested",
+    gettext_lazy("Approval requested: official account %(account)s"),
+    gettext_lazy(
+        "The request to open %(account)s is waiting for your decision (%(role)s). Its operating policy is"
+        " complete. Open it to approve or reject it."
+    ),
+)
+APPROVED_TO_ACTIVATE = messages.define(
+    "registry.approved_to_activate",
+    gettext_lazy("Your account request was approved, now mark it in operation: %(account)s"),
+    gettext_lazy(
+        "The opening of %(account)s has been approved. Open the account on the platform, then mark it"
+        " 運用中 (in operation) on its page in Koshiki."
+    ),
+)
+
+
+def tell_pending_approvers(account: Any) -> None:
+    """Those who may take the opening chain's pending step (the approval engine's ``waiting_for``), once per
+    step and round, and only once the operating policy is complete: before that nobody can approve."""
+    from koshiki.core.approvals import pending_step
+    from koshiki.orgs.profiles import profile_for
+
+    from .lifecycle import AccountState
+    from .services.policy import policy_completeness
+    from .services.requests import OPEN, subject
+
+    if account.state != AccountState.REQUESTED or not all(c.filled for c in policy_completeness(account)):
+        return
+    on_chain = subject(account, OPEN)
+    step = pending_step(on_chain)
+    if step is None or not step.waiting_for:
+        return
+    tell(
+        message=APPROVAL_REQUESTED,
+        context={
+            "account": str(account),
+            "role": profile_for(account.organization).role(step.step.role).name,
+        },
+        staff=step.waiting_for,
+        link=reverse("account-detail", args=[account.pk]),
+        event=f"account:{account.pk}:r{on_chain.round}:s{step.index}:requested",
+    )
+
+
+def tell_requester_to_activate(account: Any) -> None:
+    """The requester: approved, now open it and mark it 運用中."""
+    if account.requested_by_id is None:
+        return
+    tell(
+        message=APPROVED_TO_ACTIVATE,
+        context={"account": str(account)},
+        staff=[account.requested_by],
+        link=reverse("account-detail", args=[account.pk]),
+        event=f"account:{account.pk}:approved_to_activate",
+    )
+
 
 NOTICE_REMINDER = "registry.notice_reminder"
 

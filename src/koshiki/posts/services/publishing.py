@@ -15,8 +15,10 @@ from koshiki.connectors import ConnectorError, MediaItem, OutgoingPost, Publishe
 from koshiki.connectors.sanitize import clean_error
 from koshiki.core import jobs
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
+from koshiki.orgs.scoping import staff_of
 from koshiki.registry.models import OfficialAccount
 
+from .. import notifications
 from ..channels import connector_for
 from ..lifecycle import PostState
 from ..models import Post, PublishAttempt
@@ -103,6 +105,7 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
             published_at=now,
             last_error="",
         )
+        notifications.published(locked)
         if locked.corrects_id and locked.correction_action == "delete":
             jobs.enqueue_after_commit("posts.delete_original", locked.corrects_id, locked.pk)
 
@@ -138,6 +141,7 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
             extra={"error": message},
             last_error=message,
         )
+        notifications.failed(locked, message)
         return "failed"
 
 
@@ -196,6 +200,7 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
         remote_url=url,
         published_at=now,
     )
+    notifications.published(post, staff_of(actor))
     return post
 
 

@@ -15,6 +15,7 @@ from koshiki.guidelines.schema import PolicyItem
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
+from .. import notifications
 from ..lifecycle import AccountState
 from ..models import OfficialAccount, PolicyVersion
 from ..roles import can_edit
@@ -70,6 +71,7 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
     previous = current_policy(account)
     if previous is not None and previous.items == cleaned:
         return previous
+    was_complete = all(c.filled for c in policy_completeness(account))
     version = PolicyVersion.objects.create(
         account=account,
         version=(previous.version + 1) if previous else 1,
@@ -83,4 +85,6 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
         before={"version": previous.version, "items": previous.items} if previous else None,
         after={"version": version.version, "items": cleaned},
     )
+    if not was_complete:
+        notifications.tell_pending_approvers(account)  # approvers hear of it once they can act
     return version

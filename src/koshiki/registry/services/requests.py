@@ -19,6 +19,7 @@ from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
+from .. import notifications
 from ..lifecycle import AccountState
 from ..models import Approval, OfficialAccount, Platform
 from ..roles import HolderIndex, holders
@@ -93,6 +94,7 @@ def request_account(
         after=account_snapshot(account),
         clause=citation(profile_for(department.organization), OPEN),
     )
+    notifications.tell_pending_approvers(account)
     return account
 
 
@@ -197,6 +199,9 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
         notify_after_commit(
             account, list(workflow(profile, OPEN).notify_after), "approved", {"account": str(account)}
         )
+        notifications.tell_requester_to_activate(account)
+    elif recorded.approved:
+        notifications.tell_pending_approvers(account)
     return account
 
 
