@@ -138,8 +138,8 @@ def published(post: Any, by: Any = None) -> None:
     )
 
 
-def failed(post: Any, error: str) -> None:
-    """The author and the account's manager, once per failure (a retried post may fail again later)."""
+def failed(post: Any, error: str, attempt_id: int) -> None:
+    """The author and the account's manager, once per failed attempt (a post tried again may fail again)."""
     from koshiki.registry.roles import current_manager
 
     people = [post.author, current_manager(post.account)]
@@ -148,7 +148,7 @@ def failed(post: Any, error: str) -> None:
         context=_context(post, error=error),
         staff=[p for p in people if p is not None],
         link=_link(post),
-        event=f"post:{post.pk}:a{post.attempts}:failed",
+        event=f"post:{post.pk}:attempt{attempt_id}:failed",
     )
 
 

@@ -141,7 +141,7 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
             extra={"error": message},
             last_error=message,
         )
-        notifications.failed(locked, message)
+        notifications.failed(locked, message, attempt.pk)
         return "failed"
 
 
