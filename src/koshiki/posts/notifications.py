@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from koshiki.core.approvals import PendingStep
 from koshiki.notify import messages
 from koshiki.notify.service import tell
+from koshiki.registry.roles import current_manager
 
 APPROVAL_REQUESTED = messages.define(
     "posts.approval_requested",
@@ -140,8 +141,6 @@ def published(post: Any, by: Any = None) -> None:
 
 def failed(post: Any, error: str, attempt_id: int) -> None:
     """The author and the account's manager, once per failed attempt (a post tried again may fail again)."""
-    from koshiki.registry.roles import current_manager
-
     people = [post.author, current_manager(post.account)]
     tell(
         message=FAILED,

@@ -66,31 +66,17 @@ APPROVED_TO_ACTIVATE = messages.define(
 )
 
 
-def tell_pending_approvers(account: Any) -> None:
+def approval_requested(account: Any, step: Any, round_: int, role_name: str) -> None:
     """Those who may take the opening chain's pending step (the approval engine's ``waiting_for``), once per
-    step and round, and only once the operating policy is complete: before that nobody can approve."""
-    from koshiki.core.approvals import pending_step
-    from koshiki.orgs.profiles import profile_for
-
-    from .lifecycle import AccountState
-    from .services.policy import policy_completeness
-    from .services.requests import OPEN, subject
-
-    if account.state != AccountState.REQUESTED or not all(c.filled for c in policy_completeness(account)):
-        return
-    on_chain = subject(account, OPEN)
-    step = pending_step(on_chain)
+    step and round. The caller checks that the operating policy is complete (nobody can approve before)."""
     if step is None or not step.waiting_for:
         return
     tell(
         message=APPROVAL_REQUESTED,
-        context={
-            "account": str(account),
-            "role": profile_for(account.organization).role(step.step.role).name,
-        },
+        context={"account": str(account), "role": role_name},
         staff=step.waiting_for,
         link=reverse("account-detail", args=[account.pk]),
-        event=f"account:{account.pk}:r{on_chain.round}:s{step.index}:requested",
+        event=f"account:{account.pk}:r{round_}:s{step.index}:requested",
     )
 
 

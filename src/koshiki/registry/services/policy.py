@@ -15,10 +15,10 @@ from koshiki.guidelines.schema import PolicyItem
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
-from .. import notifications
 from ..lifecycle import AccountState
 from ..models import OfficialAccount, PolicyVersion
 from ..roles import can_edit
+from ..signals import policy_completed
 
 MAX_ITEM_CHARS = 5000
 
@@ -85,6 +85,6 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
         before={"version": previous.version, "items": previous.items} if previous else None,
         after={"version": version.version, "items": cleaned},
     )
-    if not was_complete:
-        notifications.tell_pending_approvers(account)  # approvers hear of it once they can act
+    if not was_complete and all(c.filled for c in policy_completeness(account)):
+        policy_completed.send(sender=PolicyVersion, account=account)  # approvers can act from now on
     return version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
@@ -23,6 +24,7 @@ from .. import notifications
 from ..lifecycle import AccountState
 from ..models import Approval, OfficialAccount, Platform
 from ..roles import HolderIndex, holders
+from ..signals import policy_completed
 from .common import account_snapshot, move, notify_after_commit
 from .policy import policy_completeness
 
@@ -94,7 +96,7 @@ def request_account(
         after=account_snapshot(account),
         clause=citation(profile_for(department.organization), OPEN),
     )
-    notifications.tell_pending_approvers(account)
+    tell_pending_approvers(account)
     return account
 
 
@@ -201,7 +203,7 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
         )
         notifications.tell_requester_to_activate(account)
     elif recorded.approved:
-        notifications.tell_pending_approvers(account)
+        tell_pending_approvers(account)
     return account
 
 
@@ -213,3 +215,20 @@ def _require_complete_policy(account: OfficialAccount) -> None:
             % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
             field="policy",
         )
+
+
+def tell_pending_approvers(account: OfficialAccount) -> None:
+    """Those who may take the opening chain's pending step hear of it, but only once the operating policy
+    is complete (before that nobody can approve)."""
+    if account.state != AccountState.REQUESTED or not all(c.filled for c in policy_completeness(account)):
+        return
+    on_chain = subject(account, OPEN)
+    step = engine_pending_step(on_chain)
+    if step is not None:
+        role = profile_for(account.organization).role(step.step.role).name
+        notifications.approval_requested(account, step, on_chain.round, role)
+
+
+@receiver(policy_completed, dispatch_uid="registry.requests.tell_pending_approvers")
+def _policy_completed(sender: Any, *, account: OfficialAccount, **kwargs: Any) -> None:
+    tell_pending_approvers(account)
