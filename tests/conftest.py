@@ -274,3 +274,11 @@ def make_account(bsky_pds_url: str) -> Callable[[str], DevAccount]:
         return create_test_account(bsky_pds_url, prefix)
 
     return make
+
+
+@pytest.fixture
+def told(django_capture_on_commit_callbacks: Any) -> Any:
+    """Commit a service call's after-commit work and deliver what it told (tests/notify/helpers.py)."""
+    from .notify.helpers import Told
+
+    return Told(django_capture_on_commit_callbacks)

@@ -82,7 +82,7 @@ def test_ciso_is_notified_after_approval_in_their_language(
     services.decide(actor=iwaki_officers["bucho"].user, account=account, approve=True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.decide(actor=iwaki_officers["seisaku"].user, account=account, approve=True)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the profile's notify_after roles; the requester (issue #13: mark it 運用中)
     org_services.assign_role(actor=iwaki.kacho.user, staff=iwaki_officers["seisaku"], role_id="ciso")
     notify_roles_task.call(account.pk, ["ciso"], "approved", {"account": str(account)})
     subjects = sorted(m.subject for m in mailoutbox)

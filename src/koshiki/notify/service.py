@@ -8,12 +8,14 @@ claim their day in core/jobs.run_once_per_period and deliver in the same run).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 
 from koshiki.core import jobs
 
@@ -57,9 +59,13 @@ def tell(
     department: Any = None,
     staff: Iterable[Any] = (),
     link: str = "",
+    event: str = "",
 ) -> None:
     """Queue the message for the holders of ``role`` (and any named
-    ``staff``) once the transaction commits."""
+    ``staff``) once the transaction commits.
+
+    ``event`` names what happened (e.g. ``post:12:rejected:r3``): each recipient hears of one event once,
+    however often it is told or the job is retried. Without it, this call is its own event."""
     messages.get(message)  # a wrong key is a programming error: fail now, not in the worker
     roles = _roles(role)
     if roles and organization is None:
@@ -76,6 +82,7 @@ def tell(
         department_id=department.pk if department is not None else None,
         staff_ids=staff_ids,
         link=link,
+        event=event or f"tell:{uuid.uuid4().hex}",
     )
 
 
@@ -111,6 +118,19 @@ def _send(
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
 
 
+def _record(message: str, person: Any, context: Mapping[str, Any], link: str, event: str) -> Any:
+    """The person's in-app notification of this event; None when an earlier run already e-mailed it."""
+    from .models import Notification
+
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=person, key=message, params=dict(context), link=link, event=event
+            )
+    except IntegrityError:
+        return Notification.objects.filter(recipient=person, event=event, emailed_at__isnull=True).first()
+
+
 def deliver(
     message: str,
     context: Mapping[str, Any],
@@ -120,12 +140,24 @@ def deliver(
     department_id: int | None = None,
     staff_ids: Sequence[int] = (),
     link: str = "",
+    event: str = "",
 ) -> int:
-    """Render and send to each recipient once (a person holding two of the roles gets one e-mail)."""
+    """List it in each recipient's お知らせ and e-mail it, once per person and event (a person holding two
+    of the roles gets one; a retried job sends nothing twice)."""
+    from .models import Notification
+
     spec = messages.get(message)
     cache: dict[Any, Any] = {}
+    event = event or f"deliver:{uuid.uuid4().hex}"
     people = _recipients(list(roles), organization_id, department_id, staff_ids)
-    return sum(_send(spec, person, context, link, cache) for person in people)
+    sent = 0
+    for person in people:
+        row = _record(message, person, context, link, event)
+        if row is None:
+            continue
+        sent += _send(spec, person, context, link, cache)
+        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+    return sent
 
 
 def send_now(*, message: str, personal: Mapping[Any, Mapping[str, Any]], link: str = "") -> int:

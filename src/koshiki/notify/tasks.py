@@ -22,6 +22,7 @@ def deliver_task(
     department_id: int | None,
     staff_ids: list[int],
     link: str = "",
+    event: str = "",
 ) -> int:
     set_request_id(f"job-notify-{message}")
     return deliver(
@@ -32,6 +33,7 @@ def deliver_task(
         department_id=department_id,
         staff_ids=staff_ids,
         link=link,
+        event=event,
     )
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koshiki.notify import messages
+from koshiki.notify.service import tell
 
 messages.define(
     "registry.approved",
@@ -45,6 +47,51 @@ messages.define(
     gettext_lazy("Official account stopped in an emergency: %(account)s"),
     gettext_lazy("%(account)s was stopped without notice. Reason: %(reason)s"),
 )
+
+APPROVAL_REQUESTED = messages.define(
+    "registry.approval_requested",
+    gettext_lazy("Approval requested: official account %(account)s"),
+    gettext_lazy(
+        "The request to open %(account)s is waiting for your decision (%(role)s). Its operating policy is"
+        " complete. Open it to approve or reject it."
+    ),
+)
+APPROVED_TO_ACTIVATE = messages.define(
+    "registry.approved_to_activate",
+    gettext_lazy("Your account request was approved, now mark it in operation: %(account)s"),
+    gettext_lazy(
+        "The opening of %(account)s has been approved. Open the account on the platform, then mark it"
+        " 運用中 (in operation) on its page in Koshiki."
+    ),
+)
+
+
+def approval_requested(account: Any, step: Any, round_: int, role_name: str) -> None:
+    """Those who may take the opening chain's pending step (the approval engine's ``waiting_for``), once per
+    step and round. The caller checks that the operating policy is complete (nobody can approve before)."""
+    if step is None or not step.waiting_for:
+        return
+    tell(
+        message=APPROVAL_REQUESTED,
+        context={"account": str(account), "role": role_name},
+        staff=step.waiting_for,
+        link=reverse("account-detail", args=[account.pk]),
+        event=f"account:{account.pk}:r{round_}:s{step.index}:requested",
+    )
+
+
+def tell_requester_to_activate(account: Any) -> None:
+    """The requester: approved, now open it and mark it 運用中."""
+    if account.requested_by_id is None:
+        return
+    tell(
+        message=APPROVED_TO_ACTIVATE,
+        context={"account": str(account)},
+        staff=[account.requested_by],
+        link=reverse("account-detail", args=[account.pk]),
+        event=f"account:{account.pk}:approved_to_activate",
+    )
+
 
 NOTICE_REMINDER = "registry.notice_reminder"
 

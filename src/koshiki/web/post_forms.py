@@ -77,6 +77,17 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(forms.Form):
+    """The reason is required by the service when the post is someone else's (it tells them why)."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class UrlForm(forms.Form):
     # A plain field: the service checks the URL against the account's platform and says what it expects.
     url = forms.CharField(label=_("Live URL of the post"), max_length=500)

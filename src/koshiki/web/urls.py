@@ -8,6 +8,7 @@ from .views import (
     checking,
     dashboard,
     disclosure,
+    notifications,
     people,
     posts,
     profile,
@@ -28,6 +29,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-step/", twostep.verify, name="two-step-verify"),
     path("two-step/setup/", twostep.setup, name="two-step-setup"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification-read-all"),
+    path(
+        "notifications/<int:notification_id>/read/", notifications.notification_read, name="notification-read"
+    ),
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
     path("people/", people.staff_list, name="staff-list"),

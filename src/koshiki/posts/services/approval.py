@@ -22,9 +22,11 @@ from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 from koshiki.registry.roles import HolderIndex
 
+from .. import notifications
+from ..channels import channel_kind
 from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
-from ..roles import approvers, can_write, own_ids, step_holders, write_refusal
+from ..roles import approvers, can_write, own_ids, report_reviewers, step_holders, write_refusal
 from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
@@ -213,9 +215,10 @@ def submit(
             clause=clause,
             extra={"exemption": exemption},
         )
-        AfterReport.objects.create(
+        report = AfterReport.objects.create(
             post=post, reason=exemption, due_on=today + dt.timedelta(days=rules.exemption_report_days)
         )
+        notifications.after_report_waiting(post, report, report_reviewers(post))
         post.scheduled_at = now
         post.save(update_fields=["scheduled_at"])
         return schedule(post, actor=actor)
@@ -229,9 +232,10 @@ def submit(
             extra={"standing_approval": standing.pk},
             standing_approval=standing,
         )
-        AfterReport.objects.create(
+        report = AfterReport.objects.create(
             post=post, reason="standing", due_on=today + dt.timedelta(days=rules.standing_report_days)
         )
+        notifications.after_report_waiting(post, report, report_reviewers(post))
         return schedule(post, actor=actor)
     move(
         post,
@@ -242,7 +246,16 @@ def submit(
         extra={"scheduled_at": moment.isoformat()},
         approval_round=post.approval_round + 1,
     )
+    _tell_pending(post)
     return post
+
+
+def _tell_pending(post: Post) -> None:
+    """Those who may take the step now pending (the engine's own answer), once per step and round."""
+    step = pending_step(post)
+    if step is not None:
+        role = profile_for(post.organization).role(step.step.role).name
+        notifications.approval_requested(post, step, role)
 
 
 @transaction.atomic
@@ -287,6 +300,7 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
             clause=rules.approval_citation,
             extra={"comment": comment.strip()},
         )
+        notifications.rejected(post, staff_of(actor), comment.strip())
         return post
     if recorded.complete:
         move(
@@ -299,7 +313,11 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
         if post.scheduled_at is None or post.scheduled_at < timezone.now():
             post.scheduled_at = timezone.now()
             post.save(update_fields=["scheduled_at"])
-        return schedule(post, actor=actor)
+        schedule(post, actor=actor)
+        if channel_kind(post.account) == "manual":
+            notifications.approved_manual(post)
+        return post
+    _tell_pending(post)
     return post
 
 
@@ -326,9 +344,14 @@ def schedule(post: Post, *, actor: Any) -> Post:
 
 @transaction.atomic
 def withdraw(*, actor: Any, post: Post, reason: str = "") -> Post:
+    """Withdraw a post; someone else's needs the reason, and its author is told who withdrew it and why."""
     post = Post.objects.select_for_update(of=("self",), no_key=True).get(pk=post.pk)
     if not can_write(actor, post.account):
         raise NotPermitted(write_refusal(actor, post.account))
+    by = staff_of(actor)
+    others = by is None or by.pk != post.author_id
+    if others and not reason.strip():
+        raise InvalidInput(_("Write why you withdraw a post someone else wrote."), field="reason")
     move(
         post,
         PostState.WITHDRAWN,
@@ -336,4 +359,6 @@ def withdraw(*, actor: Any, post: Post, reason: str = "") -> Post:
         action="posts.post.withdrawn",
         extra={"reason": reason.strip()},
     )
+    if others:
+        notifications.withdrawn(post, by, reason.strip())
     return post

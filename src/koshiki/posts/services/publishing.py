@@ -19,6 +19,7 @@ from koshiki.orgs.scoping import staff_of
 from koshiki.registry.links import post_url
 from koshiki.registry.models import OfficialAccount
 
+from .. import notifications
 from ..channels import connector_for
 from ..lifecycle import PostState
 from ..models import Post, PublishAttempt
@@ -106,6 +107,7 @@ def _settle_published(post: Post, attempt: PublishAttempt, ref: PublishedRef, re
             published_at=now,
             last_error="",
         )
+        notifications.published(locked)
         if locked.corrects_id and locked.correction_action == "delete":
             jobs.enqueue_after_commit("posts.delete_original", locked.corrects_id, locked.pk)
 
@@ -141,6 +143,7 @@ def _settle_error(post: Post, attempt: PublishAttempt, error: ConnectorError) ->
             extra={"error": message},
             last_error=message,
         )
+        notifications.failed(locked, message, attempt.pk)
         return "failed"
 
 
@@ -199,6 +202,7 @@ def record_manual_publication(*, actor: Any, post: Post, url: str) -> Post:
         published_at=now,
         published_by=staff_of(actor),
     )
+    notifications.published(post, staff_of(actor))
     return post
 
 

@@ -20,6 +20,7 @@ from koshiki.orgs.scoping import staff_of
 from ..lifecycle import AccountState
 from ..models import OfficialAccount, PolicyVersion
 from ..roles import can_edit
+from ..signals import policy_completed
 
 MAX_ITEM_CHARS = 5000
 
@@ -82,6 +83,7 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
     previous = current_policy(account)
     if previous is not None and previous.items == cleaned:
         return previous
+    was_complete = all(c.filled for c in policy_completeness(account))
     version = PolicyVersion.objects.create(
         account=account,
         version=(previous.version + 1) if previous else 1,
@@ -95,4 +97,6 @@ def save_policy(*, actor: Any, account: OfficialAccount, items: dict[str, str]) 
         before={"version": previous.version, "items": previous.items} if previous else None,
         after={"version": version.version, "items": cleaned},
     )
+    if not was_complete and all(c.filled for c in policy_completeness(account)):
+        policy_completed.send(sender=PolicyVersion, account=account)  # approvers can act from now on
     return version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
@@ -19,10 +20,12 @@ from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
 
+from .. import notifications
 from ..lifecycle import AccountState
 from ..links import account_url
 from ..models import Approval, OfficialAccount, Platform
 from ..roles import HolderIndex, holders
+from ..signals import policy_completed
 from .common import account_snapshot, move, notify_after_commit
 from .policy import policy_completeness
 
@@ -96,6 +99,7 @@ def request_account(
         after=account_snapshot(account),
         clause=citation(profile_for(department.organization), OPEN),
     )
+    tell_pending_approvers(account)
     return account
 
 
@@ -201,6 +205,9 @@ def decide(*, actor: Any, account: OfficialAccount, approve: bool, comment: str 
         notify_after_commit(
             account, list(workflow(profile, OPEN).notify_after), "approved", {"account": str(account)}
         )
+        notifications.tell_requester_to_activate(account)
+    elif recorded.approved:
+        tell_pending_approvers(account)
     return account
 
 
@@ -212,3 +219,20 @@ def _require_complete_policy(account: OfficialAccount) -> None:
             % {"items": "、".join(f"{c.item.label} {c.citation}" for c in missing)},
             field="policy",
         )
+
+
+def tell_pending_approvers(account: OfficialAccount) -> None:
+    """Those who may take the opening chain's pending step hear of it, but only once the operating policy
+    is complete (before that nobody can approve)."""
+    if account.state != AccountState.REQUESTED or not all(c.filled for c in policy_completeness(account)):
+        return
+    on_chain = subject(account, OPEN)
+    step = engine_pending_step(on_chain)
+    if step is not None:
+        role = profile_for(account.organization).role(step.step.role).name
+        notifications.approval_requested(account, step, on_chain.round, role)
+
+
+@receiver(policy_completed, dispatch_uid="registry.requests.tell_pending_approvers")
+def _policy_completed(sender: Any, *, account: OfficialAccount, **kwargs: Any) -> None:
+    tell_pending_approvers(account)

@@ -44,6 +44,7 @@ from ..post_forms import (
     SubmitForm,
     UrlCorrectionForm,
     UrlForm,
+    WithdrawForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
@@ -277,15 +278,25 @@ def post_acknowledge(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def post_withdraw(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A confirmation page (GET), then the withdrawal (POST); someone else's post needs the reason."""
     post = _post(request, post_id)
-    attempt(
-        request,
-        lambda: services.withdraw(actor=request.user, post=post, reason=request.POST.get("reason", "")),
-        _("Withdrawn."),
-    )
-    return redirect("post-detail", post_id=post.pk)
+    staff = current_staff(request)
+    others = staff is None or staff.pk != post.author_id
+    form = WithdrawForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and attempt(
+            request,
+            lambda: services.withdraw(actor=request.user, post=post, reason=form.cleaned_data["reason"]),
+            _("Withdrawn."),
+            form,
+        ):
+            return redirect("post-detail", post_id=post.pk)
+        status = 400
+    response = render(request, "koshiki/post_withdraw.html", {"post": post, "form": form, "others": others})
+    response.status_code = status
+    return response
 
 
 @login_required
