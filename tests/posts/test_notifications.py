@@ -143,7 +143,9 @@ def test_published_by_someone_else_tells_the_author(body: PostingBody, told: Tol
     post = _approve_all(_submitted(body, told), told)
     told(
         lambda: services.record_manual_publication(
-            actor=body.seed.second_operator.user, post=post, url="https://x.com/koho/status/1"
+            actor=body.seed.second_operator.user,
+            post=post,
+            url=f"https://bsky.app/profile/{body.account.handle}/post/3kabcdefghij2",
         )
     )
     assert recipients("posts.published") == {body.operator.pk}
@@ -153,7 +155,9 @@ def test_published_by_the_author_tells_nobody(body: PostingBody, told: Told) -> 
     post = _approve_all(_submitted(body, told), told)
     told(
         lambda: services.record_manual_publication(
-            actor=body.operator.user, post=post, url="https://x.com/koho/status/1"
+            actor=body.operator.user,
+            post=post,
+            url=f"https://bsky.app/profile/{body.account.handle}/post/3kabcdefghij2",
         )
     )
     assert recipients("posts.published") == set()
