@@ -38,15 +38,15 @@ def _accounts(body: Any) -> tuple[OfficialAccount, OfficialAccount]:
                 "所属コード": "kiki",
                 "サービス": "facebook",
                 "アカウント名": "いわき市危機管理",
-                "ID": "iwaki_kiki",
-                "URL": "https://facebook.com/iwaki_kiki",
+                "ID": "iwaki.kiki",
+                "URL": "https://facebook.com/iwaki.kiki",
                 "目的": "危機管理",
                 "状態": "運用中",
             },
         ],
     )
     return OfficialAccount.objects.get(handle="iwaki_bousai"), OfficialAccount.objects.get(
-        handle="iwaki_kiki"
+        handle="iwaki.kiki"
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from koshiki.audit.models import AuditEntry
 from koshiki.audit.retention import reveal
+from koshiki.core import jobs
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.posts import services
 from koshiki.posts.lifecycle import PostState
@@ -21,7 +22,9 @@ from .conftest import CLEAN_POST, PHONE_POST, PostingBody, author_feed, connect_
 
 
 def run_worker() -> None:
-    """One pass of the real django-tasks database worker over every task that is due."""
+    """What a worker does in one pass: its due poll queues what has come due (nothing is parked for later,
+    issue #12), then the real django-tasks database worker runs every queued task."""
+    jobs.run_sweeps(timezone.now())
     call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1, verbosity=0)
 
 

@@ -91,12 +91,13 @@ def _demo_accounts(organization: Organization) -> None:
         return
     items = profile_for(organization).operating_policy.items
     profile_items = {item.id: f"{item.label}について定めます（デモ）。" for item in items}
+    handle = "demo" + organization.code.replace("-council", "c")  # an X handle: letters, digits, _; ≤ 15
     live = registry.request_account(
         actor=operator.user,
         department=operator.department,
         platform="x",
         account_name=f"{organization.name}公式",
-        handle=f"demo_{organization.code}",
+        handle=handle,
         purpose=f"{organization.name}の暮らしと防災の情報をお届けします。",
     )
     registry.save_policy(actor=operator.user, account=live, items=profile_items)
@@ -104,9 +105,7 @@ def _demo_accounts(organization: Organization) -> None:
         registry.decide(actor=step.waiting_for[0].user, account=live, approve=True)
     live.refresh_from_db()
     if live.manager is not None and live.state == "approved":
-        registry.activate(
-            actor=live.manager.user, account=live, url=f"https://x.com/demo_{organization.code}"
-        )
+        registry.activate(actor=live.manager.user, account=live, url=f"https://x.com/{handle}")
     waiting = registry.request_account(
         actor=operator.user,
         department=operator.department,

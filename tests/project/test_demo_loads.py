@@ -1,0 +1,18 @@
+"""`make demo` loads its data through the same services (and rules) as staff: a rule that the demo data
+breaks (e.g. a URL the platform check refuses) must fail here, not on a new user's first command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+
+from koshiki.audit.chain import verify_chain
+from koshiki.registry.models import OfficialAccount
+
+
+def test_the_demo_data_loads_and_its_trail_verifies(db: Any, capsys: Any) -> None:
+    call_command("load_demo")
+    assert OfficialAccount.objects.filter(state="active").exists()
+    assert verify_chain().ok
+    call_command("load_demo")  # a second `make demo` on the same database changes nothing and does not fail
