@@ -80,6 +80,20 @@ class OrganizationSecurity:
     pending_accesses: list[DeviceAccess] = field(default_factory=list)
     today: dt.date = field(default_factory=timezone.localdate)
     organization_manager_role: str = ""  # the profile's account.manager_role (set by organization_security)
+    _by_account: dict[int, AccountStatus] = field(default_factory=dict, repr=False, compare=False)
+    _by_device: dict[int, Device] = field(default_factory=dict, repr=False, compare=False)
+
+    def status_of(self, account_id: int | None) -> AccountStatus | None:
+        """One account's status by id: a dict built once, not a walk over every account per board line
+        (issue #12: O(lines × accounts) on the dashboard of a body with hundreds of accounts)."""
+        if len(self._by_account) != len(self.accounts):
+            self._by_account = {s.account.pk: s for s in self.accounts}
+        return self._by_account.get(account_id) if account_id is not None else None
+
+    def device_of(self, device_id: int | None) -> Device | None:
+        if len(self._by_device) != len(self.devices):
+            self._by_device = {d.pk: d for d in self.devices}
+        return self._by_device.get(device_id) if device_id is not None else None
 
     def device_stale(self, device: Device) -> bool:
         return device.attested_on < self.today - dt.timedelta(days=self.rules.attestation_max_age_days)
