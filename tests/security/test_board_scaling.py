@@ -56,3 +56,21 @@ def test_recipients_by_id_are_the_same_people(iwaki_body: SeedBody) -> None:
         expected = next((s for s in state.accounts if s.account.pk == line.account_id), None)
         assert status is expected
         assert iwaki_body.manager in recipients(state, line)
+
+
+def test_board_lines_resolve_no_url_until_one_is_shown(
+    iwaki_body: SeedBody, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard keeps only the lines its viewer hears of: the others' links are never worked out."""
+    state = organization_security(iwaki_body.organization)
+    resolved: list[Any] = []
+    real = security_status.reverse
+
+    def counting(*args: Any, **kwargs: Any) -> str:
+        resolved.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(security_status, "reverse", counting)
+    lines = board_lines(state)
+    assert len(lines) >= 2 and resolved == []
+    assert lines[0].url == real("account-security", args=[lines[0].account_id])
