@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from koshiki.guidelines import catalog, get_profile
+from koshiki.guidelines import build_coverage, catalog, get_profile
 
 from .test_loader_errors import MINIMAL
 
@@ -35,3 +35,25 @@ def test_a_file_added_after_a_lookup_is_found(tmp_path: Path, monkeypatch: pytes
     )
     assert "latertown" in catalog.profile_paths()
     assert get_profile("latertown").body.name == "試験市"
+
+
+def test_the_dashboard_counts_are_worked_out_once_per_profile() -> None:
+    """The dashboard shows a profile's clause counts on every request: one report per loaded profile."""
+    from koshiki.guidelines.coverage import coverage_of
+
+    profile = get_profile("iwaki")
+    first = coverage_of(profile)
+    assert coverage_of(profile) is first
+    assert first.counts() == build_coverage(profile).counts()
+    assert coverage_of(get_profile("shinshiro")) is not first
+
+
+def test_a_component_registered_later_is_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from koshiki.guidelines import components
+    from koshiki.guidelines.coverage import coverage_of
+
+    profile = get_profile("iwaki")
+    before = coverage_of(profile)
+    monkeypatch.setattr(components, "_registered", [*components._registered])
+    components.register(components.Component("koshiki.test", "試験", "A test component.", reads=("reviews",)))
+    assert coverage_of(profile) is not before
