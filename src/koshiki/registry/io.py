@@ -42,7 +42,8 @@ __all__ = [
 
 def _labels(field: str) -> dict[str, str]:
     """A choice field's labels, translated once: get_FOO_display translates every choice on each call."""
-    return {str(value): str(label) for value, label in OfficialAccount._meta.get_field(field).flatchoices}
+    choices = OfficialAccount._meta.get_field(field).flatchoices  # type: ignore[union-attr]
+    return {str(value): str(label) for value, label in choices}
 
 
 def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
