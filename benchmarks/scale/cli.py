@@ -40,6 +40,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=54420, help="port of the throwaway PostgreSQL")
     p.add_argument("--keep", action="store_true", help="leave the PostgreSQL cluster running")
     p.add_argument("--database-url", help="use this (empty) database instead of starting one")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the dataset already in --database-url (kept by an earlier --keep run); no generation",
+    )
     p.add_argument("--sqlite", action="store_true", help="a throwaway SQLite file instead (quick look)")
     p.add_argument("--jobs", type=int, default=2000, help="jobs for bench_queue.py")
     p.add_argument("--no-worker", action="store_true", help="skip the worker throughput")
@@ -106,6 +111,9 @@ def _vendor(connection: Any) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.reuse and not args.database_url:
+        print("--reuse needs --database-url (the URL a --keep run printed)", file=sys.stderr)
+        return 2
     scale = scale_of(args)
     log = (lambda text: print(text, file=sys.stderr)) if args.json else print
     workdir = tempfile.mkdtemp(prefix="koshiki-bench-scale-")
@@ -120,14 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from .generate import generate
+    from .generate import existing, generate
     from .measure import audit_verify, measure_body, worker_throughput
     from .report import Run, as_json, markdown
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    log(f"migrated in {time.perf_counter() - started:.1f} s; generating {scale}")
-    data = generate(scale, log=log)
+    if args.reuse:
+        data = existing(log=log)
+        scale = data.scale
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        log(f"migrated in {time.perf_counter() - started:.1f} s; generating {scale}")
+        data = generate(scale, log=log)
     largest, smallest = data.bodies[0], data.bodies[-1]
     log(f"pages for the largest body, {largest.name} ({largest.accounts} accounts)")
     big = measure_body(largest, args.runs, log)

@@ -381,3 +381,54 @@ def _audit(
         made += size
         if made % 100_000 < AUDIT_BATCH:
             log(f"    audit entries: {made:,} / {total:,}")
+
+
+def existing(log: Callable[[str], None] = print) -> Dataset:
+    """The dataset already in the database (a run with --keep): measure again without generating.
+
+    Bodies are read back as ``generate`` returned them: largest (most accounts) first, the smallest last;
+    each body's persona is its organization administrator 広報主管課長, its account the first one created
+    (the busiest), its post that account's last published one.
+    """
+    from django.db.models import Count
+
+    from koshiki.audit.models import AuditEntry
+    from koshiki.orgs.models import Organization, Staff
+    from koshiki.posts.lifecycle import PostState
+    from koshiki.posts.models import Post
+    from koshiki.registry.models import OfficialAccount
+
+    orgs = list(
+        Organization.objects.annotate(n=Count("accounts", distinct=True)).filter(n__gt=0).order_by("-n", "pk")
+    )
+    infos = []
+    for rank, org in enumerate([orgs[0], orgs[-1]] if len(orgs) > 1 else orgs):
+        persona = Staff.objects.filter(organization=org, is_org_admin=True).order_by("pk").first()
+        account = OfficialAccount.objects.filter(organization=org).order_by("pk").first()
+        post = (
+            Post.objects.filter(account=account, state=PostState.PUBLISHED).order_by("-pk").first()
+            or Post.objects.filter(organization=org, state=PostState.PUBLISHED).order_by("-pk").first()
+        )
+        assert persona is not None and account is not None
+        infos.append(
+            BodyInfo(
+                rank=rank,
+                name=org.name,
+                organization_id=org.pk,
+                persona_user_id=persona.user_id,
+                accounts=org.n,  # type: ignore[attr-defined]
+                staff=Staff.objects.filter(organization=org).count(),
+                posts=Post.objects.filter(organization=org).count(),
+                account_id=account.pk,
+                post_id=post.pk if post else None,
+            )
+        )
+    scale = Scale(
+        bodies=Organization.objects.count(),
+        accounts=OfficialAccount.objects.count(),
+        staff=Staff.objects.count(),
+        posts=Post.objects.count(),
+        audit_entries=AuditEntry.objects.count(),
+    )
+    log(f"reusing the dataset in the database: {scale}")
+    return Dataset(scale=scale, bodies=infos, seconds={})

@@ -47,9 +47,13 @@ def markdown(run: Run) -> str:
         f" {s.posts:,} posts, {s.audit_entries:,} audit entries. p50/p95 over {run.runs} requests after one"
         " warm-up, signed in as the body's 広報主管課 persona.",
         "",
-        "Generation: "
-        + ", ".join(f"{name} {sec:.1f} s" for name, sec in run.generate_seconds.items())
-        + f" (total {sum(run.generate_seconds.values()):.1f} s).",
+        (
+            "Generation: "
+            + ", ".join(f"{name} {sec:.1f} s" for name, sec in run.generate_seconds.items())
+            + f" (total {sum(run.generate_seconds.values()):.1f} s)."
+            if run.generate_seconds
+            else "Generation: none (--reuse: the dataset kept by an earlier run)."
+        ),
         "",
         f"| page or job | largest body ({_body(run.largest)}) | smallest body ({_body(run.smallest)}) |",
         "|---|---|---|",

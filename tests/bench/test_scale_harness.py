@@ -88,3 +88,20 @@ def test_peak_memory_is_the_measured_process_own() -> None:
     assert result.ok and result.output == "small"
     assert result.peak_rss_mb < 150
     del ballast
+
+
+def test_reuse_reads_back_the_bodies_the_generator_made(toy: Any) -> None:
+    """--reuse measures a kept dataset again (before/after a change) without generating it anew."""
+    from scale.generate import existing
+
+    again = existing(log=lambda text: None)
+    assert again.scale == TOY
+    largest, smallest = toy.bodies[0], toy.bodies[-1]
+    assert [b.organization_id for b in again.bodies] == [largest.organization_id, smallest.organization_id]
+    for kept, read in zip((largest, smallest), again.bodies, strict=True):
+        assert (read.persona_user_id, read.accounts, read.account_id) == (
+            kept.persona_user_id,
+            kept.accounts,
+            kept.account_id,
+        )
+        assert read.post_id is not None

@@ -20,13 +20,30 @@ def profile_dirs() -> list[Path]:
     return [BUILTIN_DIR, *extra]
 
 
-def profile_paths() -> dict[str, Path]:
-    """Profile id (the file's stem) to its file; later folders override earlier ones."""
+def _mtime_ns(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@lru_cache(maxsize=16)
+def _scan(folders: tuple[Path, ...], mtimes: tuple[int, ...]) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for folder in profile_dirs():
+    for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
             found[path.stem] = path
     return found
+
+
+def profile_paths() -> dict[str, Path]:
+    """Profile id (the file's stem) to its file; later folders override earlier ones.
+
+    Pages ask once per row (issue #12: 172 times for one dashboard), so the scan is kept until a folder's
+    modification time changes (a file added, removed or renamed there): a stat per folder, not a glob.
+    """
+    folders = tuple(profile_dirs())
+    return dict(_scan(folders, tuple(_mtime_ns(folder) for folder in folders)))
 
 
 class UnknownProfile(LookupError):

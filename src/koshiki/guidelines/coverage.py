@@ -116,3 +116,21 @@ def build_coverage(profile: Profile) -> CoverageReport:
             )
         )
     return CoverageReport(profile.id, profile.body.name, entries)
+
+
+_REPORTS: dict[int, tuple[Profile, tuple[Component, ...], CoverageReport]] = {}
+
+
+def coverage_of(profile: Profile) -> CoverageReport:
+    """``build_coverage`` kept per loaded profile (and the components known then): the dashboard shows the
+    counts on every request, and the report depends on nothing else (issue #12: a fixed cost per request).
+    A reloaded profile file is a new Profile object, so it gets a new report."""
+    components = all_components()
+    hit = _REPORTS.get(id(profile))
+    if hit is not None and hit[0] is profile and hit[1] == components:
+        return hit[2]
+    report = build_coverage(profile)
+    if len(_REPORTS) >= 64:
+        _REPORTS.clear()
+    _REPORTS[id(profile)] = (profile, components, report)
+    return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -68,14 +69,9 @@ def accounts_without_a_manager(viewer: Viewer) -> Iterator[Item]:
     """For administrators: accounts whose named manager no longer counts (moved, left) or was never set."""
     if not viewer.staff.is_org_admin:
         return
-    accounts = (
-        scoped(OfficialAccount.objects, viewer.user)
-        .exclude(state__in=[AccountState.CLOSED, AccountState.REJECTED])
-        .select_related("manager", "department")
-    )
     index = shared_index(viewer)
-    for account in accounts:
-        if current_manager(account, index) is None:
+    for account in _accounts(viewer):
+        if account.state != AccountState.CLOSED and current_manager(account, index) is None:
             yield NO_CURRENT_MANAGER.item(
                 _("%(account)s has no current manager") % {"account": account},
                 _("Name a manager from %(dept)s.") % {"dept": account.department.name},
@@ -111,9 +107,16 @@ def _managed(viewer: Viewer, *, closed_too: bool = False) -> list[OfficialAccoun
     return managed if closed_too else [a for a in managed if a.state != AccountState.CLOSED]
 
 
-def _read_managed(viewer: Viewer) -> list[OfficialAccount]:
+def _accounts(viewer: Viewer) -> list[OfficialAccount]:
+    """Every account of the body but rejected ones, with department, named manager (so checking that manager
+    reads no staff list), latest policy date and last review: read once per dashboard for every registry
+    provider (issue #12: 横浜市's accounts were read in full twice)."""
+    return viewer.shared("registry.accounts", lambda: list(_read_accounts(viewer)))  # type: ignore[no-any-return]
+
+
+def _read_accounts(viewer: Viewer) -> Any:
     accounts = scoped(OfficialAccount.objects, viewer.user).exclude(state=AccountState.REJECTED)
-    accounts = accounts.select_related("organization", "department").annotate(
+    return accounts.select_related("organization", "department", "manager").annotate(
         policy_created_at=Subquery(
             PolicyVersion.objects.filter(account=OuterRef("pk")).order_by("-version").values("created_at")[:1]
         ),
@@ -123,8 +126,11 @@ def _read_managed(viewer: Viewer) -> list[OfficialAccount]:
             .values("reviewed_at")[:1]
         ),
     )
+
+
+def _read_managed(viewer: Viewer) -> list[OfficialAccount]:
     index = shared_index(viewer)
-    return [a for a in accounts if is_manager(viewer.user, a, index)]
+    return [a for a in _accounts(viewer) if is_manager(viewer.user, a, index)]
 
 
 @attention.provider

@@ -40,13 +40,20 @@ __all__ = [
 ]
 
 
+def _labels(field: str) -> dict[str, str]:
+    """A choice field's labels, translated once: get_FOO_display translates every choice on each call."""
+    choices = OfficialAccount._meta.get_field(field).flatchoices  # type: ignore[union-attr]
+    return {str(value): str(label) for value, label in choices}
+
+
 def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
     yield COLUMNS
+    platforms, states = _labels("platform"), _labels("state")
     for a in accounts:
         yield [
             a.department.code,
             a.department.name,
-            a.get_platform_display(),
+            platforms.get(a.platform, a.platform),
             a.account_name,
             a.handle,
             a.url,
@@ -54,7 +61,7 @@ def export_rows(accounts: Iterable[OfficialAccount]) -> Iterator[list[str]]:
             a.audience,
             a.operating_hours,
             a.reply_policy,
-            str(a.get_state_display()),
+            states.get(a.state, a.state),
             str(a.pk),
         ]
 

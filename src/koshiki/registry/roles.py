@@ -142,7 +142,10 @@ def current_manager(account: OfficialAccount, index: HolderIndex | None = None) 
     alone grants nothing."""
     if account.manager_id is None:
         return None
-    manager = index.staff(account.manager_id) if index is not None else account.manager
+    if index is None or OfficialAccount.manager.is_cached(account):
+        manager = account.manager  # read with the account (select_related): no body-wide staff read
+    else:
+        manager = index.staff(account.manager_id)
     if manager is None or manager.status != Staff.Status.ACTIVE or manager.department_id is None:
         return None
     if manager.organization_id != account.organization_id:

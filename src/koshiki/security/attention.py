@@ -15,7 +15,7 @@ from koshiki.core.attention import Item, Viewer
 from koshiki.registry.roles import shared_index
 
 from .recipients import recipients
-from .status import board_lines, organization_security
+from .status import AccountStatus, board_lines, organization_security
 
 KINDS = {
     "overdue_rotation": attention.kind(
@@ -58,6 +58,13 @@ KINDS = {
 }
 
 
+def _own(status: AccountStatus | None, staff_id: int) -> bool:
+    """The viewer manages or holds the login of the line's account (then a danger line is not escalated)."""
+    if status is None:
+        return False
+    return status.account.manager_id == staff_id or any(h.staff_id == staff_id for h in status.holders)
+
+
 @attention.provider
 def security_items(viewer: Viewer) -> Iterator[Item]:
     staff = viewer.staff
@@ -68,16 +75,7 @@ def security_items(viewer: Viewer) -> Iterator[Item]:
             escalated = (
                 line.level == "danger"
                 and state.rules.escalate_to
-                and not (
-                    line.account_id
-                    and any(
-                        s.account.pk == line.account_id
-                        and (
-                            s.account.manager_id == staff.pk or any(h.staff_id == staff.pk for h in s.holders)
-                        )
-                        for s in state.accounts
-                    )
-                )
+                and not _own(state.status_of(line.account_id), staff.pk)
             )
             detail = (
                 _("%(detail)s (escalated to you)") % {"detail": line.detail} if escalated else line.detail

@@ -17,7 +17,7 @@ def line_key(line: BoardLine) -> tuple[str, int | None, int | None]:
 def recipients(state: OrganizationSecurity, line: BoardLine, index: HolderIndex | None = None) -> set[Staff]:
     """``index`` (one per page or job run) reads the organization's role holders once for all lines."""
     people: set[Staff] = set()
-    status = next((s for s in state.accounts if s.account.pk == line.account_id), None)
+    status = state.status_of(line.account_id)
     if line.kind == "personal_device" and status is not None:
         people.update(role_holders(status.account, state.rules.device_approver_role, index))
         if status.account.manager is not None:
@@ -33,7 +33,7 @@ def recipients(state: OrganizationSecurity, line: BoardLine, index: HolderIndex 
         if overdue and state.rules.escalate_to:
             people.update(role_holders(account, state.rules.escalate_to, index))
     elif line.device_id is not None:
-        device = next((d for d in state.devices if d.pk == line.device_id), None)
+        device = state.device_of(line.device_id)
         if device is not None:
             people.add(device.owner)
     return {p for p in people if p.status == Staff.Status.ACTIVE}

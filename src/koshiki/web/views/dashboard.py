@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from koshiki.core.attention import items_for
-from koshiki.guidelines import build_coverage, cite
+from koshiki.guidelines import cite
+from koshiki.guidelines.coverage import coverage_of
 from koshiki.orgs.models import RoleAssignment
 from koshiki.orgs.profiles import profile_for
 
@@ -23,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         except KeyError:
             continue
         roles.append({"role": role, "assignment": assignment, "citation": cite(profile, role)})
-    coverage = build_coverage(profile)
+    coverage = coverage_of(profile)
     return render(
         request,
         "koshiki/dashboard.html",

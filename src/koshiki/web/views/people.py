@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,28 +29,35 @@ from koshiki.twostep import services as two_step_services
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
 from .common import attempt, get_scoped, report_error, require_staff
 
+PEOPLE_PAGE_SIZE = 50  # people per page
+
 
 @login_required
 def staff_list(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """The body's staff, a page at a time (issue #12: 横浜市's 1,178 people took 850 ms in one page);
+    roles are read for the page's people only."""
     me = require_staff(request)
     people = (
         scoped(Staff.objects, request.user)
         .select_related("department")
-        .order_by("status", "department__code", "display_name")
+        .order_by("status", "department__code", "display_name", "pk")
     )
+    page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     profile = profile_for(me.organization)
     role_names = {role.id: role.name for role in profile.roles}
     holders: dict[int, list[str]] = {}
-    for assignment in scoped(RoleAssignment.objects.current(), request.user):
+    for assignment in scoped(RoleAssignment.objects.current(), request.user).filter(staff__in=shown):
         holders.setdefault(assignment.staff_id, []).append(
             role_names.get(assignment.role_id, assignment.role_id)
         )
-    rows = [{"staff": s, "roles": holders.get(s.pk, [])} for s in people]
+    rows = [{"staff": s, "roles": holders.get(s.pk, [])} for s in shown]
     return render(
         request,
         "koshiki/staff_list.html",
         {
             "rows": rows,
+            "page": page,
             **_pending_roles(request, scoped(RoleAssignment.objects.all(), request.user)),
             "can_manage": can_manage_org(request.user, me.organization),
             "staff_form": kwargs.get("staff_form") or StaffAddForm(organization=me.organization),

@@ -50,6 +50,7 @@ from .common import attempt, current_staff, get_scoped, report_error, require_st
 
 QUEUE_PAGE_SIZE = 50  # approval queue rows per page
 AFTER_REPORT_PAGE_SIZE = 50  # after-the-fact reports per page (unacknowledged first)
+POST_PAGE_SIZE = 50  # post list rows per page (the pager keeps the account filter)
 
 IMAGE_MAGIC = {
     b"\x89PNG": "image/png",
@@ -401,7 +402,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     account_id = request.GET.get("account", "")
     if account_id.isdigit():
         posts = posts.filter(account_id=int(account_id))
-    page = Paginator(posts.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(posts.order_by("-created_at"), POST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "koshiki/post_list.html",
