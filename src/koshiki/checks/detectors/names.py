@@ -23,10 +23,13 @@ OFFICIAL_TITLES = re.compile(
 )
 #: The fast pass: where a private person's name may stand. Only these sentences go to Sudachi.
 NAME_CUE = re.compile(
-    r"(?<![皆客方])(?:さん|様|さま|氏|君|くん|ちゃん|殿)|氏名|名前|申込者|届出人|連絡者|担当者?[:：]|受賞者|代表者|世話人|"
+    r"(?<![皆客方])(?:さん|様|さま|氏|君|くん|ちゃん|殿)|氏名|名前|申込者|届出人|連絡者|受賞者|代表者|世話人|"
+    r"(?:担当者?|(?<![関連])係員?)(?:[:：は]|の(?!方|者|皆)|[ 　])|"
     r"[\u4e00-\u9fff々]{2,4}[ 　]?[\u4e00-\u9fff々]{1,3}[ 　]*(?:[(（]\d{1,3}[)）]|\d{1,3}歳)|在住の"
 )
-NAME_LABEL = re.compile(r"(?:氏名|お名前|名前|申込者|届出人|連絡者|担当者?)[:：\s]*$")
+NAME_LABEL = re.compile(
+    r"(?:氏名|お名前|名前|申込者|届出人|連絡者|担当者?|(?<![関連])係員?)(?:[:：\s]*|[のは])$"
+)
 
 
 def _adjacent(tokens: list[Token], i: int, j: int, text: str) -> bool:
