@@ -117,3 +117,10 @@ def test_a_verdict_on_a_named_official_cites_the_profiles_defamation_clause(
     findings = [f for f in check(text, context=iwaki_context) if f.category == "defamation"]
     assert findings and findings[0].severity == "block"
     assert any("第5 2(6)" in clause for clause in findings[0].clauses)
+
+
+def test_a_named_candidate_is_political_not_a_private_name(iwaki_context: CheckContext) -> None:
+    """A candidate is named in a public role (選挙公報): the call to vote is the finding, not the name."""
+    text = "山田太郎候補に投票しましょう"
+    found = {f.category for f in check(text, context=iwaki_context, thorough=True)}
+    assert found == {"political"}

@@ -19,7 +19,7 @@ HONORIFICS = frozenset({"さん", "様", "さま", "氏", "君", "くん", "ち�
 OFFICIAL_TITLES = re.compile(
     r"^(?:副?(?:市長|町長|村長|区長|知事|議長)|議員|委員長|委員|教育長|部長|局長|次長|課長|係長|室長|所長|館長|"
     r"園長|校長|署長|センター長|会長|理事長|大臣|副大臣|政務官|市議|県議|参事|主幹|主査|主任|主事|選手|監督|"
-    r"名誉市民|氏(?:が|は)?(?:就任|講演))"
+    r"名誉市民|候補者?(?![地日])|氏(?:が|は)?(?:就任|講演))"
 )
 #: The fast pass: where a private person's name may stand. Only these sentences go to Sudachi.
 NAME_CUE = re.compile(
