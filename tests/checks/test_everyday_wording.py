@@ -79,6 +79,8 @@ def test_a_call_to_vote_for_a_candidate_or_party_is_political(text: str, iwaki_c
         "みらい党の公約は論外だと思います。",
         "政権の対応はお粗末です。",
         "市長の政策は税金の無駄です",
+        "〇〇議員の発言は許せない。",
+        "与党の答弁はひどい",
     ],
 )
 def test_a_negative_verdict_on_an_officials_or_partys_policy_is_found(
@@ -104,6 +106,11 @@ def test_a_negative_verdict_on_an_officials_or_partys_policy_is_found(
         "候補者の演説会場では、交通規制が行われます。",
         "開票速報は市ホームページでお知らせします。",
         "市長の政策に関するご意見をお寄せください。",
+        "市長の判断は妥当です。",
+        "市長の発言は市のホームページで公開しています。",
+        "地震の被害は最悪です。",
+        "各候補者の政策を選挙公報でご確認ください。",
+        "担当の者が伺います。",
     ],
 )
 def test_election_and_official_notices_stay_clean(text: str, iwaki_context: CheckContext) -> None:
