@@ -86,8 +86,11 @@ def test_filter_by_account_shows_only_entries_on_it(iwaki: Any) -> None:
 
 
 def test_filter_by_jst_date_range(iwaki: Any, system_admin: Any, clock: Any) -> None:
-    # 23:30 JST on 1 April is 14:30 UTC: it belongs to 1 April in Japan, not to the UTC date.
-    clock.move_to(dt.datetime(2026, 4, 1, 23, 30, tzinfo=JST))
+    # 23:30 JST is 14:30 UTC: the entry belongs to that day in Japan, the next one's 00:30 JST to the next.
+    # (Days ahead of today: the fixture's roles start today.)
+    day = dt.date.today() + dt.timedelta(days=30)
+    clock.move_to(dt.datetime.combine(day, dt.time(23, 30), tzinfo=JST))
+    start = _org_entries(iwaki).order_by("-seq").first().seq
     org_services.add_staff(
         actor=system_admin,
         organization=iwaki.organization,
@@ -97,8 +100,8 @@ def test_filter_by_jst_date_range(iwaki: Any, system_admin: Any, clock: Any) -> 
         department=iwaki.departments["kiki"],
         email="late@example.lg.jp",
     )
-    late = _org_entries(iwaki).order_by("-seq").first()
-    clock.move_to(dt.datetime(2026, 4, 2, 0, 30, tzinfo=JST))
+    late = sorted(_org_entries(iwaki).filter(seq__gt=start).values_list("seq", flat=True), reverse=True)
+    clock.move_to(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 30), tzinfo=JST))
     org_services.add_staff(
         actor=system_admin,
         organization=iwaki.organization,
@@ -108,12 +111,10 @@ def test_filter_by_jst_date_range(iwaki: Any, system_admin: Any, clock: Any) -> 
         department=iwaki.departments["kiki"],
         email="early@example.lg.jp",
     )
-    early = _org_entries(iwaki).order_by("-seq").first()
-    client = _client(iwaki.ciso)
-    assert _seqs(client.get("/audit/?date_from=2026-04-01&date_to=2026-04-01").content.decode()) == [late.seq]
-    assert _seqs(client.get("/audit/?date_from=2026-04-02&date_to=2026-04-02").content.decode()) == [
-        early.seq
-    ]
+    early = sorted(_org_entries(iwaki).filter(seq__gt=late[0]).values_list("seq", flat=True), reverse=True)
+    client, next_day = _client(iwaki.ciso), day + dt.timedelta(days=1)
+    assert _seqs(client.get(f"/audit/?date_from={day}&date_to={day}").content.decode()) == late
+    assert _seqs(client.get(f"/audit/?date_from={next_day}&date_to={next_day}").content.decode()) == early
 
 
 @pytest.mark.parametrize(
