@@ -25,11 +25,11 @@ class Field:
 
 
 def field_label(object_type: str, key: str) -> str:
-    """The label of ``key`` for an entry on ``object_type`` (``app_label.modelname``) in the active language."""
+    """The label of ``key`` on an ``object_type`` (``app_label.modelname``) entry, in the active language."""
     if object_type:
         try:
             model = apps.get_model(object_type)
-            verbose = model._meta.get_field(key).verbose_name  # type: ignore[union-attr]
+            verbose = model._meta.get_field(key).verbose_name
         except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
             verbose = None
         # Django's default verbose name is the field name with spaces: only an explicit one is a label.

@@ -61,8 +61,8 @@ class AuditFilterForm(forms.Form):
             raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def full_clean(self) -> None:
+        super().full_clean()
         # Tie each error to its field for screen readers (the error text has the id name-error).
         for name in self.errors:
             if name in self.fields:
@@ -86,5 +86,5 @@ class AuditFilterForm(forms.Form):
         }
 
     def params(self) -> dict[str, str]:
-        """The filters as typed (non-empty ones), for the paging links, the export form and its audit entry."""
+        """The non-empty filters as typed: for the paging links, the export form and its audit entry."""
         return {name: str(self.data.get(name, "")).strip() for name in NAMES if self.data.get(name, "")}

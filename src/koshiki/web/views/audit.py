@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -22,7 +23,6 @@ from koshiki.core.errors import NotPermitted
 from koshiki.orgs.permissions import can_read_audit
 
 from ..audit_forms import AuditFilterForm
-
 from .common import require_staff
 
 
@@ -93,7 +93,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The log as CSV with the page's filters: the viewer's organization only, recorded before it streams."""
     staff = _require_reader(request)
     form = AuditFilterForm(request.POST, organization=staff.organization)
