@@ -41,7 +41,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
 
     def __init__(self, data: Any, *, organization: Any) -> None:
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         everyone = [("", _("Everyone"))]
         staff = Staff.objects.filter(organization=organization).order_by("display_name", "pk")
         self.fields["actor"].choices = everyone + [  # type: ignore[attr-defined]
