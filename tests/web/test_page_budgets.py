@@ -204,6 +204,11 @@ PAGES: list[tuple[str, Url, str]] = [
     ("approval-queue", lambda g: "/posts/approvals/", "manager"),
     ("after-reports", lambda g: "/posts/after/", "manager"),
     ("audit-log", lambda g: "/audit/", "admin"),
+    (
+        "audit-log-filtered",
+        lambda g: f"/audit/?date_from=2020-01-01&action=registry.&account={g.body.account.pk}",
+        "admin",
+    ),
     ("people", lambda g: "/people/", "admin"),
     ("person", lambda g: f"/people/{g.body.operator.pk}/", "admin"),
     ("security-board", lambda g: "/security/", "admin"),

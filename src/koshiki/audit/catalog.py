@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.utils.functional import Promise
-from django.utils.translation import override, pgettext_lazy
+from django.utils.translation import override, pgettext, pgettext_lazy
 
 logger = logging.getLogger("koshiki.audit")
 
@@ -100,6 +100,13 @@ _declare(
     "Someone asked the worker to verify the organization's audit chain from its last verified point "
     "(the audit page's button; a second request while one waits is not queued or logged).",
     after=("chain", "from_seq"),
+)
+_declare(
+    "audit.log.exported",
+    pgettext_lazy(A, "Audit log exported"),
+    "Someone who may read the audit log downloaded it from the browser as CSV: only their organization's"
+    " entries, up to the position recorded, with the filters recorded (issue #13).",
+    after=("filters", "format", "up_to_seq"),
 )
 _declare(
     "core.keys.resealed",
@@ -737,6 +744,57 @@ def family(owner: str, codes: Mapping[str, str]) -> CodeFamily:
 
 def families() -> list[CodeFamily]:
     return list(_FAMILIES)
+
+
+#: The families the audit log's action select groups codes by (the code's first part), in this order.
+FAMILIES: dict[str, Promise] = {
+    "registry": pgettext_lazy(A, "Account register"),
+    "posts": pgettext_lazy(A, "Posts"),
+    "orgs": pgettext_lazy(A, "Organization and staff"),
+    "security": pgettext_lazy(A, "Credentials and devices"),
+    "logins": pgettext_lazy(A, "Sign-in"),
+    "twostep": pgettext_lazy(A, "Two-step sign-in"),
+    "audit": pgettext_lazy(A, "Audit log"),
+    "core": pgettext_lazy(A, "System"),
+}
+
+#: Labels of before/after keys that no model field names (a model's verbose_name is used first).
+FIELD_LABELS: dict[str, Promise] = {
+    "state": pgettext_lazy(A, "state"),
+    "comment": pgettext_lazy(A, "comment"),
+    "reason": pgettext_lazy(A, "reason"),
+    "step": pgettext_lazy(A, "approval step"),
+    "role": pgettext_lazy(A, "role"),
+    "role_id": pgettext_lazy(A, "role"),
+    "staff": pgettext_lazy(A, "staff member"),
+    "department": pgettext_lazy(A, "department"),
+    "manager": pgettext_lazy(A, "account manager"),
+    "start_date": pgettext_lazy(A, "start date"),
+    "end_date": pgettext_lazy(A, "end date"),
+    "effective_date": pgettext_lazy(A, "effective date"),
+    "display_name": pgettext_lazy(A, "name"),
+    "email": pgettext_lazy(A, "e-mail"),
+    "notice": pgettext_lazy(A, "notice"),
+    "version": pgettext_lazy(A, "version"),
+    "filters": pgettext_lazy(A, "filters"),
+    "format": pgettext_lazy(A, "format"),
+    "up_to_seq": pgettext_lazy(A, "up to entry"),
+}
+
+
+def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The action select: per family, "all of the family" (a code prefix) then each code by its label,
+    in the active language."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    known = [*FAMILIES, *sorted({c.split(".", 1)[0] for c in ACTIONS} - set(FAMILIES))]
+    for prefix in known:
+        codes = sorted((str(a.label), code) for code, a in ACTIONS.items() if code.split(".", 1)[0] == prefix)
+        if not codes:
+            continue
+        name = str(FAMILIES[prefix]) if prefix in FAMILIES else prefix
+        all_of = pgettext(A, "All: %(family)s") % {"family": name}
+        groups.append((name, [(f"{prefix}.", all_of), *((code, text) for text, code in codes)]))
+    return groups
 
 
 def label(code: str) -> str:

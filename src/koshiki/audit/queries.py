@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -47,3 +48,31 @@ def history_for(user: Any, obj: Any) -> tuple[QuerySet[AuditEntry], bool]:
     if can_read_audit(user, organization):
         return on_object, True
     return on_object.filter(actor_id=user.pk), False
+
+
+def filtered(
+    entries: QuerySet[AuditEntry],
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    actor_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    action: str = "",
+) -> QuerySet[AuditEntry]:
+    """The audit log's filters: ``start <= created_at < end``, one actor, one object, and an action
+    (an exact code, or a family when it ends with a dot). Each is a plain column filter, so paging stays a
+    keyset walk on the (organization_id, -seq) index."""
+    if start is not None:
+        entries = entries.filter(created_at__gte=start)
+    if end is not None:
+        entries = entries.filter(created_at__lt=end)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if object_type:
+        entries = entries.filter(object_type=object_type, object_id=object_id)
+    if action.endswith("."):
+        entries = entries.filter(action__startswith=action)
+    elif action:
+        entries = entries.filter(action=action)
+    return entries

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    path("audit/export/", audit.audit_export, name="audit-export"),
     path("people/", people.staff_list, name="staff-list"),
     path("people/add/", people.staff_add, name="staff-add"),
     path("people/departments/add/", people.department_add, name="department-add"),
