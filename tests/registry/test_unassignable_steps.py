@@ -80,25 +80,26 @@ def test_a_step_nobody_can_take_is_routed_to_the_escalation_role_when_the_profil
     assert account.state == AccountState.APPROVED
 
 
-def test_the_post_chain_is_checked_at_request_time_too(iwaki: Any, iwaki_officers: Any, monkeypatch: Any) -> None:
+def test_the_post_chain_is_checked_at_request_time_too(
+    iwaki: Any, iwaki_officers: Any, system_admin: Any, monkeypatch: Any
+) -> None:
     from koshiki.guidelines.schema import ApprovalStep
     from koshiki.orgs import profiles
 
     base = profiles.get_profile("iwaki")
-    approval = base.posting.approval.model_copy(update={"steps": [ApprovalStep(role="sns_council")]})
-    strict = base.model_copy(update={"posting": base.posting.model_copy(update={"approval": approval})})
+    approval = base.posting.approval.model_copy(update={"steps": [ApprovalStep(role="info_manager")]})
+    flow = base.approvals.open_account.model_copy(update={"steps": [ApprovalStep(role="policy_director")]})
+    strict = base.model_copy(
+        update={
+            "posting": base.posting.model_copy(update={"approval": approval}),
+            "approvals": base.approvals.model_copy(update={"open_account": flow}),
+        }
+    )
     monkeypatch.setattr(profiles, "get_profile", lambda pid: strict if pid == "iwaki" else base)
+    dept, head = _library(iwaki, system_admin)
     with pytest.raises(InvalidInput) as caught:
-        services.request_account(
-            actor=iwaki.tanto.user,
-            department=iwaki.departments["kiki"],
-            platform="x",
-            account_name="いわき市危機管理課",
-            handle="iwaki_bousai",
-            purpose="防災情報の発信",
-        )
-    assert "ソーシャルメディア等活用連絡協議会" in str(caught.value)
-    assert "「いわき市 第5 1(4)」" in str(caught.value)
+        _request(head, dept)
+    assert "情報管理者" in str(caught.value) and "「いわき市 第5 1(4)」" in str(caught.value)
 
 
 def test_admins_see_a_request_stuck_on_a_step_nobody_holds_until_someone_does(

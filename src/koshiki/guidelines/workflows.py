@@ -206,4 +206,3 @@ def unassignable(
             routed = None
         found.append(Unassignable(index, step.role, routed))
     return found
-

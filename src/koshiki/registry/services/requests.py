@@ -15,7 +15,15 @@ from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
 from koshiki.core.services.approvals import Wording, record_decision
 from koshiki.guidelines import cite
-from koshiki.guidelines.workflows import ChainName, Unassignable, WorkflowName, chain, citation, unassignable, workflow
+from koshiki.guidelines.workflows import (
+    ChainName,
+    Unassignable,
+    WorkflowName,
+    chain,
+    citation,
+    unassignable,
+    workflow,
+)
 from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -112,7 +120,9 @@ def request_account(
     return account
 
 
-def _require_assignable_chains(account: OfficialAccount, requester: Staff) -> list[tuple[ChainName, Unassignable]]:
+def _require_assignable_chains(
+    account: OfficialAccount, requester: Staff
+) -> list[tuple[ChainName, Unassignable]]:
     """Refuse a request whose opening chain (the requester may not decide) or post chain has a step nobody
     can take: it would wait forever (issue #13: a 所属 with no 部 above it has no 情報管理者). A step the
     profile routes to its escalation role is returned, to be audited."""
@@ -122,7 +132,7 @@ def _require_assignable_chains(account: OfficialAccount, requester: Staff) -> li
         on_chain = chain(profile, name)
         ids = lambda role_id: [s.pk for s in holders(account, role_id)]  # noqa: E731
         for found in unassignable(on_chain.steps, ids, excluded, on_chain.escalate_to):
-            if found.routed_to is None:
+            if found.routed_to is None and _never_assignable(profile, found.role, account):
                 raise InvalidInput(
                     _(
                         "Nobody can take the step %(role)s of this chain for %(dept)s (%(rule)s):"
@@ -135,8 +145,16 @@ def _require_assignable_chains(account: OfficialAccount, requester: Staff) -> li
                     },
                     field="department",
                 )
-            routed.append((name, found))
+            if found.routed_to is not None:
+                routed.append((name, found))
     return routed
+
+
+def _never_assignable(profile: Any, role_id: str, account: OfficialAccount) -> bool:
+    """A department role nobody holds for a 所属 with no 部 above it: only an assignment inside the 所属
+    itself could staff it, which the guideline's holder (e.g. 部等の長) rules out. Other empty steps are
+    staffable later and show on the administrators' dashboard (registry.unassignable_step)."""
+    return profile.role(role_id).scope == "department" and account.department.parent_id is None
 
 
 def _round(account: OfficialAccount, name: str) -> int:
