@@ -1,5 +1,5 @@
 """Issue #13 item 1: a chain step nobody can take is refused (or routed to the escalation role) at request
-time, citing the clause; requests already stuck show on the administrators' dashboard until someone can act."""
+time, citing the clause; requests already stuck show on the admins' dashboard until someone can act."""
 
 from __future__ import annotations
 

@@ -128,7 +128,8 @@ def _require_assignable_chains(
     profile routes to its escalation role is returned, to be audited."""
     profile = profile_for(account.organization)
     routed: list[tuple[ChainName, Unassignable]] = []
-    for name, excluded in ((OPEN, {requester.pk}), ("post", set())):
+    chains: tuple[tuple[ChainName, set[int]], ...] = ((OPEN, {requester.pk}), ("post", set()))
+    for name, excluded in chains:
         on_chain = chain(profile, name)
         ids = lambda role_id: [s.pk for s in holders(account, role_id)]  # noqa: E731
         for found in unassignable(on_chain.steps, ids, excluded, on_chain.escalate_to):
