@@ -16,3 +16,14 @@ def test_the_demo_data_loads_and_its_trail_verifies(db: Any, capsys: Any) -> Non
     assert OfficialAccount.objects.filter(state="active").exists()
     assert verify_chain().ok
     call_command("load_demo")  # a second `make demo` on the same database changes nothing and does not fail
+
+
+def test_demo_logins_say_what_each_persona_does_administrators_included() -> None:
+    """Issue #13 item 2: personas listed by role labels, not ids; the superuser last, not first."""
+    from koshiki.demo.load import demo_logins
+
+    rows = demo_logins()
+    assert rows[-1][0] == "admin"
+    labels = " ".join(does for _user, _who, does in rows)
+    assert "組織の管理者" in labels and "アカウント管理者" in labels
+    assert "account_manager" not in labels

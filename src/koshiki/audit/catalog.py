@@ -288,6 +288,12 @@ _declare(
     after=ACCOUNT_FIELDS,
 )
 _declare(
+    "registry.account.step_routed",
+    pgettext_lazy(A, "Step routed to the escalation role"),
+    "Nobody held a step of the chain when the account was requested; the profile's escalation role takes it.",
+    after=("chain", "step", "role", "routed_to"),
+)
+_declare(
     "registry.account.imported",
     pgettext_lazy(A, "Account imported into the register"),
     "An existing account was taken in from a register file.",

@@ -56,11 +56,21 @@ class Subject:
     _roles: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def holder_ids(self, role_id: str) -> list[int]:
-        """The engine's callback, once per role; remembers the Staff rows to hand back."""
+        """The engine's callback, once per role; remembers the Staff rows to hand back. A step role that
+        nobody (but the excluded) holds is routed to the chain's escalation role (issue #13)."""
         if role_id not in self._roles:
             found = self.holders(role_id)
             self._people.update((s.pk, s) for s in found)
-            self._roles[role_id] = [s.pk for s in found]
+            ids = [s.pk for s in found]
+            escalate_to = self.chain.escalate_to
+            if (
+                escalate_to
+                and role_id != escalate_to
+                and not any(i not in self.excluded for i in ids)
+                and any(step.role == role_id for step in self.chain.steps)
+            ):
+                ids = self.holder_ids(escalate_to)
+            self._roles[role_id] = ids
         return self._roles[role_id]
 
     def progress(self) -> Progress:

@@ -205,10 +205,19 @@ def load_demo() -> list[Organization]:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    rows = [("admin", "システム管理者 (superuser)", "")]
+    """Each demo persona with what they do (the role labels of their body's guideline, administrators
+    included), the people of each body first; the superuser last, as the one who sees every body."""
+    from koshiki.guidelines import get_profile
+
+    rows = []
     for body in BODIES:
+        profile = get_profile(body.profile_id)
         for person in body.people:
+            does = [profile.role(r).name for r in person.roles]
+            if person.admin:
+                does.insert(0, "組織の管理者（設定・職員・役割・台帳）")
             rows.append(
-                (person.username, f"{body.name} {person.title} {person.name}", ", ".join(person.roles))
+                (person.username, f"{body.name} {person.title} {person.name}", "、".join(does) or "役割なし")
             )
+    rows.append(("admin", "システム管理者 (superuser)", "全団体の一覧と団体の追加"))
     return rows

@@ -177,3 +177,32 @@ def unstaffed_steps(
 ) -> list[int]:
     """Steps that nobody but the excluded people hold: such a chain could never be approved."""
     return [i for i, step in enumerate(steps) if not _eligible(step, holders_of, excluded)]
+
+
+@dataclass(frozen=True)
+class Unassignable:
+    """A step nobody but the excluded people holds. ``routed_to``: the escalation role that takes it
+    instead (someone holds it); None: nobody can take it, the request must be refused."""
+
+    step: int
+    role: str
+    routed_to: str | None
+
+
+def unassignable(
+    steps: Iterable[ApprovalStep],
+    holders_of: HoldersOf,
+    excluded: Collection[int] = (),
+    escalate_to: str | None = None,
+) -> list[Unassignable]:
+    """Checked at request time (issue #13): a chain with such a step would wait forever. A step is routed
+    to ``escalate_to`` when the profile names one and someone (not excluded) holds it."""
+    found: list[Unassignable] = []
+    for index, step in enumerate(steps):
+        if _eligible(step, holders_of, excluded):
+            continue
+        routed = escalate_to if escalate_to and escalate_to != step.role else None
+        if routed and not _eligible(ApprovalStep(role=routed), holders_of, excluded):
+            routed = None
+        found.append(Unassignable(index, step.role, routed))
+    return found

@@ -63,6 +63,12 @@ NO_CURRENT_MANAGER = attention.kind(
     closes_when=gettext_lazy("A new manager is named for the account, or it is closed."),
 )
 
+UNASSIGNABLE = attention.kind(
+    "registry.unassignable_step",
+    role="organization administrator",
+    closes_when=gettext_lazy("Someone holds the step's role (or it is routed), or the request is closed."),
+)
+
 
 @attention.provider
 def accounts_without_a_manager(viewer: Viewer) -> Iterator[Item]:
@@ -200,3 +206,25 @@ def reviews_due(viewer: Viewer) -> Iterator[Item]:
                 link,
                 severity="warn",
             )
+
+
+@attention.provider
+def unassignable_steps(viewer: Viewer) -> Iterator[Item]:
+    """For administrators: requests waiting on a step nobody may take (issue #13: they would wait forever)."""
+    if not viewer.staff.is_org_admin:
+        return
+    requested = [a for a in _accounts(viewer) if a.state == AccountState.REQUESTED]
+    steps = pending_steps(requested, index=shared_index(viewer))
+    for account in requested:
+        step = steps[account.pk]
+        if step is None or step.escalation is None:
+            continue
+        profile = profile_for(account.organization)
+        yield UNASSIGNABLE.item(
+            _("Nobody can approve: %(account)s") % {"account": account},
+            _("Nobody holds %(role)s for %(dept)s: assign the role.")
+            % {"role": profile.role(step.step.role).name, "dept": account.department.name},
+            reverse("account-detail", args=[account.pk]),
+            severity="danger",
+            clause=cite(profile, profile.approvals.open_account),
+        )

@@ -15,7 +15,15 @@ from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.core.four_eyes import default_rule
 from koshiki.core.services.approvals import Wording, record_decision
 from koshiki.guidelines import cite
-from koshiki.guidelines.workflows import WorkflowName, chain, citation, workflow
+from koshiki.guidelines.workflows import (
+    ChainName,
+    Unassignable,
+    WorkflowName,
+    chain,
+    citation,
+    unassignable,
+    workflow,
+)
 from koshiki.orgs.models import Department, Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
@@ -84,6 +92,7 @@ def request_account(
             field="department",
         )
     account.manager = managers[0]
+    routes = _require_assignable_chains(account, staff)
     try:
         with transaction.atomic():
             account.save()
@@ -99,8 +108,54 @@ def request_account(
         after=account_snapshot(account),
         clause=citation(profile_for(department.organization), OPEN),
     )
+    for name, route in routes:
+        log_action(
+            "registry.account.step_routed",
+            actor=actor,
+            obj=account,
+            after={"chain": name, "step": route.step, "role": route.role, "routed_to": route.routed_to},
+            clause=chain(profile_for(department.organization), name).citation,
+        )
     tell_pending_approvers(account)
     return account
+
+
+def _require_assignable_chains(
+    account: OfficialAccount, requester: Staff
+) -> list[tuple[ChainName, Unassignable]]:
+    """Refuse a request whose opening chain (the requester may not decide) or post chain has a step nobody
+    can take: it would wait forever (issue #13: a 所属 with no 部 above it has no 情報管理者). A step the
+    profile routes to its escalation role is returned, to be audited."""
+    profile = profile_for(account.organization)
+    routed: list[tuple[ChainName, Unassignable]] = []
+    chains: tuple[tuple[ChainName, set[int]], ...] = ((OPEN, {requester.pk}), ("post", set()))
+    for name, excluded in chains:
+        on_chain = chain(profile, name)
+        ids = lambda role_id: [s.pk for s in holders(account, role_id)]  # noqa: E731
+        for found in unassignable(on_chain.steps, ids, excluded, on_chain.escalate_to):
+            if found.routed_to is None and _never_assignable(profile, found.role, account):
+                raise InvalidInput(
+                    _(
+                        "Nobody can take the step %(role)s of this chain for %(dept)s (%(rule)s):"
+                        " ask an administrator to assign the role first."
+                    )
+                    % {
+                        "role": profile.role(found.role).name,
+                        "dept": account.department.name,
+                        "rule": on_chain.citation or _("Koshiki's default chain"),
+                    },
+                    field="department",
+                )
+            if found.routed_to is not None:
+                routed.append((name, found))
+    return routed
+
+
+def _never_assignable(profile: Any, role_id: str, account: OfficialAccount) -> bool:
+    """A department role nobody holds for a 所属 with no 部 above it: only an assignment inside the 所属
+    itself could staff it, which the guideline's holder (e.g. 部等の長) rules out. Other empty steps are
+    staffable later and show on the administrators' dashboard (registry.unassignable_step)."""
+    return profile.role(role_id).scope == "department" and account.department.parent_id is None
 
 
 def _round(account: OfficialAccount, name: str) -> int:
