@@ -35,9 +35,9 @@ from ..registry_forms import (
     ActivateForm,
     AnnounceForm,
     DecisionForm,
+    EmergencyStopForm,
     ManagerForm,
     PolicyForm,
-    ReasonForm,
     ReviewForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
@@ -148,7 +148,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "activate_form": forms.get("activate_form")
         or ActivateForm(initial={"url": account.url, "handle": account.handle}),
         "announce_form": forms.get("announce_form") or AnnounceForm(),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "reason_form": forms.get("reason_form") or EmergencyStopForm(),
         "review_form": forms.get("review_form") or ReviewForm(profile=profile),
         "reviews": account.reviews.select_related("reviewer")[:5],
         "states": AccountState,
@@ -289,9 +289,11 @@ def account_stop(request: HttpRequest, account_id: int) -> HttpResponse:
     return _act(
         request,
         account_id,
-        ReasonForm,
+        EmergencyStopForm,
         "reason_form",
-        lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
+        lambda a, data: services.emergency_stop(
+            actor=request.user, account=a, reason=data["reason"], confirmed=data["confirm"]
+        ),
         _("The account has been stopped."),
     )
 
