@@ -26,6 +26,7 @@ from koshiki.registry import services
 from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
 from koshiki.registry.models import OfficialAccount, Platform
+from koshiki.registry.policy_prefill import prefilled
 from koshiki.registry.roles import can_edit, is_manager
 from koshiki.registry.services.policy import current_policy
 
@@ -143,7 +144,7 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "history_complete": history_complete,
         "notice_rule": profile.closure.notice_before,
         "policy_form": forms.get("policy_form")
-        or PolicyForm(initial=policy.items if policy else {}, profile=profile),
+        or PolicyForm(initial=prefilled(account, profile, policy.items if policy else {}), profile=profile),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "activate_form": forms.get("activate_form")
         or ActivateForm(initial={"url": account.url, "handle": account.handle}),
