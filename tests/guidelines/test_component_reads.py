@@ -126,7 +126,9 @@ def _registry(body: SeedBody, admin: Any) -> None:
         effective_on=effective,
         description="終了",
     )
-    services.emergency_stop(actor=account.manager.user, account=account, reason="乗っ取りの疑い")
+    services.emergency_stop(
+        actor=account.manager.user, account=account, reason="乗っ取りの疑い", confirmed=True
+    )
 
 
 def _disclosure(body: SeedBody, admin: Any) -> None:

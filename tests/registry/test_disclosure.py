@@ -79,3 +79,11 @@ def test_an_account_url_of_another_platform_stays_out_of_the_homepage_html(iwaki
     result = website_html(iwaki.organization, [account])
     assert "instagram.com" not in result.text
     assert result.wrong_urls == [account]
+
+
+def test_the_bodys_own_registered_account_urls_are_not_called_third_party_links(iwaki: Any) -> None:
+    """Issue #13: the body's own x.com account (in its 台帳, URL fitting its platform) is its own link."""
+    account = _live(iwaki)
+    result = website_html(iwaki.organization, [account])
+    assert '<a href="https://x.com/iwaki_bousai">' in result.text
+    assert [f.category for f in result.findings] == []

@@ -126,7 +126,9 @@ def test_emergency_stop_skips_the_notice(iwaki: Any, iwaki_officers: Any) -> Non
         effective_on=TODAY() + dt.timedelta(days=40),
         description="名称変更",
     )
-    services.emergency_stop(actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い")
+    services.emergency_stop(
+        actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い", confirmed=True
+    )
     account.refresh_from_db()
     notice.refresh_from_db()
     assert account.state == AccountState.SUSPENDED and notice.state == Notice.State.CANCELLED

@@ -52,5 +52,7 @@ def test_an_emergency_stop_cancels_the_scheduled_notice_through_the_table(
     iwaki: Any, iwaki_officers: Any
 ) -> None:
     account, notice = _announced(iwaki)
-    services.emergency_stop(actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い")
+    services.emergency_stop(
+        actor=iwaki.shozokucho.user, account=account, reason="乗っ取りの疑い", confirmed=True
+    )
     assert Notice.objects.get(pk=notice.pk).state == Notice.State.CANCELLED

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from koshiki.core.approvals import ApprovalDecision
 from koshiki.orgs.models import Organization, Staff
@@ -158,6 +159,18 @@ class Post(models.Model):
     def audit_repr(self) -> str:
         """The audit chain names a post by number: its text may hold personal data (retained aside)."""
         return f"post #{self.pk}"
+
+    @property
+    def has_unresolved_blocks(self) -> bool:
+        """Block findings nobody has overridden in writing: the post cannot be submitted as it is."""
+        return not self.override_reason and any(f.get("severity") == "block" for f in self.findings or [])
+
+    @property
+    def state_badge(self) -> str:
+        """The state as the lists show it: a checked post with blocks is not 'checked' to a reader (#13)."""
+        if self.state == PostState.CHECKED and self.has_unresolved_blocks:
+            return pgettext("post state", "Has blocks")
+        return str(self.get_state_display())
 
 
 class PostImage(models.Model):

@@ -72,7 +72,9 @@ def website_html(organization: Organization, accounts: Iterable[OfficialAccount]
         + "\n".join(rows)
         + "\n</tbody>\n</table>\n"
     )
-    urls = " ".join(a.url for a in accounts if a.url)
+    # An account in the body's own 台帳 whose URL fits its platform is the body's own link, not a third
+    # party's (issue #13): only the URLs that do not fit (left out above) go through the link rules.
+    urls = " ".join(a.url for a in wrong)
     return Disclosure(html, _link_findings(urls, organization) if urls else [], wrong)
 
 

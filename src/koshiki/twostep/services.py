@@ -114,6 +114,14 @@ def verify(*, user: Any, code: str) -> bool:
         return False
 
 
+def code_already_used(*, user: Any, code: str) -> bool:
+    """After a refused code: was it right but of a time step already used? Read-only, for the message."""
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return False
+    return totp.is_spent(unseal_text(device.sealed_secret), code, last_step=device.last_step)
+
+
 def _count_failure(device: TOTPDevice, now: dt.datetime) -> None:
     """One atomic UPDATE adds the failure (or starts a new window); the lock is set by compare-and-set."""
     in_window = Q(failure_window_start__gt=now - FAILURE_WINDOW)

@@ -38,3 +38,16 @@ def matching_step(secret: str, code: str, *, after_step: int, now: float | None 
         if step > after_step and hmac.compare_digest(code_at(secret, step), code):
             return step
     return None
+
+
+def is_spent(secret: str, code: str, *, last_step: int, now: float | None = None) -> bool:
+    """Whether this is a right code of a step already used (a second sign-in within one step): worth a
+    different message than a wrong code, but still refused and counted like one."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    if len(code) != 6:
+        return False
+    base = current_step(now)
+    return any(
+        step <= last_step and hmac.compare_digest(code_at(secret, step), code)
+        for step in range(base - DRIFT_STEPS, base + DRIFT_STEPS + 1)
+    )

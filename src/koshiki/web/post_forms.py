@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koshiki.core.errors import InvalidInput
 from koshiki.guidelines import Profile, cite
 from koshiki.posts.models import Category, ChannelCredential
 from koshiki.posts.rules import posting_rules
+from koshiki.posts.services.approval import refuse_past
 from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
 
@@ -67,6 +71,15 @@ class SubmitForm(forms.Form):
         hours = self.fields["hours_exception"]
         assert isinstance(hours, forms.ChoiceField)
         hours.choices = [("", "—")] + [(e.id, _label(profile, e)) for e in rules.hours_exceptions]
+
+    def clean_scheduled_at(self) -> dt.datetime | None:
+        """The service refuses a past time too; the form says so beside the field."""
+        value: dt.datetime | None = self.cleaned_data.get("scheduled_at")
+        try:
+            refuse_past(value, timezone.now())
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return value
 
 
 class DecisionForm(forms.Form):

@@ -94,6 +94,17 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EmergencyStopForm(ReasonForm):
+    """The reason and a confirmation box; left unticked, the service refuses (and says why)."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: the account stops at once, without notice, and its scheduled notices are cancelled."
+        ),
+        required=False,
+    )
+
+
 class ReviewForm(forms.Form):
     """One checkbox per closure criterion of the profile, and the decision."""
 

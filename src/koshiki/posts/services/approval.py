@@ -31,6 +31,21 @@ from ..rules import PostingRules, outside_hours, posting_rules
 from .common import blocking, move, unacknowledged_warnings
 
 MAX_AHEAD = dt.timedelta(days=366)
+# A time typed as "now" is a minute or two old by the time it is sent: within this it means "now".
+PAST_GRACE = dt.timedelta(minutes=5)
+
+
+def refuse_past(scheduled_at: dt.datetime | None, now: dt.datetime) -> None:
+    """A publishing time in the past is a typing slip (2025 for 2026), not a wish to publish now (#13)."""
+    if scheduled_at is not None and scheduled_at < now - PAST_GRACE:
+        raise InvalidInput(
+            _(
+                "The publishing time %(when)s is in the past. Enter a future time, or leave it empty to"
+                " publish as soon as the post is approved."
+            )
+            % {"when": timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")},
+            field="scheduled_at",
+        )
 
 
 def subject(
@@ -174,6 +189,7 @@ def submit(
         )
     rules = posting_rules(profile_for(post.organization))
     now = timezone.now()
+    refuse_past(scheduled_at, now)
     moment = max(scheduled_at or now, now)
     if moment - now > MAX_AHEAD:
         raise InvalidInput(_("Schedule within a year."), field="scheduled_at")

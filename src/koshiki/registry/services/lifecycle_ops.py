@@ -251,14 +251,23 @@ def cancel_notice(*, actor: Any, account: OfficialAccount, reason: str) -> Offic
 
 
 @transaction.atomic
-def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str) -> OfficialAccount:
-    """緊急停止 without notice (e.g. takeover), where the guideline allows it; reported after the fact."""
+def emergency_stop(*, actor: Any, account: OfficialAccount, reason: str, confirmed: bool) -> OfficialAccount:
+    """緊急停止 without notice (e.g. takeover), where the guideline allows it; reported after the fact.
+    ``confirmed``: the person ticked that the account goes down at once (one click must not do it, #13)."""
     account = _locked_for_manager(actor, account)
     profile = profile_for(account.organization)
     if account.state not in LIVE_STATES:
         raise InvalidTransition(_("Only a live account can be stopped."))
     if not reason.strip():
         raise InvalidInput(_("Write the reason for the emergency stop."), field="reason")
+    if not confirmed:
+        raise InvalidInput(
+            _(
+                "Confirm the emergency stop: tick that the account stops at once, without notice, and that"
+                " its scheduled notices are cancelled."
+            ),
+            field="confirm",
+        )
     rule = profile.closure.emergency_stop
     cancelled = []
     for notice in account.notices.filter(state=Notice.State.SCHEDULED).order_by("pk"):

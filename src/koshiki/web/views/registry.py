@@ -26,6 +26,7 @@ from koshiki.registry import services
 from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
 from koshiki.registry.models import OfficialAccount, Platform
+from koshiki.registry.policy_prefill import prefilled
 from koshiki.registry.roles import can_edit, is_manager
 from koshiki.registry.services.policy import current_policy
 
@@ -35,9 +36,9 @@ from ..registry_forms import (
     ActivateForm,
     AnnounceForm,
     DecisionForm,
+    EmergencyStopForm,
     ManagerForm,
     PolicyForm,
-    ReasonForm,
     ReviewForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
@@ -143,12 +144,12 @@ def _context(request: HttpRequest, account: OfficialAccount, **forms: Any) -> di
         "history_complete": history_complete,
         "notice_rule": profile.closure.notice_before,
         "policy_form": forms.get("policy_form")
-        or PolicyForm(initial=policy.items if policy else {}, profile=profile),
+        or PolicyForm(initial=prefilled(account, profile, policy.items if policy else {}), profile=profile),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "activate_form": forms.get("activate_form")
         or ActivateForm(initial={"url": account.url, "handle": account.handle}),
         "announce_form": forms.get("announce_form") or AnnounceForm(),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "reason_form": forms.get("reason_form") or EmergencyStopForm(),
         "review_form": forms.get("review_form") or ReviewForm(profile=profile),
         "reviews": account.reviews.select_related("reviewer")[:5],
         "states": AccountState,
@@ -289,9 +290,11 @@ def account_stop(request: HttpRequest, account_id: int) -> HttpResponse:
     return _act(
         request,
         account_id,
-        ReasonForm,
+        EmergencyStopForm,
         "reason_form",
-        lambda a, data: services.emergency_stop(actor=request.user, account=a, reason=data["reason"]),
+        lambda a, data: services.emergency_stop(
+            actor=request.user, account=a, reason=data["reason"], confirmed=data["confirm"]
+        ),
         _("The account has been stopped."),
     )
 

@@ -94,7 +94,13 @@ def verify(request: HttpRequest) -> HttpResponse:
                 % {"minutes": services.LOCK_DURATION.seconds // 60},
             )
             return redirect("login")
-        error = _("The code is not correct. Enter the current 6-digit code from your authenticator app.")
+        if services.code_already_used(user=request.user, code=request.POST.get("code", "")):
+            error = _(
+                "This code was already used to sign in. Each code works once: wait until your "
+                "authenticator app shows the next code, then enter that one."
+            )
+        else:
+            error = _("The code is not correct. Enter the current 6-digit code from your authenticator app.")
     elif services.is_locked(request.user):
         error = _(
             "Two-step login is locked after too many wrong codes. Try again in "
