@@ -80,6 +80,9 @@ def test_concurrent_writers_in_one_body_and_across_bodies_neither_deadlock_nor_l
     # No lost update: every post's last move is on record and each post's version counted every change once.
     for post in published:
         moves = AuditEntry.objects.filter(object_type="posts.post", object_id=str(post.pk)).count()
-        assert moves >= 5 and post.remote_url == f"https://example.jp/p/{post.pk}"
+        assert (
+            moves >= 5
+            and post.remote_url == f"https://bsky.app/profile/{post.account.handle}/post/p{post.pk}"
+        )
     assert AuditEntry.objects.count() > entries_before
     assert verify_chain().ok
