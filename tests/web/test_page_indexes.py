@@ -45,7 +45,7 @@ def _plan(queryset: QuerySet[Any], table: str) -> str:
         ),
         (
             # HolderIndex: one body's current role holders. With the suite's statistics PostgreSQL may
-            # prefer the narrower foreign-key index on organization: either way the read is bounded by the body.
+            # prefer the narrower foreign-key index on organization: both bounded by the body.
             "role_current_by_org|orgs_roleassignment_organization_id",
             lambda org: RoleAssignment.objects.current().filter(organization=org),
             "orgs_roleassignment",
