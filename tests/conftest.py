@@ -213,6 +213,31 @@ def totp_code(user: Any) -> str:
     return totp.code_at(unseal_text(device.sealed_secret), max(totp.current_step(), device.last_step + 1))
 
 
+def live_kiki_account(body: Body) -> Any:
+    """A live 危機管理課 Bluesky account of ``body`` from a 台帳 row (its manager: the 課's 所属長)."""
+    from koshiki.registry.io import import_rows
+    from koshiki.registry.models import OfficialAccount
+
+    import_rows(
+        actor=None,
+        organization=body.organization,
+        source="test",
+        rows=[
+            {
+                "所属コード": "kiki",
+                "サービス": "bluesky",
+                "アカウント名": "危機管理課ブルースカイ",
+                "ID": "kiki-iwaki.test",
+                "URL": "https://bsky.app/profile/kiki-iwaki.test",
+                "目的": "防災情報の発信",
+                "運用時間": "00:00-23:59",
+                "状態": "運用中",
+            }
+        ],
+    )
+    return OfficialAccount.objects.get(handle="kiki-iwaki.test")
+
+
 def signed_in_client(user: Any, client: Any = None) -> Any:
     """A test client past both steps; the two-step pages themselves are tested
     in tests/web/test_two_step.py."""

@@ -12,33 +12,16 @@ from django.utils import timezone
 
 from koshiki.audit.models import AuditEntry
 from koshiki.orgs.models import PersonnelChange, RoleAssignment, Staff
-from koshiki.registry.io import import_rows
 from koshiki.registry.models import OfficialAccount
 
+from ..conftest import live_kiki_account
 from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _kiki_account(iwaki: Any) -> OfficialAccount:
-    import_rows(
-        actor=None,
-        organization=iwaki.organization,
-        source="test",
-        rows=[
-            {
-                "所属コード": "kiki",
-                "サービス": "bluesky",
-                "アカウント名": "危機管理課ブルースカイ",
-                "ID": "kiki-iwaki.test",
-                "URL": "https://bsky.app/profile/kiki-iwaki.test",
-                "目的": "防災情報の発信",
-                "運用時間": "00:00-23:59",
-                "状態": "運用中",
-            }
-        ],
-    )
-    account = OfficialAccount.objects.get(handle="kiki-iwaki.test")
+    account = live_kiki_account(iwaki)
     account.operators.add(iwaki.tanto)
     return account
 

@@ -18,8 +18,9 @@ from koshiki.audit.models import AuditEntry
 from koshiki.core.errors import InvalidInput, NotPermitted
 from koshiki.orgs import services as org_services
 from koshiki.orgs.models import PersonnelChange, RoleAssignment
-from koshiki.registry.io import import_rows
 from koshiki.registry.models import OfficialAccount
+
+from ..conftest import live_kiki_account
 
 TODAY = timezone.localdate
 
@@ -27,24 +28,7 @@ TODAY = timezone.localdate
 @pytest.fixture
 def kiki_account(iwaki: Any) -> OfficialAccount:
     """A live 危機管理課 account whose 運用に携わる職員 is 担当者 (named at request time)."""
-    import_rows(
-        actor=None,
-        organization=iwaki.organization,
-        source="test",
-        rows=[
-            {
-                "所属コード": "kiki",
-                "サービス": "bluesky",
-                "アカウント名": "危機管理課ブルースカイ",
-                "ID": "kiki-iwaki.test",
-                "URL": "https://bsky.app/profile/kiki-iwaki.test",
-                "目的": "防災情報の発信",
-                "運用時間": "00:00-23:59",
-                "状態": "運用中",
-            }
-        ],
-    )
-    account = OfficialAccount.objects.get(handle="kiki-iwaki.test")
+    account = live_kiki_account(iwaki)
     account.operators.add(iwaki.tanto)  # as request_account names them
     return account
 

@@ -14,32 +14,16 @@ from django.utils import timezone
 from koshiki.orgs import services as org_services
 from koshiki.orgs.models import PersonnelChange
 from koshiki.posts.roles import can_write, step_holders
-from koshiki.registry.io import import_rows
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import is_account_manager, is_manager
 from koshiki.twostep.policy import two_step_required
 
+from ..conftest import live_kiki_account
+
 
 @pytest.fixture
 def account(iwaki: Any) -> OfficialAccount:
-    import_rows(
-        actor=None,
-        organization=iwaki.organization,
-        source="test",
-        rows=[
-            {
-                "所属コード": "kiki",
-                "サービス": "bluesky",
-                "アカウント名": "危機管理課ブルースカイ",
-                "ID": "kiki-iwaki.test",
-                "URL": "https://bsky.app/profile/kiki-iwaki.test",
-                "目的": "防災情報の発信",
-                "運用時間": "00:00-23:59",
-                "状態": "運用中",
-            }
-        ],
-    )
-    found = OfficialAccount.objects.get(handle="kiki-iwaki.test")
+    found = live_kiki_account(iwaki)
     assert found.manager_id == iwaki.shozokucho.pk
     return found
 
