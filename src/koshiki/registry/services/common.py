@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koshiki.audit.catalog import ACCOUNT_FIELDS  # the fields an account entry records: declared once
 from koshiki.audit.services import log_action, snapshot
 from koshiki.core.errors import InvalidInput
 from koshiki.core.statemachine import check_transition, compare_and_set
@@ -16,22 +17,6 @@ from koshiki.notify.service import tell
 
 from ..lifecycle import TRANSITIONS, labels
 from ..models import OfficialAccount
-
-ACCOUNT_FIELDS = (
-    "department",
-    "platform",
-    "account_name",
-    "handle",
-    "url",
-    "purpose",
-    "audience",
-    "manager",
-    "verified",
-    "login_email",
-    "operating_hours",
-    "reply_policy",
-    "state",
-)
 
 
 def account_snapshot(account: OfficialAccount) -> dict[str, Any]:
