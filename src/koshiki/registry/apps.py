@@ -8,4 +8,4 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # imported for what they register: dashboard items; messages; 異動 listener; reminder sweep
-        from . import attention, notifications, receivers, tasks  # noqa: F401
+        from . import attention, notifications, pruning, receivers, tasks  # noqa: F401
