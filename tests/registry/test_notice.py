@@ -182,7 +182,7 @@ def test_daily_reminders_go_out_once_a_day_from_the_last_run_row(
         description="終了",
     )
     assert send_due_reminders(TODAY()) == 0
-    assert send_due_reminders(notice.effective_on - dt.timedelta(days=3)) == 1
+    assert send_due_reminders(notice.effective_on - dt.timedelta(days=4)) == 1  # the day before the run
     assert mailoutbox[-1].to == [iwaki.shozokucho.email] and "公式" in mailoutbox[-1].subject
     before_hour = dt.datetime.combine(
         notice.effective_on - dt.timedelta(days=3),

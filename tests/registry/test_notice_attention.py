@@ -226,3 +226,17 @@ def test_web_the_manager_records_the_notice_taken_down_and_the_dashboard_item_go
         iwaki.shozokucho, account
     )
     assert url not in client.get(reverse("account-detail", args=[account.pk])).content.decode()
+
+
+def test_the_take_down_reminder_is_listed_once_a_day_in_the_managers_notifications(
+    iwaki: Any, iwaki_officers: Any, mailoutbox: Any
+) -> None:
+    from koshiki.notify.models import Notification
+    from koshiki.registry.tasks import send_due_reminders
+
+    account = _past_notice(iwaki, "closure")
+    assert send_due_reminders(TODAY()) == 1 and send_due_reminders(TODAY()) == 0  # same day: told once
+    row = Notification.objects.get(recipient=iwaki.shozokucho)
+    assert row.link == f"/accounts/{account.pk}/" and row.emailed_at is not None
+    send_due_reminders(TODAY() + dt.timedelta(days=1))
+    assert Notification.objects.filter(recipient=iwaki.shozokucho).count() == 2

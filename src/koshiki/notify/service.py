@@ -160,9 +160,23 @@ def deliver(
     return sent
 
 
-def send_now(*, message: str, personal: Mapping[Any, Mapping[str, Any]], link: str = "") -> int:
-    """Deliver now, each person with their own context (for background jobs
-    that already run once per period)."""
+def send_now(
+    *, message: str, personal: Mapping[Any, Mapping[str, Any]], link: str = "", event: str = ""
+) -> int:
+    """Deliver now, each person with their own context (for background jobs that already run once per
+    period). With ``event`` (one per period, e.g. the day) each person also finds it in their お知らせ, and a
+    repeated run of the same period lists and e-mails nothing twice; returns the e-mails sent."""
+    from .models import Notification
+
     spec = messages.get(message)
     cache: dict[Any, Any] = {}
-    return sum(_send(spec, person, context, link, cache) for person, context in personal.items())
+    if not event:
+        return sum(_send(spec, person, context, link, cache) for person, context in personal.items())
+    sent = 0
+    for person, context in personal.items():
+        row = _record(message, person, context, link, event)
+        if row is None:
+            continue
+        sent += _send(spec, person, context, link, cache)
+        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+    return sent

@@ -45,6 +45,7 @@ def send_due_reminders(today: dt.date | None = None, organization_id: int | None
                 message=NOTICE_REMINDER,
                 personal={manager: {"notice_id": due.notice.pk, "action": due.action}},
                 link=reverse("account-detail", args=[due.notice.account_id]),
+                event=f"notice-reminder:{due.notice.pk}:{due.action}:{day.isoformat()}",
             )
     return sent
 

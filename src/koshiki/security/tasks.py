@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -98,7 +99,12 @@ def send_security_reminders_for(organization: Organization, day: dt.date) -> int
         }
         for person, keys in wanted.items()
     }
-    return send_now(message=SECURITY_REMINDER, personal=personal)
+    return send_now(
+        message=SECURITY_REMINDER,
+        personal=personal,
+        link=reverse("security-board"),
+        event=f"security-reminder:{organization.pk}:{day.isoformat()}",
+    )
 
 
 def send_security_reminders(today: dt.date | None = None) -> int:
