@@ -103,6 +103,8 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("disclosure", lambda b, p: "/accounts/disclosure/"),
     ("profile-text", lambda b, p: f"/accounts/{b.account.pk}/profile-text/"),
     ("import", lambda b, p: "/accounts/import/"),
+    ("account-posting", lambda b, p: f"/accounts/{b.account.pk}/posting/"),
+    ("password-change", lambda b, p: "/account/password/"),
 ]
 
 
@@ -173,6 +175,7 @@ def test_accounts_toolbar_survives_200_percent_zoom(browser: Any, live_server: A
             toolbar = zoomed.locator(".toolbar").first
             assert toolbar.evaluate("t => t.scrollWidth <= t.clientWidth"), width
             assert_fits(zoomed, f"accounts at {width} px")
+            screenshot(zoomed, f"registry-{width}")
 
 
 def test_compose_submit_and_approve_at_phone_width(phone: Any, live_server: Any, posting: Any) -> None:
