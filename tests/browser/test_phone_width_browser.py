@@ -121,7 +121,15 @@ def test_every_main_page_fits_a_phone(
     body = posting.seed
     post = post_services.create_post(actor=body.operator.user, account=posting.account, text=CLEAN_POST)
     post_services.submit(actor=body.operator.user, post=post)
+    if persona == "admin":
+        with subtests.test(msg="login"):
+            phone.goto(f"{live_server.url}/login/")
+            assert_fits(phone, "login")
     sign_in(phone, live_server, getattr(body, persona).user.username)
+    if persona == "admin":
+        with subtests.test(msg="not-found"):
+            assert phone.goto(f"{live_server.url}/posts/999999/").status == 404
+            assert_fits(phone, "not-found")
     shown = []
     for name, path in PAGES:
         with subtests.test(msg=name):
