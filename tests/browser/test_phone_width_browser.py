@@ -170,6 +170,9 @@ def test_language_switch_waits_for_its_button(page: Any, live_server: Any, iwaki
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.set_viewport_size(PHONE)  # English labels are longer: the header and the toolbar still fit
+    page.goto(f"{live_server.url}/accounts/")
+    assert_fits(page, "accounts in English")
 
 
 def test_accounts_toolbar_survives_200_percent_zoom(browser: Any, live_server: Any, iwaki: Any) -> None:
