@@ -34,6 +34,7 @@ def test_language_switch_to_english(page: Any, live_server: Any, iwaki: Any) -> 
     _login(page, live_server, iwaki.tanto.user.username)
     page.get_by_role("heading", name="ダッシュボード").wait_for()
     page.locator("#lang-select").select_option("en")
+    page.get_by_role("button", name="切り替え").click()  # choosing alone does not navigate (3.2.2)
     page.get_by_role("heading", name="Dashboard").wait_for()
     assert page.get_by_role("link", name="Audit log").is_visible()
 
