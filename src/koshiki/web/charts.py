@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-ROW_HEIGHT = 28
-LABEL_WIDTH = 150
-BAR_AREA = 240
-VALUE_WIDTH = 70
+ROW_HEIGHT = 24
+LABEL_WIDTH = 110
+BAR_AREA = 170
+VALUE_WIDTH = 60
 WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
 
 
@@ -38,7 +38,7 @@ class Bar:
     @property
     def short_label(self) -> str:
         """The label as drawn (the table beside the chart has it in full)."""
-        return self.label if len(self.label) <= 11 else self.label[:10] + "…"
+        return self.label if len(self.label) <= 9 else self.label[:8] + "…"
 
 
 @dataclass
