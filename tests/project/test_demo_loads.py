@@ -27,3 +27,14 @@ def test_demo_logins_say_what_each_persona_does_administrators_included() -> Non
     labels = " ".join(does for _user, _who, does in rows)
     assert "組織の管理者" in labels and "アカウント管理者" in labels
     assert "account_manager" not in labels
+
+
+def test_the_demo_gives_the_overview_published_posts_and_approval_times(db: Any, clock: Any) -> None:
+    """Issue #13 (T): the overview of a demo body is not empty: posts published through the real chain
+    (on a weekday noon: outside a body's operating hours its posts stay drafts)."""
+    from koshiki.audit.models import AuditEntry
+    from koshiki.posts.models import Post
+
+    call_command("load_demo")
+    assert Post.objects.filter(state="published").count() >= 3
+    assert AuditEntry.objects.filter(action="posts.post.approved").exists()

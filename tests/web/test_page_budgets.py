@@ -121,6 +121,8 @@ def _troubled_account(body: PostingBody, i: int) -> OfficialAccount:
     _submitted(writer, account)
     failed = _submitted(writer, account)
     Post.objects.filter(pk=failed.pk).update(state=PostState.FAILED, last_error="503 Service Unavailable")
+    published = _submitted(writer, account)  # issue #13 T: the overview's weeks and health lines grow too
+    Post.objects.filter(pk=published.pk).update(state=PostState.PUBLISHED, published_at=timezone.now())
     reported = _submitted(writer, account)
     AfterReport.objects.create(
         post=reported, reason="standing", due_on=timezone.localdate() + dt.timedelta(days=3)
@@ -216,6 +218,7 @@ PAGES: list[tuple[str, Url, str]] = [
     ("disclosure", lambda g: "/accounts/disclosure/", "admin"),
     ("settings", lambda g: "/settings/", "admin"),
     ("registry-export", lambda g: "/accounts/export/?format=csv", "admin"),
+    ("overview", lambda g: "/overview/", "admin"),  # issue #13 T: every chart and health line in SQL
 ]
 
 

@@ -177,6 +177,39 @@ def _demo_posts(organization: Organization) -> None:
     )
 
 
+#: Published through the real chain (write → submit → approve → recorded as posted by hand), so the
+#: overview (issue #13) has posts, approval times and an account that is not dormant.
+PUBLISHED_TEXTS = (
+    "本日から市民課の窓口受付時間を18時まで延長しました。",
+    "今月の市報を公開しました。ぜひご覧ください。",
+    "明日は燃やすごみの収集日です。朝8時30分までに出してください。",
+)
+
+
+def _demo_published(organization: Organization) -> None:
+    """A few posts published on the live account (manual channel: the URL of the post made by hand)."""
+    from koshiki.posts import services as posts
+    from koshiki.posts.lifecycle import PostState
+    from koshiki.posts.models import Post
+    from koshiki.registry.models import OfficialAccount
+
+    live = OfficialAccount.objects.filter(organization=organization, state="active").first()
+    operator = _writer(organization)
+    if live is None or live.manager is None or operator is None:
+        return
+    if Post.objects.filter(account=live, state=PostState.PUBLISHED).exists():
+        return
+    for number, text in enumerate(PUBLISHED_TEXTS, start=1):
+        with contextlib.suppress(ServiceError):  # e.g. outside operating hours: the post stays a draft
+            post = posts.create_post(actor=operator.user, account=live, category="notice", text=text)
+            post = posts.submit(actor=operator.user, post=post)
+            post = posts.decide(actor=live.manager.user, post=post, approve=True)
+            if post.state == PostState.SCHEDULED:
+                posts.record_manual_publication(
+                    actor=operator.user, post=post, url=f"{live.url.rstrip('/')}/status/{1000 + number}"
+                )
+
+
 def _demo_two_step() -> None:
     """Demo staff who must use two steps get an authenticator now; `koshiki
     manage demo_code USER` shows codes."""
@@ -200,6 +233,7 @@ def load_demo() -> list[Organization]:
             _demo_accounts(organization)
             _demo_security(organization)
             _demo_posts(organization)
+            _demo_published(organization)
         _demo_two_step()
         return organizations
 

@@ -19,10 +19,18 @@ def _unread(request: HttpRequest) -> int:
     return request._koshiki_unread  # type: ignore[attr-defined,no-any-return]
 
 
+def _may_see_overview(request: HttpRequest, staff: Any) -> bool:
+    from .views.overview import may_see_overview
+
+    return staff is not None and may_see_overview(request.user, staff.organization)
+
+
 def current_staff(request: HttpRequest) -> dict[str, Any]:
     staff = _staff(request)
     return {
         "current_staff": staff,
         "current_org": staff.organization if staff else None,
         "notifications_unread": SimpleLazyObject(lambda: _unread(request)),
+        # issue #13 T: the nav shows the overview only to those who may open it (one query, when shown)
+        "may_see_overview": SimpleLazyObject(lambda: _may_see_overview(request, staff)),
     }

@@ -9,6 +9,7 @@ from .views import (
     dashboard,
     disclosure,
     notifications,
+    overview,
     people,
     posts,
     profile,
@@ -108,6 +109,7 @@ urlpatterns = [
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),
+    path("overview/", overview.overview, name="overview"),
     path("settings/archive/<int:year>/", archive.archive_year, name="org-archive-year"),
     path("settings/archive/files/<str:name>", archive.archive_file, name="org-archive-file"),
 ]

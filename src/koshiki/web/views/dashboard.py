@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from koshiki.core.attention import items_for
 from koshiki.guidelines import cite
 from koshiki.guidelines.coverage import coverage_of
-from koshiki.orgs.models import Organization, RoleAssignment
+from koshiki.orgs.models import Organization, RoleAssignment, Staff
 from koshiki.orgs.profiles import profile_for
 
+from ..onboarding import checklist_for
 from .common import current_staff, require_staff
+from .overview import may_see_overview
 
 
 @login_required
@@ -36,6 +39,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "roles": roles,
             "coverage_counts": coverage.counts(),
             "coverage_total": len(coverage.clauses),
+            # issue #13 T: the body administrator's home: the first-run checklist and the 管理 card
+            "onboarding": checklist_for(staff),
+            "administers": staff.is_org_admin,
+            "sees_overview": may_see_overview(request.user, staff.organization),
         },
     )
 
@@ -43,5 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def bodies(request: HttpRequest) -> HttpResponse:
     """A superuser without a body (the demo's ``admin``) gets every body listed (the ``koshiki org list``
     equivalent) instead of a bare "Not Found" (issue #13)."""
-    organizations = Organization.objects.order_by("lgcode", "code")
+    admins = Staff.objects.filter(is_org_admin=True, status=Staff.Status.ACTIVE).select_related("user")
+    organizations = Organization.objects.order_by("lgcode", "code").prefetch_related(
+        Prefetch("staff", queryset=admins.order_by("pk"), to_attr="admins")
+    )
     return render(request, "koshiki/bodies.html", {"organizations": organizations})
