@@ -105,6 +105,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("import", lambda b, p: "/accounts/import/"),
     ("account-posting", lambda b, p: f"/accounts/{b.account.pk}/posting/"),
     ("password-change", lambda b, p: "/account/password/"),
+    ("overview", lambda b, p: "/overview/"),
 ]
 
 
