@@ -54,7 +54,9 @@ def test_someone_who_may_not_write_the_account_may_not_make_its_template(iwaki: 
 
 
 def test_an_outsider_can_neither_create_nor_see_templates(iwaki: Body, kiki: Any, outsider: Any) -> None:
-    templates.create_template(actor=iwaki.kacho.user, organization=iwaki.organization, name="全庁", text=CLEAN)
+    templates.create_template(
+        actor=iwaki.kacho.user, organization=iwaki.organization, name="全庁", text=CLEAN
+    )
     with pytest.raises(NotPermitted):
         templates.create_template(
             actor=outsider.user, organization=iwaki.organization, account=kiki, name="x", text=CLEAN

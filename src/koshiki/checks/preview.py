@@ -114,7 +114,9 @@ def preview(text: str, platform: str) -> Preview:
             break
         total += weight
     fold = INSTAGRAM_FOLD if platform == "instagram" and len(text) > INSTAGRAM_FOLD else None
-    bubbles = [text[i : i + LINE_BUBBLE] for i in range(0, len(text), LINE_BUBBLE)] if platform == "line" else []
+    bubbles = (
+        [text[i : i + LINE_BUBBLE] for i in range(0, len(text), LINE_BUBBLE)] if platform == "line" else []
+    )
     return Preview(
         platform=platform,
         name=limit.name,

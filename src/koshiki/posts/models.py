@@ -276,7 +276,9 @@ class PostTemplate(models.Model):
         help_text="Empty: the template is for every account of the organization.",
     )
     name = models.CharField(_("template name"), max_length=100)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NOTICE)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.NOTICE
+    )
     text = models.TextField(_("text"))
     findings = models.JSONField(default=list, help_text="The checker's warnings on the saved text.")
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")

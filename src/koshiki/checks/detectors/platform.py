@@ -1,4 +1,5 @@
-"""Platform length limits: X's weighted count, Bluesky graphemes, Instagram hashtags, LINE, Facebook, Threads."""
+"""Platform length limits: X's weighted count, Bluesky graphemes, Instagram hashtags, LINE, Facebook,
+Threads."""
 
 from __future__ import annotations
 

@@ -30,7 +30,9 @@ from ..roles import can_write
 from ..rules import check_platform
 
 MAX_NAME = 100
-ORG_WIDE_PLATFORM = "facebook"  # an organization-wide template is checked for content, not one platform's length
+ORG_WIDE_PLATFORM = (
+    "facebook"  # an organization-wide template is checked for content, not one platform's length
+)
 
 
 def manages_org_templates(user: Any, organization: Organization) -> bool:
@@ -41,7 +43,9 @@ def manages_org_templates(user: Any, organization: Organization) -> bool:
     if staff is None or staff.organization_id != organization.pk:
         return False
     pr_roles = [r.id for r in profile_for(organization).roles if r.kind == "public_relations"]
-    return bool(pr_roles) and RoleAssignment.objects.current().filter(staff=staff, role_id__in=pr_roles).exists()
+    return (
+        bool(pr_roles) and RoleAssignment.objects.current().filter(staff=staff, role_id__in=pr_roles).exists()
+    )
 
 
 def can_manage(user: Any, organization: Organization, account: OfficialAccount | None) -> bool:
@@ -62,7 +66,10 @@ def _require(user: Any, organization: Organization, account: OfficialAccount | N
     if not can_manage(user, organization, account):
         if account is None:
             raise NotPermitted(
-                _("Only administrators and the public relations division can manage organization-wide templates.")
+                _(
+                    "Only administrators and the public relations division can manage"
+                    " organization-wide templates."
+                )
             )
         raise NotPermitted(_("Only those who may write this account's posts can manage its templates."))
 
@@ -72,7 +79,9 @@ def _clean(name: str, category: str, text: str) -> tuple[str, str]:
     if not name:
         raise InvalidInput(_("Give the template a name."), field="name")
     if len(name) > MAX_NAME:
-        raise InvalidInput(_("A template name may be at most %(n)d characters.") % {"n": MAX_NAME}, field="name")
+        raise InvalidInput(
+            _("A template name may be at most %(n)d characters.") % {"n": MAX_NAME}, field="name"
+        )
     if not text:
         raise InvalidInput(_("Write the template's text."), field="text")
     if category not in Category.values:
@@ -160,7 +169,9 @@ def _locked(template: PostTemplate) -> PostTemplate:
 
 
 @transaction.atomic
-def update_template(*, actor: Any, template: PostTemplate, name: str, text: str, category: str) -> PostTemplate:
+def update_template(
+    *, actor: Any, template: PostTemplate, name: str, text: str, category: str
+) -> PostTemplate:
     template = _locked(template)
     _require(actor, template.organization, template.account)
     if template.archived:
