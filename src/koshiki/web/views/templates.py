@@ -28,9 +28,12 @@ from .common import attempt, get_scoped, report_error, require_staff
 def _writable_accounts(request: HttpRequest) -> tuple[Any, set[int]]:
     """The live accounts of the user's organization, and the ids of those they may write (one index)."""
     accounts = list(
-        scoped(OfficialAccount.objects.select_related("organization", "department"), request.user).filter(
-            state__in=LIVE_STATES
-        )
+        scoped(
+            OfficialAccount.objects.select_related("organization", "department").prefetch_related(
+                "operators"
+            ),
+            request.user,
+        ).filter(state__in=LIVE_STATES)
     )
     index = HolderIndex(accounts[0].organization) if accounts else None
     writable = {a.pk for a in accounts if can_write(request.user, a, index)}

@@ -122,7 +122,7 @@
       if (!panel) return;
       const status = panel.querySelector(".pv-status");
       const line = L.lCount + ": " + p.length.toLocaleString() + " / " + p.limit.toLocaleString();
-      status.textContent = line + " — " + (p.over ? L.lOver + " " + (p.length - p.limit).toLocaleString() : L.lWithin);
+      status.textContent = line + " — " + (p.over ? L.lOver.replace("{n}", (p.length - p.limit).toLocaleString()) : L.lWithin);
       status.className = "pv-status " + (p.over ? "error" : "muted");
       panel.dataset.over = p.over ? "1" : "0";
       drawPost(panel.querySelector(".pv-post"), value, p);
