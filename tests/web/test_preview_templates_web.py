@@ -95,3 +95,8 @@ def test_archive_from_the_edit_page(iwaki: Body) -> None:
     assert client.post(f"/posts/templates/{template.pk}/archive/").status_code == 302
     template.refresh_from_db()
     assert template.archived
+
+
+def test_the_preview_endpoint_refuses_a_text_longer_than_the_composer_allows(iwaki: Body) -> None:
+    response = _preview(signed_in_client(iwaki.tanto.user), {"text": "あ" * 10_001})
+    assert response.status_code == 400 and "10,000" in response.json()["error"]

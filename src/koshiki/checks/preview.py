@@ -9,19 +9,22 @@ server-side fetch of an address a user typed would let anyone make the server ca
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import regex
 
-from .detectors.links import find_links
-from .detectors.platform import _HASHTAG, _X_URL_WEIGHT, LIMITS, _x_char_weight
+from .detectors.links import Link, find_links
+from .detectors.platform import _HASHTAG, _X_URL_WEIGHT, LIMITS, _x_char_weight, measure
 
 #: The order of the preview tabs.
 PREVIEW_PLATFORMS = ("x", "bluesky", "threads", "instagram", "facebook", "line")
+MAX_PREVIEW_CHARS = 10_000  # the composer's own limit (web ComposeForm); keeps each call in milliseconds
 INSTAGRAM_FOLD = 125  # the feed shows about this many characters before 「…続きを読む」
 LINE_BUBBLE = LIMITS["line"].maximum  # characters per message bubble
+_GRAPHEME = regex.compile(r"\X")
 _MENTION = re.compile(r"(?:^|(?<=[\s　(（「]))[@＠][A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?")
 
 
@@ -57,62 +60,74 @@ class Preview:
         return asdict(self)
 
 
-def _units(text: str, platform: str) -> list[tuple[int, int, int]]:
-    """(start, end, weight) of each counted unit: a grapheme, or a whole URL on X (which counts 23)."""
-    links = list(find_links(text)) if platform == "x" else []
-    units: list[tuple[int, int, int]] = []
+def _units(text: str, platform: str, links: list[Link]) -> Iterator[tuple[int, int]]:
+    """(start, weight) of each counted unit in order: a grapheme, or a whole URL on X (which counts 23).
+    A generator, so finding the cut stops at the limit whatever the text's length."""
     position = 0
-    for link in [*links, None]:
+    for link in [*(links if platform == "x" else []), None]:
         stop = link.start if link is not None else len(text)
-        for match in regex.finditer(r"\X", text[position:stop]):
-            start, end = position + match.start(), position + match.end()
+        for match in _GRAPHEME.finditer(text, position, stop):
+            start, end = match.start(), match.end()
             if platform == "x":
-                weight = _x_char_weight(text[start])
+                yield start, _x_char_weight(text[start])
             elif platform == "bluesky":
-                weight = 1
+                yield start, 1
             else:
-                weight = end - start  # code points, as the checker counts them
-            units.append((start, end, weight))
+                yield start, end - start  # code points, as the checker counts them
         if link is not None:
-            units.append((link.start, link.end, _X_URL_WEIGHT))
+            yield link.start, _X_URL_WEIGHT
             position = link.end
-    return units
 
 
-def _card(text: str) -> Card | None:
-    for link in find_links(text):
+def _card(text: str, links: list[Link]) -> Card | None:
+    for link in links[:1]:
         raw = text[link.start : link.end]
         parts = urlsplit(raw if link.scheme else "https://" + raw)
         return Card(domain=link.host, path=parts.path or "/")
     return None
 
 
-def _spans(text: str) -> list[Span]:
-    found = [Span("url", link.start, link.end) for link in find_links(text)]
-    taken = [(s.start, s.end) for s in found]
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
-
+def _spans(text: str, links: list[Link]) -> list[Span]:
+    found = [Span("url", link.start, link.end) for link in links]
+    taken = bytearray(len(text) + 1)
+    for span in found:
+        taken[span.start : span.end] = b"\x01" * (span.end - span.start)
     for kind, pattern in (("hashtag", _HASHTAG), ("mention", _MENTION)):
         for match in pattern.finditer(text):
-            if free(match.start(), match.end()):
-                found.append(Span(kind, match.start(), match.end()))
-                taken.append((match.start(), match.end()))
+            start, end = match.start(), match.end()
+            if not any(taken[start:end]):
+                found.append(Span(kind, start, end))
+                taken[start:end] = b"\x01" * (end - start)
     return sorted(found, key=lambda s: s.start)
 
 
-def preview(text: str, platform: str) -> Preview:
+@dataclass(frozen=True)
+class _Shared:
+    """What every platform's preview of one text shares (found once for all tabs)."""
+
+    links: list[Link]
+    card: Card | None
+    spans: list[Span]
+
+
+def _shared(text: str) -> _Shared:
+    links = list(find_links(text))
+    return _Shared(links, _card(text, links), _spans(text, links))
+
+
+def preview(text: str, platform: str, shared: _Shared | None = None) -> Preview:
     """The preview of ``text`` on ``platform`` (one of PREVIEW_PLATFORMS)."""
+    shared = shared or _shared(text)
     limit = LIMITS[platform]
-    units = _units(text, platform)
-    length = sum(weight for _, _, weight in units)
-    cut_at, total = len(text), 0
-    for start, _end, weight in units:
-        if total + weight > limit.maximum:
-            cut_at = start
-            break
-        total += weight
+    length = measure(text, platform)
+    cut_at = len(text)
+    if length > limit.maximum:
+        total = 0
+        for start, weight in _units(text, platform, shared.links):
+            if total + weight > limit.maximum:
+                cut_at = start
+                break
+            total += weight
     fold = INSTAGRAM_FOLD if platform == "instagram" and len(text) > INSTAGRAM_FOLD else None
     bubbles = (
         [text[i : i + LINE_BUBBLE] for i in range(0, len(text), LINE_BUBBLE)] if platform == "line" else []
@@ -127,11 +142,13 @@ def preview(text: str, platform: str) -> Preview:
         visible=text[:cut_at],
         cut=text[cut_at:],
         fold=fold,
-        card=_card(text),
-        spans=_spans(text),
+        card=shared.card,
+        spans=shared.spans,
         bubbles=bubbles,
     )
 
 
 def previews(text: str) -> list[Preview]:
-    return [preview(text, platform) for platform in PREVIEW_PLATFORMS]
+    """Every tab's preview; links, spans and the card are found once."""
+    shared = _shared(text)
+    return [preview(text, platform, shared) for platform in PREVIEW_PLATFORMS]

@@ -8,8 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koshiki.checks import MAX_CHARS, CheckInputError
-from koshiki.checks.preview import previews
+from koshiki.checks import CheckInputError
+from koshiki.checks.preview import MAX_PREVIEW_CHARS, previews
 
 from .checking import _payload
 from .common import require_staff
@@ -23,8 +23,11 @@ def preview_api(request: HttpRequest) -> JsonResponse:
         text = _payload(request).get("text", "")
         if not isinstance(text, str):
             raise CheckInputError(_("Send the text and the platform."))
-        if len(text) > MAX_CHARS:
-            raise CheckInputError(_("The request is too large."))
+        if len(text) > MAX_PREVIEW_CHARS:
+            raise CheckInputError(
+                _("The text is too long to preview (at most %(n)s characters).")
+                % {"n": f"{MAX_PREVIEW_CHARS:,}"}
+            )
     except CheckInputError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse({"previews": [p.as_dict() for p in previews(text)]})
