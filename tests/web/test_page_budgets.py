@@ -25,6 +25,7 @@ from koshiki.orgs import services as org_services
 from koshiki.posts import services as posts
 from koshiki.posts.lifecycle import PostState
 from koshiki.posts.models import AfterReport, Post
+from koshiki.posts.services import templates
 from koshiki.registry import services as registry
 from koshiki.registry.io import import_rows
 from koshiki.registry.models import OfficialAccount, PolicyVersion
@@ -178,6 +179,22 @@ def grow(grown: Grown, n: int) -> None:
         # the pages about one account, post or person grow too
         registry.save_policy(actor=seed.manager.user, account=body.account, items=_policy_items(body.account))
         _submitted(body.operator, body.account)
+        _templates(body, i)
+
+
+def _templates(body: PostingBody, i: int) -> None:
+    """One template for the account and one for the whole organization (issue #13 R: /posts/templates/)."""
+    seed = body.seed
+    templates.create_template(
+        actor=seed.manager.user,
+        organization=seed.organization,
+        account=body.account,
+        name=f"防災{i}",
+        text=CLEAN_POST,
+    )
+    templates.create_template(
+        actor=seed.admin.user, organization=seed.organization, name=f"全庁{i}", text=CLEAN_POST
+    )
 
 
 def _queries(user: Any, url: str) -> int:
@@ -205,6 +222,8 @@ PAGES: list[tuple[str, Url, str]] = [
     ("calendar", lambda g: "/posts/calendar/", "manager"),
     ("approval-queue", lambda g: "/posts/approvals/", "manager"),
     ("after-reports", lambda g: "/posts/after/", "manager"),
+    ("post-templates", lambda g: "/posts/templates/", "manager"),
+    ("post-compose", lambda g: "/posts/new/", "operator"),
     ("audit-log", lambda g: "/audit/", "admin"),
     (
         "audit-log-filtered",

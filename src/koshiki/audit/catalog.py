@@ -628,6 +628,25 @@ _declare(
     before=("kind", "service_url", "identifier"),
     after=("kind", "service_url", "identifier", "secret_changed", "session_dropped"),
 )
+_declare(
+    "posts.template.created",
+    pgettext_lazy(A, "Post template created"),
+    "A post template (防災, イベント ...) for one account or the whole organization, checked like a post.",
+    after=("name", "category", "scope", "account", "text", "findings"),
+)
+_declare(
+    "posts.template.updated",
+    pgettext_lazy(A, "Post template updated"),
+    "A post template's name, category or text changed; the new text was checked like a post.",
+    before=("name", "category", "text"),
+    after=("name", "category", "text", "findings"),
+)
+_declare(
+    "posts.template.archived",
+    pgettext_lazy(A, "Post template archived"),
+    "A post template was archived: the composer no longer offers it (the row and its history stay).",
+    after=("name",),
+)
 
 # --- credential and device hygiene ---------------------------------------------------------------
 _declare(

@@ -210,6 +210,39 @@ def _demo_published(organization: Organization) -> None:
                 )
 
 
+def _demo_templates(organization: Organization) -> None:
+    """Two post templates (issue #13): 防災 for the live account (its writer) and イベント for every account
+    (an administrator). Through the service, so each is checked and audited (a refusal fails `make demo`)."""
+    from koshiki.posts.models import PostTemplate
+    from koshiki.posts.services import templates
+    from koshiki.registry.models import OfficialAccount
+
+    live = OfficialAccount.objects.filter(organization=organization, state="active").first()
+    operator = _writer(organization)
+    admin = Staff.objects.filter(organization=organization, is_org_admin=True).first()
+    if PostTemplate.objects.filter(organization=organization).exists():
+        return
+    if live is not None and operator is not None:
+        templates.create_template(
+            actor=operator.user,
+            organization=organization,
+            account=live,
+            name="防災：避難所開設のお知らせ",
+            category="emergency",
+            text=f"【防災】{organization.name}は、〇時〇分に〇〇避難所を開設しました。"
+            "避難の際は、動きやすい服装で、食料や常備薬をお持ちください。",
+        )
+    if admin is not None:
+        templates.create_template(
+            actor=admin.user,
+            organization=organization,
+            name="イベント：開催のご案内",
+            category="event",
+            text=f"【イベント】〇月〇日（〇）〇時から、{organization.name}〇〇で〇〇を開催します。"
+            "参加は無料です。皆さまのご来場をお待ちしています。",
+        )
+
+
 def _demo_two_step() -> None:
     """Demo staff who must use two steps get an authenticator now; `koshiki
     manage demo_code USER` shows codes."""
@@ -234,6 +267,7 @@ def load_demo() -> list[Organization]:
             _demo_security(organization)
             _demo_posts(organization)
             _demo_published(organization)
+            _demo_templates(organization)
         _demo_two_step()
         return organizations
 

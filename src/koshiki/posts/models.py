@@ -256,3 +256,39 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.outcome}"
+
+
+class PostTemplate(models.Model):
+    """A reusable text (防災, イベント ...) for one account, or for every account of the organization when
+    ``account`` is empty. Checked like a post when saved; the composer copies its text into a new draft,
+    which is then checked as usual. Archived templates are kept (history) but no longer offered."""
+
+    scope_path: ClassVar[str] = "organization"  # orgs.scoping: the way to Organization
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        OfficialAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="post_templates",
+        verbose_name=_("account"),
+        help_text="Empty: the template is for every account of the organization.",
+    )
+    name = models.CharField(_("template name"), max_length=100)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.NOTICE
+    )
+    text = models.TextField(_("text"))
+    findings = models.JSONField(default=list, help_text="The checker's warnings on the saved text.")
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["organization", "archived", "name"], name="posttemplate_org_list")]
+
+    def __str__(self) -> str:
+        return self.name

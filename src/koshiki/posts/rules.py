@@ -27,6 +27,7 @@ CHECK_PLATFORMS = {
     "instagram": "instagram",
     "facebook": "facebook",
     "line": "line",
+    "threads": "threads",
 }
 
 

@@ -12,11 +12,13 @@ from .views import (
     overview,
     people,
     posts,
+    preview,
     profile,
     registry,
     registry_io,
     security,
     settings,
+    templates,
     twostep,
 )
 
@@ -95,6 +97,12 @@ urlpatterns = [
     path("posts/after/", posts.after_reports, name="after-reports"),
     path("posts/after/<int:report_id>/ack/", posts.after_report_ack, name="after-report-ack"),
     path("posts/calendar/", posts.calendar, name="post-calendar"),
+    path("posts/preview/api/", preview.preview_api, name="post-preview-api"),
+    path("posts/templates/", templates.template_list, name="post-templates"),
+    path("posts/templates/<int:template_id>/", templates.template_edit, name="post-template-edit"),
+    path(
+        "posts/templates/<int:template_id>/archive/", templates.template_archive, name="post-template-archive"
+    ),
     path("posts/<int:post_id>/", posts.post_detail, name="post-detail"),
     path("posts/<int:post_id>/edit/", posts.post_edit, name="post-edit"),
     path("posts/<int:post_id>/submit/", posts.post_submit, name="post-submit"),

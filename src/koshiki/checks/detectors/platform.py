@@ -1,4 +1,5 @@
-"""Platform length limits: X's weighted count, Bluesky graphemes, Instagram hashtags, LINE, Facebook."""
+"""Platform length limits: X's weighted count, Bluesky graphemes, Instagram hashtags, LINE, Facebook,
+Threads."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ LIMITS = {
     "instagram": Limit("Instagram", 2200, "文字", "characters"),
     "facebook": Limit("Facebook", 63206, "文字", "characters"),
     "line": Limit("LINE", 5000, "文字", "characters"),
+    "threads": Limit("Threads", 500, "文字", "characters"),
 }
 INSTAGRAM_MAX_HASHTAGS = 30
 

@@ -47,6 +47,7 @@ from ..post_forms import (
     WithdrawForm,
 )
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
+from .templates import template_choices
 
 QUEUE_PAGE_SIZE = 50  # approval queue rows per page
 AFTER_REPORT_PAGE_SIZE = 50  # after-the-fact reports per page (unacknowledged first)
@@ -116,6 +117,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             "corrects": corrects,
             "limits": LIMITS,
             "platforms": {a.pk: check_platform(a) for a in accounts},
+            "post_templates": template_choices(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )
