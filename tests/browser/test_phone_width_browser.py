@@ -106,6 +106,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("account-posting", lambda b, p: f"/accounts/{b.account.pk}/posting/"),
     ("password-change", lambda b, p: "/account/password/"),
     ("overview", lambda b, p: "/overview/"),
+    ("post-templates", lambda b, p: "/posts/templates/"),
 ]
 
 
