@@ -203,3 +203,22 @@ def test_a_post_moved_out_of_its_standing_approvals_period_goes_back_to_approval
     )
     stored = Post.objects.get(pk=post.pk)
     assert stored.state == PostState.SUBMITTED and stored.standing_approval_id is None
+
+
+def test_the_workers_due_sweep_sees_the_new_time(iwaki: Body, clock: Any) -> None:
+    from koshiki.posts.jobs import overdue_posts
+    from koshiki.posts.models import ChannelCredential
+
+    post = scheduled_post(iwaki, days=2)
+    ChannelCredential.objects.create(
+        account=post.account, kind="bluesky", service_url="https://pds.example.jp", identifier="kiki"
+    )
+    in_two_hours = timezone.now() + dt.timedelta(hours=2)
+    assert post.pk not in overdue_posts(in_two_hours)
+    services.reschedule_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        new_at=timezone.now() + dt.timedelta(hours=1),
+        expected_version=post.version,
+    )
+    assert post.pk in overdue_posts(in_two_hours)

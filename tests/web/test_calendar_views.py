@@ -168,3 +168,27 @@ def test_a_published_post_is_in_the_feed_with_its_state_in_the_users_language(
 
     body = Client().get(f"/posts/calendar/feed/{token}.ics").content.decode()
     assert f"post-{post.pk}@" in body and "SUMMARY:危機管理課ブルースカイ 投稿済み" in body
+
+
+def test_the_form_says_when_the_moved_post_went_back_to_approval(
+    iwaki: Body, clock: Any, monkeypatch: Any
+) -> None:
+    import dataclasses
+
+    from koshiki.posts.services import reschedule
+
+    real = reschedule.posting_rules
+    monkeypatch.setattr(
+        reschedule, "posting_rules", lambda p: dataclasses.replace(real(p), reapprove_on_reschedule=True)
+    )
+    post = scheduled_post(iwaki)
+    new = timezone.localtime(post.scheduled_at) + dt.timedelta(days=1)
+    client = _ja(signed_in_client(iwaki.tanto.user))
+    response = client.post(
+        f"/posts/{post.pk}/reschedule/",
+        {"date": new.date().isoformat(), "time": new.strftime("%H:%M"), "version": post.version},
+        HTTP_ACCEPT_LANGUAGE="ja",
+        follow=True,
+    )
+    assert "承認待ちに戻りました" in response.content.decode()
+    assert Post.objects.get(pk=post.pk).state == PostState.SUBMITTED

@@ -146,6 +146,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     base = {"view": view, **({"account": account_id} if account_id.isdigit() else {})}
     context = {
         "grid": built,
+        "has_entries": any(day.entries for day in built.days),
         "accounts": accounts,
         "account_id": account_id,
         "today": today,
@@ -202,6 +203,7 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RescheduleForm(request.POST)
+        was = post.state
         if form.is_valid() and attempt(
             request,
             lambda: reschedule_post(
@@ -213,6 +215,11 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
             _("The publishing time was changed."),
             _FieldMap(form),
         ):
+            post.refresh_from_db(fields=["state"])
+            if post.state == S.SUBMITTED and was != S.SUBMITTED:
+                messages.info(
+                    request, _("The new time needs approval again: the post is waiting for approval.")
+                )
             return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
         status = 400
     else:
