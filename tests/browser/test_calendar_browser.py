@@ -117,6 +117,7 @@ def test_the_week_view_stacks_days_at_390_px_without_overflow(
         sign_in(small, live_server, iwaki.tanto.user.username)
         small.goto(f"{live_server.url}/posts/calendar/?view=week&date={day}")
         assert small.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(small, "calendar-week-390")
         boxes = [small.locator(".cal-day").nth(i).bounding_box() for i in range(2)]
         assert boxes[0] and boxes[1] and boxes[1]["y"] > boxes[0]["y"]  # stacked, not side by side
         small.goto(f"{live_server.url}/posts/calendar/?date={day}")
