@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -146,7 +147,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     base = {"view": view, **({"account": account_id} if account_id.isdigit() else {})}
     context = {
         "grid": built,
+        "archived": _("(archived)"),
         "has_entries": any(day.entries for day in built.days),
+        # each day's labels formatted once here: the template loop is most of the page's time
+        "cells": [
+            (
+                day,
+                day.date.isoformat(),
+                f"{date_format(day.date, 'MONTH_DAY_FORMAT')}（{date_format(day.date, 'D')}）",
+            )
+            for day in built.days
+        ],
         "accounts": accounts,
         "account_id": account_id,
         "today": today,
