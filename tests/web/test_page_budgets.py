@@ -208,6 +208,12 @@ def _queries(user: Any, url: str) -> int:
 
 Url = Callable[[Grown], str]
 
+
+def _in_days(days: int) -> str:
+    """A calendar date among the grown body's posts (they are scheduled 1 to 5 days ahead)."""
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
 #: (name, url, who looks) for every page of the navigation and the pages one click below it.
 PAGES: list[tuple[str, Url, str]] = [
     ("dashboard-admin", lambda g: "/", "admin"),
@@ -220,6 +226,8 @@ PAGES: list[tuple[str, Url, str]] = [
     ("post-list", lambda g: "/posts/", "manager"),
     ("post-detail", lambda g: f"/posts/{g.post.pk}/", "manager"),
     ("calendar", lambda g: "/posts/calendar/", "manager"),
+    ("calendar-operator", lambda g: f"/posts/calendar/?date={_in_days(3)}", "operator"),
+    ("calendar-week", lambda g: f"/posts/calendar/?view=week&date={_in_days(3)}", "manager"),
     ("approval-queue", lambda g: "/posts/approvals/", "manager"),
     ("after-reports", lambda g: "/posts/after/", "manager"),
     ("post-templates", lambda g: "/posts/templates/", "manager"),

@@ -548,6 +548,25 @@ _declare(
     after=(*POST_STATE, "scheduled_at"),
 )
 _declare(
+    "posts.post.rescheduled",
+    pgettext_lazy(A, "Post rescheduled"),
+    "The publishing time of a post waiting for approval or publication moved (calendar form or drag); the"
+    " state after it is 'submitted' when the post went back to approval.",
+    before=(*POST_STATE, "scheduled_at"),
+    after=(*POST_STATE, "scheduled_at"),
+)
+_declare(
+    "posts.calendar_feed.issued",
+    pgettext_lazy(A, "Calendar feed issued"),
+    "A member of staff issued or rotated their secret calendar (ICS) feed URL; only its hash is kept.",
+    after=("rotated",),
+)
+_declare(
+    "posts.calendar_feed.revoked",
+    pgettext_lazy(A, "Calendar feed revoked"),
+    "A member of staff revoked their calendar (ICS) feed URL: it no longer answers.",
+)
+_declare(
     "posts.post.withdrawn",
     pgettext_lazy(A, "Post withdrawn"),
     "The post was withdrawn before publication.",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from koshiki.core.errors import ServiceError
 from koshiki.core.request_id import set_request_id
@@ -175,6 +178,28 @@ def _demo_posts(organization: Organization) -> None:
     posts.create_post(
         actor=operator.user, account=live, text="避難所の受付は田中さん（090-1234-5678）が担当します。"
     )
+    _demo_scheduled_post(organization, live, operator)
+
+
+def _demo_scheduled_post(organization: Organization, live: Any, operator: Any) -> None:
+    """A post for a weekday morning a few days ahead, so the カレンダー (#13) shows something to move."""
+    from koshiki.posts import services as posts
+
+    day = timezone.localdate() + dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    later = posts.create_post(
+        actor=operator.user,
+        account=live,
+        category="notice",
+        text=f"{organization.name}の広報紙の最新号を公開しました。ぜひご覧ください。",
+    )
+    with contextlib.suppress(ServiceError):
+        posts.submit(
+            actor=operator.user,
+            post=later,
+            scheduled_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0))),
+        )
 
 
 #: Published through the real chain (write → submit → approve → recorded as posted by hand), so the

@@ -343,6 +343,12 @@ class PostApproval(Cited):
         description="Role told when a step has nobody but the post's writers to decide it."
         " Default when silent: the body's administrators (who assign roles).",
     )
+    reapprove_on_reschedule: bool = Field(
+        default=False,
+        description="An approved or scheduled post moved to another time goes back to approval (承認待ち)."
+        " Default when silent: no; the new time is still checked against operating hours and the"
+        " standing approval's period.",
+    )
 
 
 class Exemption(Cited):

@@ -24,8 +24,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.CHECKED, S.WITHDRAWN}),
     S.CHECKED: frozenset({S.CHECKED, S.SUBMITTED, S.APPROVED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.APPROVED, S.DRAFT, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
-    S.SCHEDULED: frozenset({S.PUBLISHING, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.SCHEDULED, S.SUBMITTED, S.WITHDRAWN}),  # back to approval: a reschedule (#13)
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.SUBMITTED, S.WITHDRAWN}),
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.SCHEDULED}),
     S.FAILED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
     S.PUBLISHED: frozenset({S.DELETED}),
@@ -33,6 +33,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DELETED: frozenset(),
 }
 EDITABLE = frozenset({S.DRAFT, S.CHECKED})
+# a post with a publishing time that a person may still move (the calendar, #13)
+MOVABLE = frozenset({S.SUBMITTED, S.APPROVED, S.SCHEDULED})
 
 
 def labels() -> dict[str, str]:

@@ -292,3 +292,17 @@ class PostTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarFeed(models.Model):
+    """A member of staff's secret calendar (ICS) feed URL: only the SHA-256 of its token is kept, so a
+    copy of the database does not open anyone's feed; rotating replaces the hash, revoking deletes the row."""
+
+    scope_path: ClassVar[str] = "staff__organization"  # orgs.scoping: the way to Organization
+
+    staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.staff_id}"

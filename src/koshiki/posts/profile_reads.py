@@ -11,6 +11,7 @@ COMPONENTS = (
         reads=(
             "posting.approval.steps",
             "posting.approval.approver_role",
+            "posting.approval.reapprove_on_reschedule",
             "posting.standing_approvals.required",
             "posting.after_the_fact",
             "posting.self_approval.exceptions",

@@ -54,6 +54,7 @@ class PostingRules:
     standing_report_days: int  # posting.after_report.standing_due_days
     self_publish: tuple[str, ...] = ()
     four_eyes_citation: str = ""
+    reapprove_on_reschedule: bool = False  # posting.approval.reapprove_on_reschedule (#13)
 
     def exemption(self, exemption_id: str) -> Exemption | None:
         return next((e for e in self.exemptions if e.id == exemption_id), None)
@@ -84,6 +85,7 @@ def posting_rules(profile: Profile) -> PostingRules:
         correction_exception=hours.correction_exception,
         exemption_report_days=posting.after_report.exemption_due_days,
         standing_report_days=posting.after_report.standing_due_days,
+        reapprove_on_reschedule=posting.approval.reapprove_on_reschedule,
     )
 
 

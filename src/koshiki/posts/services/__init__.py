@@ -4,6 +4,7 @@ from .approval import decide, pending_step, pending_steps, schedule, submit, wit
 from .compose import acknowledge_warning, correction_template, create_post, edit_post, override_blocks
 from .published_url import can_correct_published_url, correct_published_url
 from .publishing import publish_due, reconcile_stuck, record_manual_publication, retry_failed
+from .reschedule import may_reschedule, reschedule_post
 from .standing import acknowledge_after_report, grant_standing_approval, revoke_standing_approval
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "publish_due",
     "reconcile_stuck",
     "record_manual_publication",
+    "reschedule_post",
+    "may_reschedule",
     "retry_failed",
     "revoke_standing_approval",
     "schedule",

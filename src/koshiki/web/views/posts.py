@@ -3,7 +3,6 @@ after-the-fact list, calendar and history; an account's publishing channel and s
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,6 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -409,27 +407,6 @@ def post_list(request: HttpRequest) -> HttpResponse:
         request,
         "koshiki/post_list.html",
         {"page": page, "accounts": _accounts(request), "account_id": account_id},
-    )
-
-
-@login_required
-def calendar(request: HttpRequest) -> HttpResponse:
-    require_staff(request)
-    upcoming = (
-        scoped(Post.objects, request.user)
-        .filter(
-            state__in=[PostState.SUBMITTED, PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHING],
-        )
-        .select_related("account")
-        .order_by("scheduled_at")
-    )
-    days: dict[Any, list[Post]] = defaultdict(list)
-    for post in upcoming:
-        days[timezone.localdate(post.scheduled_at) if post.scheduled_at else None].append(post)
-    return render(
-        request,
-        "koshiki/post_calendar.html",
-        {"days": sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
     )
 
 
