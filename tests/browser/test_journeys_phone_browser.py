@@ -3,7 +3,9 @@
 Each journey is the 1280 px one (named in its docstring) walked on a phone: after every step the page is no
 wider than the viewport (``assert_fits``, the phone-width check) and the step's result is visible. Composing
 and approving at 390 px is test_phone_width_browser::test_compose_submit_and_approve_at_phone_width. Each
-persona signs in once per journey (a sign-in costs about a second on this machine)."""
+persona signs in once per journey (a sign-in costs about a second on this machine). The correction also
+runs at 1280 px here, since its 1280 px original (test_posts_browser) needs the local Bluesky network.
+Shared helpers (``phone``, ``posting``, ``assert_fits``) live in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from koshiki.orgs.models import PersonnelChange, Staff
 from koshiki.posts import services as post_services
 from koshiki.posts.models import Post
 from koshiki.registry.models import OfficialAccount
+from koshiki.security import services as security
 
 from ..conftest import PASSWORD
 from ..posts.conftest import CLEAN_POST
@@ -124,9 +127,14 @@ def test_opening_an_account_through_its_chain(
     assert OfficialAccount.objects.get(handle="iwaki_bousai").state == "active"
 
 
-def test_correcting_a_published_post(phone: Any, live_server: Any, posting: Any) -> None:
-    """test_posts_browser (the correction part, without the Bluesky network): a post recorded as published
-    by hand gets a 【訂正】 correction linked to it."""
+@pytest.mark.parametrize("screen", ["phone", "page"])
+def test_correcting_a_published_post(
+    request: pytest.FixtureRequest, live_server: Any, posting: Any, screen: str
+) -> None:
+    """test_posts_browser (the correction part, which needs the Bluesky network): a post recorded as
+    published by hand gets a 【訂正】 correction linked to it. Also at 1280 px (``page``), so the journey
+    runs at both widths without the network."""
+    phone = request.getfixturevalue(screen)
     body = posting.seed
     post = post_services.create_post(actor=body.operator.user, account=posting.account, text=CLEAN_POST)
     post = post_services.submit(actor=body.operator.user, post=post)
@@ -157,10 +165,20 @@ def test_correcting_a_published_post(phone: Any, live_server: Any, posting: Any)
 
 def test_security_board_and_a_personnel_change(phone: Any, live_server: Any, iwaki: Any) -> None:
     """test_security_browser (the board after a 異動) and test_personnel_browser (a past-dated 異動)."""
-    _kiki_account(iwaki)
+    account = _kiki_account(iwaki)
+    for person, reason in ((iwaki.tanto, "主担当"), (iwaki.shozokucho, "副担当")):
+        security.add_holder(actor=iwaki.shozokucho.user, account=account, staff=person, reason=reason)
+    security.record_rotation(  # the password changed when the second holder came: nothing to do yet
+        actor=iwaki.shozokucho.user,
+        account=account,
+        rotated_on=timezone.localdate(),
+        reason="staff_change",
+        new_password="Kawa-Sakura-Tonbo-8372!",
+    )
     _as(phone, live_server, iwaki.kacho.user.username)
     phone.goto(f"{live_server.url}/security/")
     phone.get_by_role("heading", name="安全管理ボード").wait_for()
+    assert phone.locator("[data-kind=rotate_now]").count() == 0
     assert_fits(phone, "security board")
 
     # A future-dated 異動 is scheduled, nothing applied yet.
@@ -195,9 +213,28 @@ def test_security_board_and_a_personnel_change(phone: Any, live_server: Any, iwa
     phone.get_by_text("人事異動を反映しました。").wait_for()
     assert_fits(phone, "personnel applied")
     assert Staff.objects.get(pk=iwaki.tanto.pk).department == iwaki.departments["kouhou"]
+    # The board now asks for a new password of the account the moved person held, citing the clause.
     phone.goto(f"{live_server.url}/security/")
-    phone.get_by_role("heading", name="安全管理ボード").wait_for()
+    row = phone.locator("[data-kind=rotate_now]")
+    _shown(phone, row.get_by_text(account.account_name).first, "rotate-now item")
+    assert "「いわき市 第4 3(2)」" in row.inner_text()
     assert_fits(phone, "security board after the move")
+    row.get_by_role("link", name="対応する").first.click()
+    phone.locator("#holder-list").wait_for()
+    assert iwaki.tanto.display_name not in phone.locator("#holder-list").inner_text()
+    assert_fits(phone, "account security after the move")
+
+    # Naming the moved person as a holder again warns, and adds no one until the warning is ticked.
+    holder = phone.locator("#holder-add-form")
+    holder.get_by_label("職員").select_option(label=iwaki.tanto.display_name)
+    holder.get_by_label("理由").fill("主担当")
+    holder.get_by_role("button", name="追加").click()
+    warning = phone.get_by_text("から異動し", exact=False).first
+    _shown(phone, warning, "moved-holder warning")
+    tick = phone.locator("#holder-add-form input[name=confirm_moved]")  # the warning is on the tick box
+    assert "から異動し" in _error_of(phone, tick)
+    assert_fits(phone, "moved-holder warning")
+    assert not account.credential_holders.filter(staff=iwaki.tanto, removed_at__isnull=True).exists()
 
 
 def test_registry_export_then_import_preview_and_confirm(
