@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,69 @@ def sign_in(page: Any, live_server: Any, username: str, password: str | None = N
         page.get_by_label("コード").fill(totp_code(get_user_model().objects.get(username=username)))
         page.get_by_role("button", name="確認").click()
         page.wait_for_load_state()
+
+
+# --- phone width (issue #13 item 9; shared by the phone-width test and the journeys at 390 px) ---
+
+PHONE = {"width": 390, "height": 844}
+
+# The generic check: the page is no wider than the viewport, and no visible text in a table, a toolbar,
+# a form or the header is at least 4× taller than wide (the "one character per line" symptom).
+LAYOUT_JS = """() => {
+  const tall = [];
+  const clipped = el => {  // inside a visually hidden (sr-only) box
+    for (let a = el; a; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if ((cs.clip !== 'auto' || cs.clipPath !== 'none') && a.getBoundingClientRect().width <= 2) return true;
+    }
+    return false;
+  };
+  const scope = 'table th, table td, table td *, .toolbar, .toolbar *, form, form *, .topbar, .topbar *';
+  for (const el of document.querySelectorAll(scope)) {
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+    if (text.length < 2) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2 || getComputedStyle(el).visibility === 'hidden' || clipped(el)) continue;
+    if (r.height >= 4 * r.width) tall.push(`${el.tagName.toLowerCase()} 「${text.slice(0, 20)}」 `
+      + `${Math.round(r.width)}×${Math.round(r.height)}`);
+  }
+  return {width: document.documentElement.scrollWidth, viewport: innerWidth, tall};
+}"""
+
+
+def assert_fits(page: Any, where: str) -> None:
+    """The page at ``where`` is no wider than the viewport and squeezes no text (-s prints the width)."""
+    found = page.evaluate(LAYOUT_JS)
+    print(f"{where}: {found['width']} px in {found['viewport']} px, {len(found['tall'])} squeezed")
+    problems = [f"text squeezed: {t}" for t in found["tall"][:8]]
+    if found["width"] > found["viewport"]:
+        problems.insert(0, f"page is {found['width']} px wide in a {found['viewport']} px viewport")
+    assert not problems, f"{where}: " + "; ".join(problems)
+
+
+@contextmanager
+def phone_context(browser: Any, viewport: dict[str, int], **options: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ja-JP", viewport=viewport, **options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A phone: 390×844, Japanese, touch."""
+    with phone_context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
+        yield page
+
+
+@pytest.fixture
+def posting(transactional_db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """いわき市 (seed body) with a live Bluesky account; hours have their own tests."""
+    from ..posts.conftest import build_posting_body
+    from ..security.conftest import SEEDS
+
+    monkeypatch.setattr("koshiki.posts.services.approval.outside_hours", lambda *args: None)
+    return build_posting_body(system_admin, *SEEDS[0])

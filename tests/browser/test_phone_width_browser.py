@@ -8,8 +8,7 @@ about a second, so one test per URL would not fit the file's 90 s budget. Other 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,64 +17,11 @@ import pytest
 from koshiki.posts import services as post_services
 
 from ..conftest import live_kiki_account
-from ..posts.conftest import CLEAN_POST, build_posting_body
-from ..security.conftest import SEEDS
-from .conftest import screenshot, sign_in
+from ..posts.conftest import CLEAN_POST
+from .conftest import PHONE, assert_fits, phone_context, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-# The generic check: the page is no wider than the viewport, and no visible text in a table, a toolbar,
-# a form or the header is at least 4× taller than wide (the "one character per line" symptom).
-LAYOUT_JS = """() => {
-  const tall = [];
-  const clipped = el => {  // inside a visually hidden (sr-only) box
-    for (let a = el; a; a = a.parentElement) {
-      const cs = getComputedStyle(a);
-      if ((cs.clip !== 'auto' || cs.clipPath !== 'none') && a.getBoundingClientRect().width <= 2) return true;
-    }
-    return false;
-  };
-  const scope = 'table th, table td, table td *, .toolbar, .toolbar *, form, form *, .topbar, .topbar *';
-  for (const el of document.querySelectorAll(scope)) {
-    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
-    if (text.length < 2) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width < 2 || r.height < 2 || getComputedStyle(el).visibility === 'hidden' || clipped(el)) continue;
-    if (r.height >= 4 * r.width) tall.push(`${el.tagName.toLowerCase()} 「${text.slice(0, 20)}」 `
-      + `${Math.round(r.width)}×${Math.round(r.height)}`);
-  }
-  return {width: document.documentElement.scrollWidth, viewport: innerWidth, tall};
-}"""
-
-
-def assert_fits(page: Any, where: str) -> None:
-    """The page at ``where`` is no wider than the viewport and squeezes no text (-s prints the width)."""
-    found = page.evaluate(LAYOUT_JS)
-    print(f"{where}: {found['width']} px in {found['viewport']} px, {len(found['tall'])} squeezed")
-    problems = [f"text squeezed: {t}" for t in found["tall"][:8]]
-    if found["width"] > found["viewport"]:
-        problems.insert(0, f"page is {found['width']} px wide in a {found['viewport']} px viewport")
-    assert not problems, f"{where}: " + "; ".join(problems)
-
-
-@contextmanager
-def _context(browser: Any, viewport: dict[str, int], **options: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ja-JP", viewport=viewport, **options)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A phone: 390×844, Japanese, touch."""
-    with _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
-        yield page
 
 
 # (name, path builder); the builder receives the body and the post made for the test.
@@ -108,12 +54,6 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("overview", lambda b, p: "/overview/"),
     ("post-templates", lambda b, p: "/posts/templates/"),
 ]
-
-
-@pytest.fixture
-def posting(transactional_db: Any, system_admin: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr("koshiki.posts.services.approval.outside_hours", lambda *args: None)
-    return build_posting_body(system_admin, *SEEDS[0])
 
 
 @pytest.mark.parametrize("persona", ["admin", "manager", "operator"])
@@ -182,7 +122,7 @@ def test_accounts_toolbar_survives_200_percent_zoom(browser: Any, live_server: A
     live_kiki_account(iwaki)
     for width, scale in ((640, 2), (1280, 1)):
         viewport = {"width": width, "height": 900 // scale}
-        with _context(browser, viewport, device_scale_factor=scale) as zoomed:
+        with phone_context(browser, viewport, device_scale_factor=scale) as zoomed:
             sign_in(zoomed, live_server, iwaki.kacho.user.username)
             zoomed.goto(f"{live_server.url}/accounts/")
             toolbar = zoomed.locator(".toolbar").first
