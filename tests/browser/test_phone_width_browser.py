@@ -53,6 +53,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("password-change", lambda b, p: "/account/password/"),
     ("overview", lambda b, p: "/overview/"),
     ("post-templates", lambda b, p: "/posts/templates/"),
+    ("calendar-week", lambda b, p: "/posts/calendar/?view=week"),
 ]
 
 
