@@ -1,6 +1,6 @@
-"""Issue #13, accessibility (JIS X 8341-3): the markup behind the browser tests, one behaviour each — a refused
-form carries an error summary linking each field, errors are tied to their fields, messages say their kind,
-severity is written out, and Japanese content is marked lang="ja" in the English UI."""
+"""Issue #13, accessibility (JIS X 8341-3): the markup behind the browser tests, one behaviour each — a
+refused form carries an error summary linking each field, errors are tied to their fields, and messages say
+their kind."""
 
 from __future__ import annotations
 
@@ -58,4 +58,3 @@ def test_an_error_message_is_an_alert_that_says_it_is_an_error(iwaki: Any) -> No
     assert re.search(r'role="alert">.*エラー.*拒否しました', html)
     assert re.search(r'role="status">保存しました', html)
     assert "koshiki/a11y.js" in html
-

@@ -15,7 +15,8 @@ register = template.Library()
 
 @register.inclusion_tag("koshiki/_error_summary.html")
 def error_summary(form: Any) -> dict[str, Any]:
-    """The form's errors, field by field (label, first message, the widget's id), then the form-wide ones."""
+    """The fields with errors (label and the widget's id; each message stays beside its field, which the
+    field's aria-describedby points at) and the number of form-wide errors (the form shows those itself)."""
     fields: list[dict[str, Any]] = []
     general: list[str] = []
     if getattr(form, "is_bound", False) and form.errors:
