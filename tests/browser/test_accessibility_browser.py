@@ -353,10 +353,16 @@ def test_security_board_links_have_distinct_names_and_headers(
     headers = page.locator("#board thead th").all_inner_texts()
     assert all(h.strip() for h in headers), headers
     links = page.locator("#board tbody a")
-    names = [
-        page.evaluate("e => e.textContent.replace(/\\s+/g, ' ').trim()", links.nth(i).element_handle())
+    names = [  # the accessible name: the ids in aria-labelledby, in order
+        page.evaluate(
+            "e => (e.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)"
+            ".map(id => document.getElementById(id).textContent.trim()).join(' ') || e.textContent.trim()",
+            links.nth(i).element_handle(),
+        )
         for i in range(links.count())
     ]
+    assert all(name.startswith("対応する ") for name in names), names
+    assert page.get_by_role("link", name=names[0], exact=True).count() == 1
     assert len(names) >= 2 and len(set(names)) == len(names), names
     rows = page.locator("#board tbody tr")
     for i in range(rows.count()):
