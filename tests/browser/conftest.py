@@ -138,3 +138,42 @@ def posting(transactional_db: Any, system_admin: Any, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr("koshiki.posts.services.approval.outside_hours", lambda *args: None)
     return build_posting_body(system_admin, *SEEDS[0])
+
+
+# --- axe-core (issue #13, accessibility): pinned in a11y/package-lock.json, installed once by `npm ci` ---
+
+A11Y = Path(__file__).resolve().parents[2] / "a11y"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """The path of axe.min.js; `npm ci` in a11y/ the first time (the lock pins the version)."""
+    import shutil
+    import subprocess
+
+    script = A11Y / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        if not shutil.which("npm"):
+            pytest.fail(
+                "npm not found: run scripts/ensure-system-packages.sh nodejs (axe-core comes from npm)"
+            )
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=A11Y, check=True, timeout=600
+        )
+    return script
+
+
+def axe_violations(page: Any, axe_script: Path) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as loaded (id, help, targets)."""
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map(v => ("
+        "{id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))",
+        AXE_TAGS,
+    )
+    return list(result)
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} → {v['targets'][:5]}" for v in violations)

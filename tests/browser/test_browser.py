@@ -86,7 +86,7 @@ def test_live_check_highlights_a_phone_number_with_its_clause(
     mark = page.locator("#post-preview mark.sev-block").first
     mark.wait_for()
     assert page.locator("#post-preview mark").nth(1).inner_text() == "090-1234-5678"
-    assert "個人情報（禁止）" in page.locator("#post-findings").inner_text()
+    assert "禁止 個人情報" in page.locator("#post-findings").inner_text()
     assert "「いわき市 第5 2(2)①」" in page.locator("#post-findings").inner_text()
     assert "「いわき市 第5 2(2)①」" in (mark.get_attribute("title") or "")
     screenshot(page, "live-check")
