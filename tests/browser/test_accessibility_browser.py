@@ -73,6 +73,10 @@ PAGES: list[tuple[str, Url]] = [
     ("disclosure", lambda w: "/accounts/disclosure/"),
     ("profile-text", lambda w: f"/accounts/{w.body.account.pk}/profile-text/"),
     ("import", lambda w: "/accounts/import/"),
+    ("overview", lambda w: "/overview/"),
+    ("post-templates", lambda w: "/posts/templates/"),
+    ("calendar-week", lambda w: "/posts/calendar/?view=week"),
+    ("after-reports", lambda w: "/posts/after/"),
 ]
 
 
