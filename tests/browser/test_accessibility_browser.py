@@ -392,6 +392,7 @@ def test_japanese_content_is_marked_in_the_english_ui(page: Any, live_server: An
     sign_in(page, live_server, world.body.seed.admin.user.username)
     page.goto(f"{live_server.url}/guideline/")
     page.locator("#lang-select").select_option("en")
+    page.get_by_role("button", name="切り替え").click()  # choosing alone does not navigate (3.2.2)
     page.get_by_role("link", name="Audit log").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("header .org").get_attribute("lang") == "ja"
