@@ -220,10 +220,23 @@ PAGES: list[tuple[str, Url, str]] = [
     ("dashboard-manager", lambda g: "/", "manager"),
     ("dashboard-operator", lambda g: "/", "operator"),
     ("registry", lambda g: "/accounts/", "admin"),
+    (
+        "registry-filtered",  # issue #13
+        lambda g: f"/accounts/?q=広報&platform=x&state=active&department={g.body.account.department_id}",
+        "admin",
+    ),
     ("account-detail", lambda g: f"/accounts/{g.body.account.pk}/", "manager"),
     ("account-posting", lambda g: f"/accounts/{g.body.account.pk}/posting/", "manager"),
     ("account-security", lambda g: f"/accounts/{g.body.account.pk}/security/", "manager"),
     ("post-list", lambda g: "/posts/", "manager"),
+    (
+        "post-list-filtered",  # issue #13: every filter at once, text NFKC-normalised in SQL
+        lambda g: (
+            f"/posts/?q=防災&state=submitted&state=failed&account={g.body.account.pk}"
+            f"&author={g.body.operator.pk}&category=notice&date_from=2020-01-01&date_to=2030-12-31"
+        ),
+        "manager",
+    ),
     ("post-detail", lambda g: f"/posts/{g.post.pk}/", "manager"),
     ("calendar", lambda g: "/posts/calendar/", "manager"),
     ("calendar-operator", lambda g: f"/posts/calendar/?date={_in_days(3)}", "operator"),

@@ -175,6 +175,16 @@ def _demo_posts(organization: Organization) -> None:
         ServiceError
     ):  # e.g. 新城市 on a weekend: outside hours, it stays a checked draft
         posts.submit(actor=operator.user, post=waiting)
+    # issue #13 S: a second post waiting, so the queue's bulk approve has two to tick; full-width text that
+    # the posts list's search finds when typed half-width (「GW」「9時」)
+    tourism = posts.create_post(
+        actor=operator.user,
+        account=live,
+        category="tourism",
+        text="ＧＷ期間中、観光案内所は９時から１７時まで開いています。",
+    )
+    with contextlib.suppress(ServiceError):
+        posts.submit(actor=operator.user, post=tourism)
     posts.create_post(
         actor=operator.user, account=live, text="避難所の受付は田中さん（090-1234-5678）が担当します。"
     )

@@ -275,7 +275,11 @@ def _tell_pending(post: Post) -> None:
 
 
 @transaction.atomic
-def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
+def decide(
+    *, actor: Any, post: Post, approve: bool, comment: str = "", expected_version: int | None = None
+) -> Post:
+    """One approver's decision on the pending step. ``expected_version`` is the version the approver saw
+    (bulk approve sends it): a post changed since is refused, not approved unseen."""
     post = (
         Post.objects.select_for_update(of=("self",), no_key=True)
         .select_related("account", "organization")
@@ -286,6 +290,8 @@ def decide(*, actor: Any, post: Post, approve: bool, comment: str = "") -> Post:
     not_waiting = _("This post is not waiting for your decision.")
     if post.state != PostState.SUBMITTED:
         raise NotPermitted(not_waiting)
+    if expected_version is not None and post.version != expected_version:
+        raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again."))
     recorded = record_decision(
         actor=actor,
         subject=subject(post),

@@ -20,6 +20,7 @@ from koshiki.audit.queries import history_for
 from koshiki.checks.detectors.platform import LIMITS
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines import cite
+from koshiki.orgs.models import Staff
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 from koshiki.posts import services
@@ -28,6 +29,8 @@ from koshiki.posts.lifecycle import EDITABLE, PostState
 from koshiki.posts.models import AfterReport, ChannelCredential, Post, StandingApproval
 from koshiki.posts.roles import ApproverIndex, can_approve, can_write, is_own
 from koshiki.posts.rules import check_platform, posting_rules
+from koshiki.posts.search import search_posts
+from koshiki.posts.services.bulk import MAX_BATCH
 from koshiki.posts.services.common import finding_key, unacknowledged_warnings
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import HolderIndex, is_account_manager, is_manager
@@ -44,6 +47,7 @@ from ..post_forms import (
     UrlForm,
     WithdrawForm,
 )
+from ..search_forms import PostFilterForm
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 from .templates import template_choices
 
@@ -342,7 +346,9 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         for post in posts
         if steps[post.pk] is not None
     ]
-    return render(request, "koshiki/post_queue.html", {"waiting": waiting, "page": page})
+    return render(
+        request, "koshiki/post_queue.html", {"waiting": waiting, "page": page, "max_batch": MAX_BATCH}
+    )
 
 
 @login_required
@@ -397,16 +403,24 @@ def after_report_ack(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
+    """Posts of the body, newest first, narrowed by the filter form (text, account, state, author, category,
+    JST date range); the pager keeps the filter, an invalid filter is shown and not applied (#13)."""
     require_staff(request)
-    posts = scoped(Post.objects, request.user).select_related("account", "author")
-    account_id = request.GET.get("account", "")
-    if account_id.isdigit():
-        posts = posts.filter(account_id=int(account_id))
-    page = Paginator(posts.order_by("-created_at"), POST_PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = scoped(Post.objects, request.user)
+    form = PostFilterForm(
+        request.GET,
+        accounts=_accounts(request).order_by("account_name", "pk"),
+        authors=scoped(Staff.objects, request.user)
+        .filter(pk__in=mine.values("author_id"))
+        .order_by("display_name", "pk"),
+    )
+    criteria = form.criteria()
+    posts = search_posts(mine.select_related("account", "author"), criteria)
+    page = Paginator(posts.order_by("-created_at", "-pk"), POST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "koshiki/post_list.html",
-        {"page": page, "accounts": _accounts(request), "account_id": account_id},
+        {"page": page, "form": form, "filtered": criteria.any},
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,14 +19,16 @@ from koshiki.audit.queries import history_for
 from koshiki.core.errors import ServiceError
 from koshiki.guidelines import cite
 from koshiki.guidelines.workflows import citation
+from koshiki.orgs.models import Department
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 from koshiki.registry import services
 from koshiki.registry.checks import login_email_warning
 from koshiki.registry.lifecycle import AccountState
-from koshiki.registry.models import OfficialAccount, Platform
+from koshiki.registry.models import OfficialAccount
 from koshiki.registry.policy_prefill import prefilled
 from koshiki.registry.roles import can_edit, is_manager
+from koshiki.registry.search import search_accounts
 from koshiki.registry.services.policy import current_policy
 
 from ..registry_forms import (
@@ -41,29 +42,21 @@ from ..registry_forms import (
     PolicyForm,
     ReviewForm,
 )
+from ..search_forms import AccountFilterForm
 from .common import attempt, current_staff, get_scoped, report_error, require_staff, submit_form
 
 
 @login_required
 def registry_list(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request)
-    accounts = scoped(OfficialAccount.objects, request.user).select_related("department", "manager")
-    state, platform, query = (
-        request.GET.get("state", ""),
-        request.GET.get("platform", ""),
-        request.GET.get("q", "").strip(),
+    form = AccountFilterForm(
+        request.GET, departments=scoped(Department.objects, request.user).order_by("code", "pk")
     )
-    if state in AccountState.values:
-        accounts = accounts.filter(state=state)
-    if platform in Platform.values:
-        accounts = accounts.filter(platform=platform)
-    if query:
-        accounts = accounts.filter(
-            Q(account_name__icontains=query)
-            | Q(handle__icontains=query)
-            | Q(department__name__icontains=query)
-        )
-    page = Paginator(accounts.order_by("department__code", "platform", "account_name"), 100).get_page(
+    criteria = form.criteria()
+    accounts = search_accounts(
+        scoped(OfficialAccount.objects, request.user).select_related("department", "manager"), criteria
+    )
+    page = Paginator(accounts.order_by("department__code", "platform", "account_name", "pk"), 100).get_page(
         request.GET.get("page")
     )
     return render(
@@ -72,11 +65,8 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         {
             "accounts": page,
             "page": page,
-            "states": AccountState.choices,
-            "platforms": Platform.choices,
-            "state": state,
-            "platform": platform,
-            "q": query,
+            "form": form,
+            "filtered": criteria.any,
             "organization": staff.organization,
         },
     )
