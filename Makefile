@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test install messages lint format schema eval bench bench-scale clean
+.PHONY: demo test install messages lint format schema eval bench bench-scale clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -61,3 +61,11 @@ clean:
 bench-scale: install
 	scripts/ensure-system-packages.sh postgresql
 	$(PY) benchmarks/bench_scale.py $(ARGS)
+
+# Refresh docs/screenshots/*.png from the browser tests that take them (a plain test run only writes var/screenshots).
+screenshots: messages
+	scripts/ensure-system-packages.sh chromium nodejs
+	KOSHIKI_ENV=local KOSHIKI_DOC_SCREENSHOTS=1 KOSHIKI_VAR_DIR=$(CURDIR)/var/screens $(PY) -m pytest -q -p no:cacheprovider \
+	  -m "browser and not bluesky" tests/browser/test_calendar_browser.py tests/browser/test_overview_browser.py \
+	  tests/browser/test_phone_width_browser.py tests/browser/test_preview_templates_browser.py \
+	  tests/browser/test_notifications_browser.py

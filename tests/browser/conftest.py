@@ -51,6 +51,21 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+DOC_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def doc_screenshot(page: Any, name: str) -> Path:
+    """A screenshot for docs/screenshots: always under var/screenshots; copied into docs/ only by
+    `make screenshots` (KOSHIKI_DOC_SCREENSHOTS=1), so a test run never dirties the checkout."""
+    import shutil
+
+    path = screenshot(page, name)
+    if os.environ.get("KOSHIKI_DOC_SCREENSHOTS") == "1":
+        DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_SCREENSHOTS / f"{name}.png")
+    return path
+
+
 def sign_in(page: Any, live_server: Any, username: str, password: str | None = None) -> None:
     """Password, then the second step when the page asks for it: set-up (reading the key shown) or a code."""
     import pyotp

@@ -4,8 +4,6 @@ the 「日時を変更」 form (both through the reschedule service), and the we
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +17,9 @@ from koshiki.posts.models import Post
 from ..conftest import Body, live_kiki_account
 from ..posts.conftest import CLEAN_POST
 from ..posts.test_reschedule import _approve_all
-from .conftest import screenshot, sign_in
+from .conftest import doc_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _next_weekday(days: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -41,8 +38,7 @@ def _scheduled(body: Body, account: Any, at: dt.datetime, text: str = CLEAN_POST
 
 
 def _keep(page: Any, name: str) -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(screenshot(page, name), DOCS / f"{name}.png")
+    doc_screenshot(page, name)
 
 
 def test_month_view_shows_states_in_words_and_a_drag_moves_a_post_keeping_its_time(

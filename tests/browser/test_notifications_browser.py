@@ -15,7 +15,7 @@ from koshiki.posts.models import Post
 
 from ..posts.conftest import CLEAN_POST, build_posting_body
 from ..security.conftest import SEEDS
-from .conftest import screenshot, sign_in
+from .conftest import doc_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 COMMENT = "開催日を10月5日に直してください。"
@@ -48,7 +48,7 @@ def test_an_author_sees_the_send_back_with_its_comment(
     item = page.locator("#notification-list li.unread")
     assert "差戻し" in item.inner_text() and COMMENT in item.inner_text()
     assert approver.display_name in item.inner_text()
-    screenshot(page, "notifications")  # var/screenshots; copied to docs/screenshots/notifications.png
+    doc_screenshot(page, "notifications")
     item.get_by_role("button", name="既読にする").click()
     page.get_by_role("heading", name="お知らせ").wait_for()
     assert page.locator("#notification-list li.unread").count() == 0

@@ -4,8 +4,6 @@ the first-run checklist on a fresh body, and item 1 (a request stuck on a step n
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +19,9 @@ from koshiki.registry import services as registry
 
 from ..conftest import PASSWORD, live_kiki_account
 from ..registry.conftest import full_policy
-from .conftest import screenshot, sign_in
+from .conftest import doc_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _login(page: Any, live_server: Any, username: str) -> None:
@@ -80,9 +77,7 @@ def test_the_overview_draws_its_charts_with_the_numbers_as_text(
     assert "危機管理課ブルースカイ" in page.locator("#health").inner_text()
     leads = page.locator("#lead-times").inner_text()
     assert "90パーセンタイル" in leads and "時間" in leads
-    path = screenshot(page, "overview")
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOCS / "overview.png")
+    doc_screenshot(page, "overview")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     widths = page.evaluate(

@@ -7,9 +7,7 @@ about a second, so one test per URL would not fit the file's 90 s budget. Other 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +16,9 @@ from koshiki.posts import services as post_services
 
 from ..conftest import live_kiki_account
 from ..posts.conftest import CLEAN_POST
-from .conftest import PHONE, assert_fits, phone_context, screenshot, sign_in
+from .conftest import PHONE, assert_fits, doc_screenshot, phone_context, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 # (name, path builder); the builder receives the body and the post made for the test.
@@ -84,8 +81,7 @@ def test_every_main_page_fits_a_phone(
             shown.append(name)
             assert_fits(phone, name)
             if name == "registry" and persona == "admin":
-                DOCS.mkdir(parents=True, exist_ok=True)
-                shutil.copy(screenshot(phone, "phone-registry"), DOCS / "phone-registry.png")
+                doc_screenshot(phone, "phone-registry")
     assert len(shown) >= 15, shown  # every persona sees most pages
 
 

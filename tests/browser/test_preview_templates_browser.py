@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +10,9 @@ from koshiki.checks.preview import preview
 from koshiki.posts.services import templates
 
 from ..conftest import live_kiki_account
-from .conftest import screenshot, sign_in
+from .conftest import doc_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LONG = (
     "#防災 "
     + "大雨により市内全域に避難指示を発令しました。" * 7
@@ -67,9 +64,7 @@ def test_preview_and_templates_in_the_browser(page: Any, live_server: Any, iwaki
     assert page.locator("#pv-tab-bluesky").get_attribute("aria-selected") == "true"
     page.keyboard.press("ArrowLeft")
     page.locator("#platform-preview").scroll_into_view_if_needed()
-    shot = screenshot(page, "preview")
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, DOCS / "preview.png")
+    doc_screenshot(page, "preview")
 
     # A template with a phone number is refused, citing the clause, on the text field.
     page.goto(f"{live_server.url}/posts/templates/")
