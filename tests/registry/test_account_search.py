@@ -37,6 +37,14 @@ def test_text_matches_the_url(body: SeedBody) -> None:
     assert _found(body, text="instagram.com/") == {"kanko_072044"}
 
 
+def test_text_matches_the_department_name_as_the_list_did_before_filters(body: SeedBody) -> None:
+    account = OfficialAccount.objects.get(handle="kanko_072044")
+    department = account.department.name
+    assert "kanko_072044" in _found(body, text=department)
+    same = OfficialAccount.objects.filter(organization=body.organization, department__name=department)
+    assert _found(body, text=department) == set(same.values_list("handle", flat=True))
+
+
 def test_full_width_text_matches_half_width_handle(body: SeedBody) -> None:
     assert _found(body, text="ＫＯＨＯ＿０７２") == {"koho_072044"}
 

@@ -31,9 +31,15 @@ def search_accounts(
     if c.text.strip():
         needle = nfkc(c.text.strip())
         accounts = accounts.alias(
-            name_nfkc=Nfkc("account_name"), handle_nfkc=Nfkc("handle"), url_nfkc=Nfkc("url")
+            name_nfkc=Nfkc("account_name"),
+            handle_nfkc=Nfkc("handle"),
+            url_nfkc=Nfkc("url"),
+            department_nfkc=Nfkc("department__name"),
         ).filter(
-            Q(name_nfkc__icontains=needle) | Q(handle_nfkc__icontains=needle) | Q(url_nfkc__icontains=needle)
+            Q(name_nfkc__icontains=needle)
+            | Q(handle_nfkc__icontains=needle)
+            | Q(url_nfkc__icontains=needle)
+            | Q(department_nfkc__icontains=needle)  # 「危機管理課」 finds that 課's accounts
         )
     if c.platform:
         accounts = accounts.filter(platform=c.platform)

@@ -17,6 +17,8 @@ from koshiki.audit import catalog
 from koshiki.orgs.models import Staff
 from koshiki.registry.models import OfficialAccount
 
+from .dates import validate_day
+
 NAMES = ("date_from", "date_to", "actor", "account", "action")
 DATE_ERROR = _("Enter the date as YYYY-MM-DD (e.g. 2026-04-01).")
 
@@ -28,6 +30,7 @@ class AuditFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     date_to = forms.DateField(
         label=_("To (date)"),
@@ -35,6 +38,7 @@ class AuditFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     account = forms.TypedChoiceField(label=_("Account"), required=False, coerce=int, empty_value=None)

@@ -23,6 +23,7 @@ from koshiki.registry.models import OfficialAccount, Platform
 from koshiki.registry.search import AccountCriteria
 
 from .audit_forms import DATE_ERROR
+from .dates import validate_day
 
 NOT_YOURS = _("Choose one of your organization's entries from the list.")
 
@@ -34,6 +35,7 @@ def _date(label: Any) -> forms.DateField:
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
 
 
@@ -103,7 +105,7 @@ class PostFilterForm(_FilterForm):
 
 
 class AccountFilterForm(_FilterForm):
-    q = forms.CharField(label=_("Name, ID or URL contains"), required=False, max_length=200)
+    q = forms.CharField(label=_("Name, ID, URL or department contains"), required=False, max_length=200)
     platform = forms.ChoiceField(label=_("Platform"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     department = forms.ModelChoiceField(

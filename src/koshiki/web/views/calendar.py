@@ -34,6 +34,7 @@ from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
 from koshiki.registry.roles import HolderIndex
 
+from ..dates import in_range
 from .common import attempt, get_scoped, require_staff
 
 S = PostState
@@ -84,9 +85,10 @@ def _posts_between(user: Any, start: dt.datetime, end: dt.datetime) -> Any:
 
 def _anchor(request: HttpRequest, today: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return today
+    return day if in_range(day) else today  # 0001 or 9999: the grid's edges would overflow
 
 
 def _entries(request: HttpRequest, posts: Any, now: dt.datetime) -> list[Entry]:
