@@ -21,6 +21,7 @@ def _posts(folder: Path) -> list[dict[str, Any]]:
 
 
 FOLDERS = sorted(p for p in WRITERS.iterdir() if p.is_dir())
+BLIND = Path(__file__).parent / "corpus" / "blind"
 
 
 def test_at_least_six_writers_and_five_thousand_posts() -> None:
@@ -28,7 +29,7 @@ def test_at_least_six_writers_and_five_thousand_posts() -> None:
     assert sum(len(_posts(f)) for f in FOLDERS) >= 5000
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+@pytest.mark.parametrize("folder", [*FOLDERS, BLIND], ids=[*(f.name for f in FOLDERS), "blind"])
 def test_each_post_is_well_formed(folder: Path) -> None:
     categories = set(DEFAULT_SEVERITY)
     json.loads((folder / "context.json").read_text(encoding="utf-8"))
@@ -50,5 +51,5 @@ def test_each_post_is_well_formed(folder: Path) -> None:
 
 
 def test_ids_are_unique_across_writers() -> None:
-    ids = [post["id"] for folder in FOLDERS for post in _posts(folder)]
+    ids = [post["id"] for folder in [*FOLDERS, BLIND] for post in _posts(folder)]
     assert len(ids) == len(set(ids))
