@@ -120,3 +120,24 @@ def test_the_week_view_stacks_days_at_390_px_without_overflow(
         assert small.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         phone.close()
+
+
+def test_a_double_click_issues_one_feed_url_shown_once_and_a_reload_does_not_rotate(
+    page: Any, live_server: Any, shinshiro: Body
+) -> None:
+    """Review finding 4: the URL shown once after a redirect, a reload re-sends nothing; a double click
+    changes the token once and gives no error page."""
+    issued = AuditEntry.objects.filter(action="posts.calendar_feed.issued")
+    sign_in(page, live_server, shinshiro.tanto.user.username)
+    page.goto(f"{live_server.url}/posts/calendar/")
+    page.get_by_role("button", name="フィードURLを発行する").click()
+    page.wait_for_load_state("load")
+    assert "/posts/calendar/feed/" in page.get_by_label("あなたのフィードURL（表示は今回限り）").input_value()
+    page.reload()
+    assert page.get_by_label("あなたのフィードURL（表示は今回限り）").count() == 0
+    assert "フィードURLは有効です" in page.locator("#feed-status").inner_text()
+    assert issued.count() == 1
+    page.locator("#feed-issue").dblclick()
+    page.wait_for_load_state("load")
+    page.locator("#feed").wait_for()
+    assert issued.count() == 2  # one more token change for the click pair, and the calendar page, not a 500

@@ -113,3 +113,64 @@ def test_warnings_are_kept_on_the_template(iwaki: Body, kiki: Any) -> None:
         text="詳しくは https://example.com/a をご覧ください。",
     )
     assert template.findings and all(f["severity"] != "block" for f in template.findings)
+
+
+def test_a_double_click_on_save_creates_one_template_audited_once(iwaki: Body, kiki: Any) -> None:
+    args = {"actor": iwaki.tanto.user, "organization": iwaki.organization, "account": kiki, "name": "防災"}
+    first = templates.create_template(**args, text=CLEAN, request_key="k" * 32)
+    second = templates.create_template(**args, text=CLEAN, request_key="k" * 32)
+    assert first.pk == second.pk and PostTemplate.objects.count() == 1
+    assert AuditEntry.objects.filter(action="posts.template.created").count() == 1
+
+
+def test_a_stale_edit_is_refused_naming_the_change_and_overwrites_nothing(iwaki: Body, kiki: Any) -> None:
+    template = templates.create_template(
+        actor=iwaki.tanto.user, organization=iwaki.organization, account=kiki, name="防災", text=CLEAN
+    )
+    seen = template.version
+    templates.update_template(
+        actor=iwaki.tanto.user,  # the same writer in another tab (or a colleague) saved first
+        template=template,
+        name="防災（課長）",
+        text=CLEAN + "！",
+        category="emergency",
+        expected_version=seen,
+    )
+    from django.utils import translation
+
+    with translation.override("ja"), pytest.raises(InvalidTransition) as refused:
+        templates.update_template(
+            actor=iwaki.tanto.user,
+            template=template,
+            name="防災（担当）",
+            text=CLEAN,
+            category="emergency",
+            expected_version=seen,
+        )
+    assert "防災（課長）" in str(refused.value) and "再読み込み" in str(refused.value)
+    template.refresh_from_db()
+    assert template.name == "防災（課長）" and template.version == seen + 1
+    with pytest.raises(InvalidTransition):
+        templates.archive_template(actor=iwaki.tanto.user, template=template, expected_version=seen)
+    assert not PostTemplate.objects.get(pk=template.pk).archived
+
+
+def test_a_double_click_on_the_create_form_saves_once(iwaki: Body, kiki: Any) -> None:
+    from ..conftest import signed_in_client
+
+    client = signed_in_client(iwaki.tanto.user)
+    page = client.get("/posts/templates/").content.decode()
+    import re
+
+    key = re.search(r'name="request_key" value="([0-9a-f]+)"', page)
+    assert key
+    data = {
+        "name": "防災",
+        "category": "notice",
+        "account": kiki.pk,
+        "text": CLEAN,
+        "request_key": key.group(1),
+    }
+    assert client.post("/posts/templates/", data).status_code == 302
+    assert client.post("/posts/templates/", data).status_code == 302
+    assert PostTemplate.objects.count() == 1

@@ -103,7 +103,7 @@ def test_an_outsider_gets_404_for_another_bodys_reschedule_form(
 
 
 def _issue(client: Any) -> str:
-    page = client.post("/posts/calendar/", {"feed": "issue"}).content.decode()
+    page = client.post("/posts/calendar/", {"feed": "issue"}, follow=True).content.decode()
     match = re.search(r"/posts/calendar/feed/([A-Za-z0-9_-]+)\.ics", page)
     assert match, "the new URL is shown once"
     return match.group(1)

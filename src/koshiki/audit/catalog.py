@@ -564,7 +564,10 @@ _declare(
 _declare(
     "posts.calendar_feed.revoked",
     pgettext_lazy(A, "Calendar feed revoked"),
-    "A member of staff revoked their calendar (ICS) feed URL: it no longer answers.",
+    "A calendar (ICS) feed URL was revoked: it no longer answers. The cause says why: 'self' (the owner),"
+    " 'administrator' (with the administrator's reason), or an account-recovery event ('password_changed',"
+    " 'two_step_reset', 'sign_in_unlocked', 'left').",
+    after=("cause", "reason"),
 )
 _declare(
     "posts.post.withdrawn",

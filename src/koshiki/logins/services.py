@@ -41,6 +41,7 @@ def change_password(
     user.set_password(new_password)
     user.save(update_fields=["password"])
     ended = end_sessions(user, keep=keep_session if by_self else None)
+    _end_feed(staff, actor=actor, cause="password_changed")
     log_action(
         "logins.password_changed",
         actor=actor,
@@ -48,6 +49,13 @@ def change_password(
         after={"by": "self" if by_self else "administrator", "sessions_ended": ended},
     )
     return ended
+
+
+def _end_feed(staff: Any, *, actor: Any, cause: str) -> None:
+    """An account-recovery event also ends the person's calendar feed URL (a bearer secret)."""
+    from koshiki.posts.services.calendar_feed import revoke_feed_of
+
+    revoke_feed_of(staff, actor=actor, cause=cause)
 
 
 def password_attempts(username: str) -> int:
@@ -87,6 +95,7 @@ def unlock_sign_in(*, actor: Any, staff: Any, reason: str) -> None:
         raise InvalidInput(_("Give a reason."), field="reason")
     cleared = reset(username=staff.user.get_username())
     two_step_was_locked = clear_lock(staff.user)
+    _end_feed(staff, actor=actor, cause="sign_in_unlocked")
     log_action(
         "logins.unlocked",
         actor=actor,

@@ -285,10 +285,21 @@ class PostTemplate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, help_text="Compare-and-set: each change adds one.")
+    request_key = models.CharField(
+        max_length=64, blank=True, default="", help_text="The create form's one-time key (double clicks)."
+    )
 
     class Meta:
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["organization", "archived", "name"], name="posttemplate_org_list")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="posts_unique_template_request_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -302,6 +313,9 @@ class CalendarFeed(models.Model):
 
     staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField(max_length=64, unique=True)
+    request_key = models.CharField(
+        max_length=64, blank=True, default="", help_text="The one-time form key of the last issue."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -180,6 +180,9 @@ def reset(*, actor: Any, staff: Any, reason: str, keep_session: str | None = Non
     from koshiki.logins.sessions import end_sessions
 
     ended = end_sessions(staff.user, keep=keep_session)
+    from koshiki.posts.services.calendar_feed import revoke_feed_of
+
+    revoke_feed_of(staff, actor=actor, cause="two_step_reset")
     log_action(
         "twostep.reset", actor=actor, obj=staff, after={"reason": reason.strip(), "sessions_ended": ended}
     )

@@ -23,6 +23,9 @@ class TemplateForm(forms.Form):
     text = forms.CharField(
         label=_("Template text"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
+    # the create form's one-time key (a double click saves once); the edit page's version (compare-and-set)
+    request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, accounts: Any, org_wide: bool, editing: bool = False, **kwargs: Any
@@ -36,3 +39,6 @@ class TemplateForm(forms.Form):
             field.empty_label = None
         if editing:
             del self.fields["account"]  # the scope is fixed once the template exists
+            del self.fields["request_key"]
+        else:
+            del self.fields["version"]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from koshiki.audit.models import AuditEntry
 from koshiki.audit.services import log_action
 from koshiki.checks import CheckInputError, Finding, check
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
@@ -131,22 +132,40 @@ def create_template(
     text: str,
     category: str = Category.NOTICE,
     account: OfficialAccount | None = None,
+    request_key: str = "",
 ) -> PostTemplate:
-    """A new template for ``account``, or for the whole organization when ``account`` is None."""
+    """A new template for ``account``, or for the whole organization when ``account`` is None.
+
+    ``request_key``: the create form's one-time key; a second request with it (a double click on Save)
+    returns the first template and writes nothing.
+    """
+    key = request_key[:64]
+    if key:
+        done = PostTemplate.objects.filter(organization=organization, request_key=key).first()
+        if done is not None:
+            return done
     if account is not None and account.organization_id != organization.pk:
         raise InvalidInput(_("Choose an account of this organization."), field="account")
     _require(actor, organization, account)
     name, text = _clean(name, category, text)
     findings = _checked(organization, account, text)
-    template = PostTemplate.objects.create(
-        organization=organization,
-        account=account,
-        name=name,
-        category=category,
-        text=text,
-        findings=findings,
-        created_by=acting_staff(actor),
-    )
+    try:
+        with transaction.atomic():
+            template = PostTemplate.objects.create(
+                organization=organization,
+                account=account,
+                name=name,
+                category=category,
+                text=text,
+                findings=findings,
+                created_by=acting_staff(actor),
+                request_key=key,
+            )
+    except IntegrityError:
+        if not key:
+            raise
+        # the same form, sent twice at once: the other request saved it
+        return PostTemplate.objects.get(organization=organization, request_key=key)
     log_action(
         "posts.template.created",
         actor=actor,
@@ -164,15 +183,46 @@ def create_template(
     return template
 
 
-def _locked(template: PostTemplate) -> PostTemplate:
-    return PostTemplate.objects.select_for_update(of=("self",), no_key=True).get(pk=template.pk)
+def _locked(template: PostTemplate, expected_version: int | None) -> PostTemplate:
+    """The row, locked; refused when someone changed it since the editor's page was drawn."""
+    current = PostTemplate.objects.select_for_update(of=("self",), no_key=True).get(pk=template.pk)
+    if expected_version is not None and current.version != expected_version:
+        last = (
+            AuditEntry.objects.filter(
+                object_type="posts.posttemplate",
+                object_id=str(current.pk),
+                action__startswith="posts.template.",
+            )
+            .order_by("-seq")
+            .values_list("actor_name", flat=True)
+            .first()
+        )
+        raise InvalidTransition(
+            _(
+                "Someone changed this template after you opened it (now 「%(name)s」, version %(version)d"
+                "%(by)s). Reload the page, then make your change again."
+            )
+            % {
+                "name": current.name,
+                "version": current.version,
+                "by": _(", by %(who)s") % {"who": last} if last else "",
+            }
+        )
+    return current
 
 
 @transaction.atomic
 def update_template(
-    *, actor: Any, template: PostTemplate, name: str, text: str, category: str
+    *,
+    actor: Any,
+    template: PostTemplate,
+    name: str,
+    text: str,
+    category: str,
+    expected_version: int | None = None,
 ) -> PostTemplate:
-    template = _locked(template)
+    """Save new text; ``expected_version`` is the editor's page's: a stale page overwrites nothing."""
+    template = _locked(template, expected_version)
     _require(actor, template.organization, template.account)
     if template.archived:
         raise InvalidTransition(_("This template is archived."))
@@ -180,7 +230,8 @@ def update_template(
     findings = _checked(template.organization, template.account, text)
     before = {"name": template.name, "category": template.category, "text": template.text}
     template.name, template.category, template.text, template.findings = name, category, text, findings
-    template.save(update_fields=["name", "category", "text", "findings", "updated_at"])
+    template.version += 1
+    template.save(update_fields=["name", "category", "text", "findings", "version", "updated_at"])
     log_action(
         "posts.template.updated",
         actor=actor,
@@ -198,13 +249,16 @@ def update_template(
 
 
 @transaction.atomic
-def archive_template(*, actor: Any, template: PostTemplate) -> PostTemplate:
-    template = _locked(template)
+def archive_template(
+    *, actor: Any, template: PostTemplate, expected_version: int | None = None
+) -> PostTemplate:
+    template = _locked(template, expected_version)
     _require(actor, template.organization, template.account)
     if template.archived:
         raise InvalidTransition(_("This template is archived."))
     template.archived = True
-    template.save(update_fields=["archived", "updated_at"])
+    template.version += 1
+    template.save(update_fields=["archived", "version", "updated_at"])
     log_action(
         "posts.template.archived",
         actor=actor,

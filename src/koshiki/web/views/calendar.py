@@ -5,6 +5,7 @@ ICS feed."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,24 +112,42 @@ def _entries(request: HttpRequest, posts: Any, now: dt.datetime) -> list[Entry]:
     return entries
 
 
+FRESH_TOKEN = "calendar_feed_token"  # the session key keeping a just-issued token for ONE display
+
+
 def _feed_context(request: HttpRequest, token: str | None) -> dict[str, Any]:
     staff = require_staff(request)
     url = request.build_absolute_uri(reverse("post-calendar-feed", args=[token])) if token else ""
-    return {"feed_active": CalendarFeed.objects.filter(staff=staff).exists(), "feed_url": url}
+    return {
+        "feed_active": CalendarFeed.objects.filter(staff=staff).exists(),
+        "feed_url": url,
+        "feed_key": uuid.uuid4().hex,  # the form's one-time key: a double click issues one token
+    }
+
+
+def _feed_post(request: HttpRequest) -> HttpResponse:
+    """POST feed=issue|revoke, then redirect (POST → redirect → GET): a reload never re-issues."""
+    action = request.POST.get("feed")
+    if action == "issue":
+        token = issue_feed(actor=request.user, request_key=request.POST.get("request_key", ""))
+        if token is not None:
+            request.session[FRESH_TOKEN] = token
+            messages.success(request, _("A new feed URL was issued. Copy it now: it is shown only once."))
+        else:
+            messages.info(request, _("This form was already sent: no new feed URL was issued."))
+    elif action == "revoke" and revoke_feed(actor=request.user):
+        request.session.pop(FRESH_TOKEN, None)
+        messages.success(request, _("The feed URL was revoked: it no longer works."))
+    return redirect(reverse("post-calendar") + "#feed")
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """GET ?view=month|week&date=YYYY-MM-DD&account=<id>; POST feed=issue|revoke (the feed settings block)."""
     staff = require_staff(request)
-    token: str | None = None
     if request.method == "POST":
-        action = request.POST.get("feed")
-        if action == "issue":
-            token = issue_feed(actor=request.user)
-            messages.success(request, _("A new feed URL was issued. Copy it now: it is shown only once."))
-        elif action == "revoke" and revoke_feed(actor=request.user):
-            messages.success(request, _("The feed URL was revoked: it no longer works."))
+        return _feed_post(request)
+    token: str | None = request.session.pop(FRESH_TOKEN, None)
     now = timezone.now()
     today = timezone.localdate(now)
     view: grid.View = "week" if request.GET.get("view") == "week" else "month"
@@ -174,7 +193,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "staff": staff,
         **_feed_context(request, token),
     }
-    return render(request, "koshiki/post_calendar.html", context)
+    response = render(request, "koshiki/post_calendar.html", context)
+    response["Cache-Control"] = "private, no-store"  # the page may carry a fresh feed URL
+    return response
 
 
 def _query(params: dict[str, str]) -> str:

@@ -24,6 +24,7 @@ from koshiki.orgs.permissions import can_manage_org, can_read_audit
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import scoped
 from koshiki.orgs.services.personnel_effects import is_far
+from koshiki.posts.models import CalendarFeed
 from koshiki.twostep import services as two_step_services
 
 from ..forms import DepartmentAddForm, PersonnelChangeForm, RoleAssignForm, StaffAddForm
@@ -161,6 +162,7 @@ def _detail_context(request: HttpRequest, person: Staff) -> dict[str, object]:
         "change_form": PersonnelChangeForm(organization=person.organization),
         "role_form": RoleAssignForm(organization=person.organization, profile=profile),
         "has_two_step": two_step_services.has_device(person.user),
+        "has_feed": CalendarFeed.objects.filter(staff=person).exists(),
         "sign_in_locked": login_services.sign_in_locked(person),
         "held_credentials": person.held_credentials.filter(removed_at__isnull=True).select_related("account"),
         "history": _history(request, person),

@@ -3,6 +3,7 @@ button. Every change goes through koshiki.posts.services.templates (permission, 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -55,7 +56,12 @@ def template_list(request: HttpRequest) -> HttpResponse:
     organization = staff.organization
     accounts, writable = _writable_accounts(request)
     org_wide = service.manages_org_templates(request.user, organization)
-    form = TemplateForm(request.POST or None, accounts=accounts, org_wide=org_wide)
+    form = TemplateForm(
+        request.POST or None,
+        initial={"request_key": uuid.uuid4().hex},
+        accounts=accounts,
+        org_wide=org_wide,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,6 +72,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 category=data["category"],
                 text=data["text"],
+                request_key=data.get("request_key") or "",
             )
         except ServiceError as error:
             report_error(request, error, form)
@@ -96,7 +103,12 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     template = get_scoped(
         PostTemplate.objects.select_related("account", "organization"), request.user, template_id
     )
-    initial = {"name": template.name, "category": template.category, "text": template.text}
+    initial = {
+        "name": template.name,
+        "category": template.category,
+        "text": template.text,
+        "version": template.version,
+    }
     form = TemplateForm(
         request.POST or None,
         initial=initial,
@@ -113,6 +125,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
                 name=data["name"],
                 category=data["category"],
                 text=data["text"],
+                expected_version=data.get("version"),
             )
         except ServiceError as error:
             report_error(request, error, form)
@@ -140,7 +153,11 @@ def template_archive(request: HttpRequest, template_id: int) -> HttpResponse:
     )
     if attempt(
         request,
-        lambda: service.archive_template(actor=request.user, template=template),
+        lambda: service.archive_template(
+            actor=request.user,
+            template=template,
+            expected_version=int(version) if (version := request.POST.get("version", "")).isdigit() else None,
+        ),
         _("Template archived."),
     ):
         return redirect("post-templates")
