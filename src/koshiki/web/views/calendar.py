@@ -28,7 +28,7 @@ from koshiki.posts.jobs import OVERDUE_AFTER
 from koshiki.posts.lifecycle import MOVABLE, PostState
 from koshiki.posts.models import CalendarFeed, Post
 from koshiki.posts.roles import can_write
-from koshiki.posts.services import reschedule_post
+from koshiki.posts.services import move_needs_approval, reschedule_post
 from koshiki.posts.services.calendar_feed import feed_owner, issue_feed, revoke_feed
 from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
@@ -229,7 +229,10 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
             post.refresh_from_db(fields=["state"])
             if post.state == S.SUBMITTED and was != S.SUBMITTED:
                 messages.info(
-                    request, _("The new time needs approval again: the post is waiting for approval.")
+                    request, _(
+                        "The new time needs approval again: the post is waiting for approval, and its"
+                        " approvers have been told."
+                    )
                 )
             return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
         status = 400
@@ -246,7 +249,12 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
     response = render(
         request,
         "koshiki/post_reschedule.html",
-        {"post": post, "form": form, "movable": post.state in MOVABLE and post.scheduled_at is not None},
+        {
+            "post": post,
+            "form": form,
+            "movable": post.state in MOVABLE and post.scheduled_at is not None,
+            "reapproval": move_needs_approval(request.user, post),
+        },
     )
     response.status_code = status
     return response
