@@ -129,4 +129,9 @@ def test_a_profile_silent_on_moves_sends_a_moved_approved_post_back_to_approval(
     from koshiki.guidelines.schema import PostApproval
 
     assert all(get_profile(pid).posting.approval.reapprove_on_reschedule is True for pid in SEEDS)
-    assert PostApproval.model_validate({"silent": True, "reapprove_on_reschedule": False}).reapprove_on_reschedule is False
+    assert (
+        PostApproval.model_validate(
+            {"silent": True, "reapprove_on_reschedule": False}
+        ).reapprove_on_reschedule
+        is False
+    )

@@ -180,7 +180,9 @@ def test_the_form_says_when_the_moved_post_went_back_to_approval(iwaki: Body, cl
         HTTP_ACCEPT_LANGUAGE="ja",
         follow=True,
     )
-    assert "承認待ちに戻り" in response.content.decode() and "承認者に通知しました" in response.content.decode()
+    assert (
+        "承認待ちに戻り" in response.content.decode() and "承認者に通知しました" in response.content.decode()
+    )
     assert Post.objects.get(pk=post.pk).state == PostState.SUBMITTED
 
 
@@ -197,3 +199,17 @@ def test_the_form_does_not_warn_an_approver_who_did_not_write_the_post(iwaki: Bo
     post = scheduled_post(iwaki)
     page = _ja(signed_in_client(iwaki.shozokucho.user)).get(f"/posts/{post.pk}/reschedule/")
     assert 'id="reapproval-warning"' not in page.content.decode()
+
+
+def test_the_calendar_marks_an_approved_post_whose_drag_sends_it_back_to_approval(
+    iwaki: Body, clock: Any
+) -> None:
+    post = scheduled_post(iwaki)
+    day = timezone.localtime(post.scheduled_at).date()
+    url = f"/posts/calendar/?date={day.isoformat()}"
+    author_page = _ja(signed_in_client(iwaki.tanto.user)).get(url).content.decode()
+    entry = author_page.split(f'data-post="{post.pk}"', 1)[0].rsplit("<li", 1)[1]
+    assert 'data-reapproval="always"' in entry and "data-confirm-reapproval=" in author_page
+    approver_page = _ja(signed_in_client(iwaki.shozokucho.user)).get(url).content.decode()
+    entry = approver_page.split(f'data-post="{post.pk}"', 1)[0].rsplit("<li", 1)[1]
+    assert "data-reapproval" not in entry

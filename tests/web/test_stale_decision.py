@@ -19,7 +19,9 @@ from ..posts.conftest import CLEAN_POST
 
 def _submitted(body: Body) -> Post:
     post = services.create_post(actor=body.tanto.user, account=live_kiki_account(body), text=CLEAN_POST)
-    return services.submit(actor=body.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=2))
+    return services.submit(
+        actor=body.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=2)
+    )
 
 
 def _decide_form(page: str) -> dict[str, str]:

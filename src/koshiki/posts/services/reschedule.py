@@ -23,6 +23,7 @@ from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.guidelines.workflows import chain
 from koshiki.orgs.profiles import profile_for
 from koshiki.orgs.scoping import staff_of
+from koshiki.registry.roles import HolderIndex
 
 from ..lifecycle import MOVABLE, PostState
 from ..models import Post
@@ -44,14 +45,14 @@ def may_reschedule(user: Any, post: Post) -> bool:
     return post.state in MOVABLE and post.scheduled_at is not None and can_write(user, post.account)
 
 
-def _may_approve_alone(actor: Any, post: Post) -> bool:
+def _may_approve_alone(actor: Any, post: Post, index: HolderIndex | None = None) -> bool:
     """Whether the mover could have approved this post themselves: holds the role of every step of the
     profile's chain and did not write it (four-eyes). Their move is then their own approval of the time."""
     staff = staff_of(actor)
     if staff is None or staff.pk in own_ids(post):
         return False
     steps = chain(profile_for(post.organization), "post").steps
-    return bool(steps) and all(staff in step_holders(post.account, step.role) for step in steps)
+    return bool(steps) and all(staff in step_holders(post.account, step.role, index) for step in steps)
 
 
 def _leaves_approval_terms(post: Post, rules: PostingRules, day: dt.date, actor: Any) -> tuple[str, bool]:
@@ -76,12 +77,13 @@ def _leaves_approval_terms(post: Post, rules: PostingRules, day: dt.date, actor:
     return clause, False
 
 
-def move_needs_approval(actor: Any, post: Post) -> str:
-    """What the form tells before a move: "always" (the post goes back to approval), "outside_standing"
-    (only if moved out of its standing approval's period), or "" (it keeps its approval)."""
+def move_needs_approval(actor: Any, post: Post, index: HolderIndex | None = None) -> str:
+    """What the form and the calendar's drag tell before a move: "always" (the post goes back to approval),
+    "outside_standing" (only if moved out of its standing approval's period), or "" (it keeps its approval).
+    ``index`` when a page has read the organization's role holders already."""
     if post.state not in (PostState.APPROVED, PostState.SCHEDULED) or post.exemption:
         return ""
-    if _may_approve_alone(actor, post):
+    if _may_approve_alone(actor, post, index):
         return ""
     if post.standing_approval_id is not None:
         return "outside_standing"

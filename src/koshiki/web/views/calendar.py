@@ -49,6 +49,7 @@ class Entry:
     when: dt.datetime
     overdue: bool
     movable: bool
+    reapproval: str = ""  # move_needs_approval: the drag asks before sending the post back to approval
 
     @property
     def time(self) -> str:
@@ -77,7 +78,7 @@ def _posts_between(user: Any, start: dt.datetime, end: dt.datetime) -> Any:
             Q(scheduled_at__gte=start, scheduled_at__lt=end)
             | Q(published_at__gte=start, published_at__lt=end)
         )
-        .select_related("account")
+        .select_related("account", "standing_approval")
         .order_by("scheduled_at", "pk")
     )
 
@@ -99,13 +100,16 @@ def _entries(request: HttpRequest, posts: Any, now: dt.datetime) -> list[Entry]:
         when = _when(post)
         if when is None:
             continue
-        movable = False
+        movable, reapproval = False, ""
         if post.state in MOVABLE and post.scheduled_at is not None:
             if post.account_id not in writable:
                 index = index or HolderIndex(staff.organization)
                 writable[post.account_id] = can_write(request.user, post.account, index)
             movable = writable[post.account_id]
-        entries.append(Entry(post, when, is_overdue(post, now), movable))
+            if movable:
+                index = index or HolderIndex(staff.organization)
+                reapproval = move_needs_approval(request.user, post, index)
+        entries.append(Entry(post, when, is_overdue(post, now), movable, reapproval))
     return entries
 
 
@@ -229,10 +233,11 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
             post.refresh_from_db(fields=["state"])
             if post.state == S.SUBMITTED and was != S.SUBMITTED:
                 messages.info(
-                    request, _(
+                    request,
+                    _(
                         "The new time needs approval again: the post is waiting for approval, and its"
                         " approvers have been told."
-                    )
+                    ),
                 )
             return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
         status = 400
