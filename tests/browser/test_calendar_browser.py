@@ -63,13 +63,37 @@ def test_month_view_shows_states_in_words_and_a_drag_moves_a_post_keeping_its_ti
     target = day + dt.timedelta(days=2)
     if (target.year, target.month) != (day.year, day.month):  # the grid shows the next month's first week too
         assert page.locator(f'.cal-day[data-date="{target.isoformat()}"]').count() == 1
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:  # the author is asked before an approved post goes back to approval
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     first.drag_to(page.locator(f'.cal-day[data-date="{target.isoformat()}"]'))
     page.wait_for_url("**/posts/calendar/**")
-    assert "公開日時を変更しました" in page.locator(".messages").inner_text()
+    assert asked and "承認待ちに戻り" in asked[0]
+    said = page.locator(".messages").inner_text()
+    assert "公開日時を変更しました" in said and "承認待ちに戻り" in said
     moved = Post.objects.get(pk=scheduled.pk)
     assert timezone.localtime(moved.scheduled_at) == timezone.localtime(at) + dt.timedelta(days=2)
+    assert moved.state == PostState.SUBMITTED
     entry = AuditEntry.objects.get(action="posts.post.rescheduled", object_id=str(scheduled.pk))
     assert dt.datetime.fromisoformat(entry.after["scheduled_at"]) == moved.scheduled_at
+
+
+def test_an_author_who_cancels_the_question_moves_nothing(page: Any, live_server: Any, iwaki: Body) -> None:
+    at = _next_weekday(1, 10, 30)
+    post = _scheduled(iwaki, live_kiki_account(iwaki), at)
+    day = timezone.localtime(at).date()
+    sign_in(page, live_server, iwaki.tanto.user.username)
+    page.goto(f"{live_server.url}/posts/calendar/?view=week&date={day.isoformat()}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    target = page.locator(".cal-day").filter(has_not=page.locator(f'.cal-entry[data-post="{post.pk}"]')).first
+    page.locator(f'.cal-entry[data-post="{post.pk}"]').drag_to(target)
+    page.wait_for_timeout(300)
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.state == PostState.SCHEDULED and stored.scheduled_at == post.scheduled_at
 
 
 def test_the_form_refuses_a_time_outside_the_operating_hours_citing_the_clause(

@@ -122,3 +122,16 @@ def test_silent_chain_defaults_to_the_account_manager() -> None:
         "info_manager",
         "policy_director",
     ]
+
+
+def test_a_profile_silent_on_moves_sends_a_moved_approved_post_back_to_approval() -> None:
+    """#13 review: an approval is of a text at a time; a profile must opt out explicitly."""
+    from koshiki.guidelines.schema import PostApproval
+
+    assert all(get_profile(pid).posting.approval.reapprove_on_reschedule is True for pid in SEEDS)
+    assert (
+        PostApproval.model_validate(
+            {"silent": True, "reapprove_on_reschedule": False}
+        ).reapprove_on_reschedule
+        is False
+    )

@@ -82,7 +82,7 @@ def test_a_post_changed_since_the_approver_saw_it_is_refused(body: PostingBody) 
     )
     by_post = {r.post_id: r for r in results}
     assert not by_post[seen.pk].approved
-    assert "同時に" in by_post[seen.pk].reason or "再読み込み" in by_post[seen.pk].reason
+    assert "開いた後に変更" in by_post[seen.pk].reason and "公開日時" in by_post[seen.pk].reason
     assert by_post[fresh.pk].approved
     assert Post.objects.get(pk=seen.pk).state == PostState.SUBMITTED
 

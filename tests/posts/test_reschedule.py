@@ -40,14 +40,27 @@ def scheduled_post(body: Body, *, days: int = 2) -> Post:
     return post
 
 
+def _opt_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile that says explicitly that a moved post keeps its approval."""
+    from koshiki.posts.services import reschedule
+
+    real = reschedule.posting_rules
+    monkeypatch.setattr(
+        reschedule,
+        "posting_rules",
+        lambda profile: dataclasses.replace(real(profile), reapprove_on_reschedule=False),
+    )
+
+
 def _entries() -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action="posts.post.rescheduled").order_by("seq"))
 
 
 @pytest.mark.parametrize("who", ["tanto", "shozokucho"])
 def test_the_accounts_writers_move_a_scheduled_post_and_the_audit_has_before_and_after(
-    iwaki: Body, clock: Any, who: str
+    iwaki: Body, clock: Any, who: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _opt_out(monkeypatch)
     post = scheduled_post(iwaki)
     old = post.scheduled_at
     assert old is not None
@@ -137,17 +150,9 @@ def test_a_published_or_withdrawn_post_cannot_be_moved(iwaki: Body, clock: Any) 
     assert not _entries()
 
 
-def test_when_the_profile_requires_it_a_moved_post_goes_back_to_approval(
-    iwaki: Body, clock: Any, monkeypatch: pytest.MonkeyPatch
+def test_by_default_the_author_moving_an_approved_post_sends_it_back_to_approval(
+    iwaki: Body, clock: Any
 ) -> None:
-    from koshiki.posts.services import reschedule
-
-    real = reschedule.posting_rules
-    monkeypatch.setattr(
-        reschedule,
-        "posting_rules",
-        lambda profile: dataclasses.replace(real(profile), reapprove_on_reschedule=True),
-    )
     post = scheduled_post(iwaki)
     round_before = post.approval_round
     services.reschedule_post(
@@ -164,7 +169,10 @@ def test_when_the_profile_requires_it_a_moved_post_goes_back_to_approval(
     assert entry.clause
 
 
-def test_without_that_rule_an_approved_post_keeps_its_approval(iwaki: Body, clock: Any) -> None:
+def test_a_profile_that_opts_out_lets_an_approved_post_keep_its_approval(
+    iwaki: Body, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _opt_out(monkeypatch)
     post = scheduled_post(iwaki)
     services.reschedule_post(
         actor=iwaki.tanto.user,
@@ -205,8 +213,12 @@ def test_a_post_moved_out_of_its_standing_approvals_period_goes_back_to_approval
     assert stored.state == PostState.SUBMITTED and stored.standing_approval_id is None
 
 
-def test_the_workers_due_sweep_sees_the_new_time(iwaki: Body, clock: Any) -> None:
+def test_the_workers_due_sweep_sees_the_new_time(
+    iwaki: Body, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from koshiki.posts.jobs import overdue_posts
+
+    _opt_out(monkeypatch)
     from koshiki.posts.models import ChannelCredential
 
     post = scheduled_post(iwaki, days=2)
@@ -222,3 +234,151 @@ def test_the_workers_due_sweep_sees_the_new_time(iwaki: Body, clock: Any) -> Non
         expected_version=post.version,
     )
     assert post.pk in overdue_posts(in_two_hours)
+
+
+def test_the_approvers_are_told_when_a_moved_post_comes_back_for_approval(
+    iwaki: Body, clock: Any, told: Any
+) -> None:
+    from ..notify.helpers import recipients
+
+    post = scheduled_post(iwaki)
+    told(
+        lambda: services.reschedule_post(
+            actor=iwaki.tanto.user,
+            post=post,
+            new_at=post.scheduled_at + dt.timedelta(days=1),
+            expected_version=post.version,
+        )
+    )
+    step = services.pending_step(Post.objects.get(pk=post.pk))
+    assert step is not None and iwaki.shozokucho in step.waiting_for
+    assert iwaki.shozokucho.pk in recipients("posts.approval_requested")
+    assert iwaki.tanto.pk not in recipients("posts.approval_requested")
+
+
+def test_an_embargoed_post_moved_to_now_by_its_author_is_not_queued(iwaki: Body, clock: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    post = scheduled_post(iwaki)
+    queued = DBTaskResult.objects.count()
+    services.reschedule_post(
+        actor=iwaki.tanto.user, post=post, new_at=timezone.now(), expected_version=post.version
+    )
+    assert Post.objects.get(pk=post.pk).state == PostState.SUBMITTED
+    assert DBTaskResult.objects.count() == queued
+
+
+def test_an_approver_who_is_not_the_author_moves_it_and_it_stays_approved_with_that_audited(
+    iwaki: Body, clock: Any
+) -> None:
+    post = scheduled_post(iwaki)
+    new_at = post.scheduled_at + dt.timedelta(days=1)
+    services.reschedule_post(
+        actor=iwaki.shozokucho.user, post=post, new_at=new_at, expected_version=post.version
+    )
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.state == PostState.SCHEDULED and stored.scheduled_at == new_at
+    [entry] = _entries()
+    assert entry.after["state"] == PostState.SCHEDULED
+    assert entry.after["approval_kept"] == "moved_by_approver"
+
+
+def test_an_approver_who_wrote_the_post_moves_it_and_it_goes_back_to_approval(
+    iwaki: Body, clock: Any, system_admin: Any
+) -> None:
+    from koshiki.orgs import services as org_services
+
+    from ..conftest import PASSWORD
+
+    account = live_kiki_account(iwaki)
+    fuku = org_services.add_staff(
+        actor=system_admin,
+        organization=iwaki.organization,
+        username="iwaki-fuku",
+        display_name="副 所属長",
+        password=PASSWORD,
+        department=account.department,
+        email="fuku@example.lg.jp",
+    )
+    org_services.assign_role(
+        actor=system_admin, staff=fuku, role_id="account_manager", department=account.department
+    )
+    post = services.create_post(actor=iwaki.shozokucho.user, account=account, text=CLEAN_POST)
+    post = services.submit(
+        actor=iwaki.shozokucho.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=2)
+    )
+    post = _approve_all(post)
+    assert post.state == PostState.SCHEDULED
+    services.reschedule_post(
+        actor=iwaki.shozokucho.user,
+        post=post,
+        new_at=post.scheduled_at + dt.timedelta(days=1),
+        expected_version=post.version,
+    )
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.state == PostState.SUBMITTED
+    step = services.pending_step(stored)
+    assert step is not None and fuku in step.waiting_for and iwaki.shozokucho not in step.waiting_for
+
+
+def test_a_post_moved_within_its_standing_approvals_period_keeps_it(iwaki: Body, clock: Any) -> None:
+    from koshiki.posts.services import grant_standing_approval
+
+    account = live_kiki_account(iwaki)
+    today = timezone.localdate()
+    standing = grant_standing_approval(
+        actor=iwaki.shozokucho.user,
+        account=account,
+        categories=["notice"],
+        description="お知らせ",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=5),
+    )
+    post = services.create_post(actor=iwaki.tanto.user, account=account, text=CLEAN_POST)
+    post = services.submit(
+        actor=iwaki.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=1)
+    )
+    assert post.state == PostState.SCHEDULED and post.standing_approval_id == standing.pk
+    services.reschedule_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        new_at=post.scheduled_at + dt.timedelta(days=1),
+        expected_version=post.version,
+    )
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.state == PostState.SCHEDULED and stored.standing_approval_id == standing.pk
+
+
+def test_moving_a_submitted_post_keeps_it_submitted_in_the_same_round(iwaki: Body, clock: Any) -> None:
+    account = live_kiki_account(iwaki)
+    post = services.create_post(actor=iwaki.tanto.user, account=account, text=CLEAN_POST)
+    post = services.submit(
+        actor=iwaki.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=2)
+    )
+    assert post.state == PostState.SUBMITTED
+    services.reschedule_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        new_at=post.scheduled_at + dt.timedelta(days=1),
+        expected_version=post.version,
+    )
+    stored = Post.objects.get(pk=post.pk)
+    assert stored.state == PostState.SUBMITTED and stored.approval_round == post.approval_round
+
+
+def test_a_stale_approval_is_refused_naming_the_new_time_and_nothing_is_decided(
+    iwaki: Body, clock: Any
+) -> None:
+    account = live_kiki_account(iwaki)
+    post = services.create_post(actor=iwaki.tanto.user, account=account, text=CLEAN_POST)
+    post = services.submit(
+        actor=iwaki.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=2)
+    )
+    seen = post.version
+    new_at = post.scheduled_at + dt.timedelta(days=1)
+    services.reschedule_post(actor=iwaki.tanto.user, post=post, new_at=new_at, expected_version=seen)
+    with translation.override("ja"), pytest.raises(InvalidTransition) as refused:
+        services.decide(actor=iwaki.shozokucho.user, post=post, approve=True, expected_version=seen)
+    assert timezone.localtime(new_at).strftime("%Y-%m-%d %H:%M") in refused.value.message
+    assert "公開日時" in refused.value.message
+    assert Post.objects.get(pk=post.pk).state == PostState.SUBMITTED

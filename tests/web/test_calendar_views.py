@@ -170,17 +170,7 @@ def test_a_published_post_is_in_the_feed_with_its_state_in_the_users_language(
     assert f"post-{post.pk}@" in body and "SUMMARY:危機管理課ブルースカイ 投稿済み" in body
 
 
-def test_the_form_says_when_the_moved_post_went_back_to_approval(
-    iwaki: Body, clock: Any, monkeypatch: Any
-) -> None:
-    import dataclasses
-
-    from koshiki.posts.services import reschedule
-
-    real = reschedule.posting_rules
-    monkeypatch.setattr(
-        reschedule, "posting_rules", lambda p: dataclasses.replace(real(p), reapprove_on_reschedule=True)
-    )
+def test_the_form_says_when_the_moved_post_went_back_to_approval(iwaki: Body, clock: Any) -> None:
     post = scheduled_post(iwaki)
     new = timezone.localtime(post.scheduled_at) + dt.timedelta(days=1)
     client = _ja(signed_in_client(iwaki.tanto.user))
@@ -190,5 +180,36 @@ def test_the_form_says_when_the_moved_post_went_back_to_approval(
         HTTP_ACCEPT_LANGUAGE="ja",
         follow=True,
     )
-    assert "承認待ちに戻りました" in response.content.decode()
+    assert (
+        "承認待ちに戻り" in response.content.decode() and "承認者に通知しました" in response.content.decode()
+    )
     assert Post.objects.get(pk=post.pk).state == PostState.SUBMITTED
+
+
+def test_the_form_warns_the_author_before_moving_an_approved_post(iwaki: Body, clock: Any) -> None:
+    post = scheduled_post(iwaki)
+    page = _ja(signed_in_client(iwaki.tanto.user)).get(
+        f"/posts/{post.pk}/reschedule/", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    warning = page.content.decode().split('id="reapproval-warning"', 1)[1].split("</p>", 1)[0]
+    assert "承認待ちに戻り" in warning and "承認者" in warning
+
+
+def test_the_form_does_not_warn_an_approver_who_did_not_write_the_post(iwaki: Body, clock: Any) -> None:
+    post = scheduled_post(iwaki)
+    page = _ja(signed_in_client(iwaki.shozokucho.user)).get(f"/posts/{post.pk}/reschedule/")
+    assert 'id="reapproval-warning"' not in page.content.decode()
+
+
+def test_the_calendar_marks_an_approved_post_whose_drag_sends_it_back_to_approval(
+    iwaki: Body, clock: Any
+) -> None:
+    post = scheduled_post(iwaki)
+    day = timezone.localtime(post.scheduled_at).date()
+    url = f"/posts/calendar/?date={day.isoformat()}"
+    author_page = _ja(signed_in_client(iwaki.tanto.user)).get(url).content.decode()
+    entry = author_page.split(f'data-post="{post.pk}"', 1)[0].rsplit("<li", 1)[1]
+    assert 'data-reapproval="always"' in entry and "data-confirm-reapproval=" in author_page
+    approver_page = _ja(signed_in_client(iwaki.shozokucho.user)).get(url).content.decode()
+    entry = approver_page.split(f'data-post="{post.pk}"', 1)[0].rsplit("<li", 1)[1]
+    assert "data-reapproval" not in entry

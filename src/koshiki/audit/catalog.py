@@ -551,9 +551,10 @@ _declare(
     "posts.post.rescheduled",
     pgettext_lazy(A, "Post rescheduled"),
     "The publishing time of a post waiting for approval or publication moved (calendar form or drag); the"
-    " state after it is 'submitted' when the post went back to approval.",
+    " state after it is 'submitted' when the post went back to approval; approval_kept is"
+    " 'moved_by_approver' when an approver who did not write it moved it and it stayed approved.",
     before=(*POST_STATE, "scheduled_at"),
-    after=(*POST_STATE, "scheduled_at"),
+    after=(*POST_STATE, "scheduled_at", "approval_kept"),
 )
 _declare(
     "posts.calendar_feed.issued",

@@ -344,10 +344,12 @@ class PostApproval(Cited):
         " Default when silent: the body's administrators (who assign roles).",
     )
     reapprove_on_reschedule: bool = Field(
-        default=False,
-        description="An approved or scheduled post moved to another time goes back to approval (承認待ち)."
-        " Default when silent: no; the new time is still checked against operating hours and the"
-        " standing approval's period.",
+        default=True,
+        description="An approved or scheduled post moved to another time goes back to approval (承認待ち),"
+        " its approvers told, unless the mover could approve it and did not write it (four-eyes)."
+        " Default when silent: yes (an approval is of a text at a time). Set false to let a moved post"
+        " keep its approval; the new time is still checked against operating hours and the standing"
+        " approval's period.",
     )
 
 

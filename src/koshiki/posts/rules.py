@@ -54,7 +54,7 @@ class PostingRules:
     standing_report_days: int  # posting.after_report.standing_due_days
     self_publish: tuple[str, ...] = ()
     four_eyes_citation: str = ""
-    reapprove_on_reschedule: bool = False  # posting.approval.reapprove_on_reschedule (#13)
+    reapprove_on_reschedule: bool = True  # posting.approval.reapprove_on_reschedule (#13)
 
     def exemption(self, exemption_id: str) -> Exemption | None:
         return next((e for e in self.exemptions if e.id == exemption_id), None)

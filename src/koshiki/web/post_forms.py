@@ -84,6 +84,8 @@ class SubmitForm(forms.Form):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The version the approver saw: a post moved since is refused, not approved unseen (#13).
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ReasonForm(forms.Form):

@@ -4,7 +4,7 @@ from .approval import decide, pending_step, pending_steps, schedule, submit, wit
 from .compose import acknowledge_warning, correction_template, create_post, edit_post, override_blocks
 from .published_url import can_correct_published_url, correct_published_url
 from .publishing import publish_due, reconcile_stuck, record_manual_publication, retry_failed
-from .reschedule import may_reschedule, reschedule_post
+from .reschedule import may_reschedule, move_needs_approval, reschedule_post
 from .standing import acknowledge_after_report, grant_standing_approval, revoke_standing_approval
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "record_manual_publication",
     "reschedule_post",
     "may_reschedule",
+    "move_needs_approval",
     "retry_failed",
     "revoke_standing_approval",
     "schedule",

@@ -274,12 +274,22 @@ def _tell_pending(post: Post) -> None:
         notifications.approval_requested(post, step, role)
 
 
+def _changed_since_seen(post: Post) -> str:
+    """Why a decision on a page older than the post is refused: while it waits, what changes is its time."""
+    when = timezone.localtime(post.scheduled_at).strftime("%Y-%m-%d %H:%M") if post.scheduled_at else "—"
+    return _(
+        "This post changed after you opened it: its publishing time is now %(when)s. Nothing was decided;"
+        " check the post and decide again."
+    ) % {"when": when}
+
+
 @transaction.atomic
 def decide(
     *, actor: Any, post: Post, approve: bool, comment: str = "", expected_version: int | None = None
 ) -> Post:
     """One approver's decision on the pending step. ``expected_version`` is the version the approver saw
-    (bulk approve sends it): a post changed since is refused, not approved unseen."""
+    (the post page and bulk approve send it): a post changed since (e.g. moved to another time) is refused,
+    not approved unseen."""
     post = (
         Post.objects.select_for_update(of=("self",), no_key=True)
         .select_related("account", "organization")
@@ -291,7 +301,7 @@ def decide(
     if post.state != PostState.SUBMITTED:
         raise NotPermitted(not_waiting)
     if expected_version is not None and post.version != expected_version:
-        raise InvalidTransition(_("Someone else changed this at the same time. Reload and try again."))
+        raise InvalidTransition(_changed_since_seen(post))
     recorded = record_decision(
         actor=actor,
         subject=subject(post),

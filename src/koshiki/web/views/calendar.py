@@ -29,7 +29,7 @@ from koshiki.posts.jobs import OVERDUE_AFTER
 from koshiki.posts.lifecycle import MOVABLE, PostState
 from koshiki.posts.models import CalendarFeed, Post
 from koshiki.posts.roles import can_write
-from koshiki.posts.services import reschedule_post
+from koshiki.posts.services import move_needs_approval, reschedule_post
 from koshiki.posts.services.calendar_feed import feed_owner, issue_feed, revoke_feed
 from koshiki.registry.lifecycle import LIVE_STATES
 from koshiki.registry.models import OfficialAccount
@@ -51,6 +51,7 @@ class Entry:
     when: dt.datetime
     overdue: bool
     movable: bool
+    reapproval: str = ""  # move_needs_approval: the drag asks before sending the post back to approval
 
     @property
     def time(self) -> str:
@@ -79,7 +80,7 @@ def _posts_between(user: Any, start: dt.datetime, end: dt.datetime) -> Any:
             Q(scheduled_at__gte=start, scheduled_at__lt=end)
             | Q(published_at__gte=start, published_at__lt=end)
         )
-        .select_related("account")
+        .select_related("account", "standing_approval")
         .order_by("scheduled_at", "pk")
     )
 
@@ -102,13 +103,16 @@ def _entries(request: HttpRequest, posts: Any, now: dt.datetime) -> list[Entry]:
         when = _when(post)
         if when is None:
             continue
-        movable = False
+        movable, reapproval = False, ""
         if post.state in MOVABLE and post.scheduled_at is not None:
             if post.account_id not in writable:
                 index = index or HolderIndex(staff.organization)
                 writable[post.account_id] = can_write(request.user, post.account, index)
             movable = writable[post.account_id]
-        entries.append(Entry(post, when, is_overdue(post, now), movable))
+            if movable:
+                index = index or HolderIndex(staff.organization)
+                reapproval = move_needs_approval(request.user, post, index)
+        entries.append(Entry(post, when, is_overdue(post, now), movable, reapproval))
     return entries
 
 
@@ -252,7 +256,11 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
             post.refresh_from_db(fields=["state"])
             if post.state == S.SUBMITTED and was != S.SUBMITTED:
                 messages.info(
-                    request, _("The new time needs approval again: the post is waiting for approval.")
+                    request,
+                    _(
+                        "The new time needs approval again: the post is waiting for approval, and its"
+                        " approvers have been told."
+                    ),
                 )
             return redirect(_safe_next(request, form.cleaned_data.get("next", "")))
         status = 400
@@ -269,7 +277,12 @@ def reschedule(request: HttpRequest, post_id: int) -> HttpResponse:
     response = render(
         request,
         "koshiki/post_reschedule.html",
-        {"post": post, "form": form, "movable": post.state in MOVABLE and post.scheduled_at is not None},
+        {
+            "post": post,
+            "form": form,
+            "movable": post.state in MOVABLE and post.scheduled_at is not None,
+            "reapproval": move_needs_approval(request.user, post),
+        },
     )
     response.status_code = status
     return response

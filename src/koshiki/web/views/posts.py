@@ -253,7 +253,9 @@ def post_decide(request: HttpRequest, post_id: int) -> HttpResponse:
         post_id,
         DecisionForm,
         "decision_form",
-        lambda p, d: services.decide(actor=request.user, post=p, approve=approve, comment=d["comment"]),
+        lambda p, d: services.decide(
+            actor=request.user, post=p, approve=approve, comment=d["comment"], expected_version=d["version"]
+        ),
         _("Your decision has been recorded."),
     )
 

@@ -36,6 +36,11 @@
     if (!dragged || !day) return;
     event.preventDefault();
     if (dragged.closest(".cal-day") === day) return;
+    // #13 review: an approved post moved by its writer goes back to approval; ask first (cancel = no move).
+    var reapproval = dragged.getAttribute("data-reapproval"), target = day.getAttribute("data-date");
+    var leaves = reapproval === "always" || (reapproval === "outside_standing" &&
+      (target < dragged.getAttribute("data-standing-from") || target > dragged.getAttribute("data-standing-to")));
+    if (leaves && !window.confirm(form.getAttribute("data-confirm-reapproval"))) { dragged = null; return; }
     form.action = dragged.getAttribute("data-reschedule");
     form.elements.date.value = day.getAttribute("data-date");
     form.elements.time.value = dragged.getAttribute("data-time");
