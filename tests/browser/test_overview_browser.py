@@ -19,6 +19,7 @@ from koshiki.registry import services as registry
 
 from ..conftest import PASSWORD, live_kiki_account
 from ..registry.conftest import full_policy
+from ..registry.test_unassignable_steps import library_with_head
 from .conftest import doc_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -132,19 +133,7 @@ def test_a_fresh_body_s_administrator_follows_the_checklist(
 def test_item_1_a_library_request_is_refused_and_a_stuck_one_reaches_the_administrator(
     page: Any, live_server: Any, iwaki: Any, iwaki_officers: Any, system_admin: Any
 ) -> None:
-    library = org_services.create_department(
-        actor=system_admin, organization=iwaki.organization, code="lib", name="中央図書館"
-    )
-    head = org_services.add_staff(
-        actor=system_admin,
-        organization=iwaki.organization,
-        username="iwaki-libhead",
-        display_name="図書 館長",
-        password=PASSWORD,
-        department=library,
-        email="libhead@example.lg.jp",
-    )
-    org_services.assign_role(actor=system_admin, staff=head, role_id="account_manager")
+    library_with_head(iwaki, system_admin)  # 中央図書館 with its head, who requests
     _login(page, live_server, "iwaki-libhead")
     page.goto(f"{live_server.url}/accounts/request/")
     form = page.locator("#account-request-form")

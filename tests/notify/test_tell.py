@@ -93,5 +93,6 @@ def test_send_now_skips_people_without_an_address(iwaki: Any, mailoutbox: Any) -
     sent = send_now(
         message=KEY,
         personal={iwaki.tanto: {"account": "a", "date": "d"}, iwaki.kacho: {"account": "b", "date": "d"}},
+        event="test-day",
     )
     assert sent == 1 and [m.to for m in mailoutbox] == [[iwaki.kacho.email]]

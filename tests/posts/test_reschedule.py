@@ -183,26 +183,32 @@ def test_a_profile_that_opts_out_lets_an_approved_post_keep_its_approval(
     assert Post.objects.get(pk=post.pk).state == PostState.SCHEDULED
 
 
-def test_a_post_moved_out_of_its_standing_approvals_period_goes_back_to_approval(
-    iwaki: Body, clock: Any
-) -> None:
+def _under_standing_approval(iwaki: Body, days: int) -> tuple[Any, Post]:
+    """A standing approval for お知らせ over the next ``days`` days, and a post it scheduled for tomorrow."""
     from koshiki.posts.services import grant_standing_approval
 
     account = live_kiki_account(iwaki)
     today = timezone.localdate()
-    grant_standing_approval(
+    standing = grant_standing_approval(
         actor=iwaki.shozokucho.user,
         account=account,
         categories=["notice"],
         description="お知らせ",
         starts_on=today,
-        ends_on=today + dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=days),
     )
     post = services.create_post(actor=iwaki.tanto.user, account=account, text=CLEAN_POST)
     post = services.submit(
         actor=iwaki.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=1)
     )
-    assert post.state == PostState.SCHEDULED and post.standing_approval_id is not None
+    assert post.state == PostState.SCHEDULED and post.standing_approval_id == standing.pk
+    return standing, post
+
+
+def test_a_post_moved_out_of_its_standing_approvals_period_goes_back_to_approval(
+    iwaki: Body, clock: Any
+) -> None:
+    _, post = _under_standing_approval(iwaki, days=3)
     services.reschedule_post(
         actor=iwaki.tanto.user,
         post=post,
@@ -322,23 +328,7 @@ def test_an_approver_who_wrote_the_post_moves_it_and_it_goes_back_to_approval(
 
 
 def test_a_post_moved_within_its_standing_approvals_period_keeps_it(iwaki: Body, clock: Any) -> None:
-    from koshiki.posts.services import grant_standing_approval
-
-    account = live_kiki_account(iwaki)
-    today = timezone.localdate()
-    standing = grant_standing_approval(
-        actor=iwaki.shozokucho.user,
-        account=account,
-        categories=["notice"],
-        description="お知らせ",
-        starts_on=today,
-        ends_on=today + dt.timedelta(days=5),
-    )
-    post = services.create_post(actor=iwaki.tanto.user, account=account, text=CLEAN_POST)
-    post = services.submit(
-        actor=iwaki.tanto.user, post=post, scheduled_at=timezone.now() + dt.timedelta(days=1)
-    )
-    assert post.state == PostState.SCHEDULED and post.standing_approval_id == standing.pk
+    standing, post = _under_standing_approval(iwaki, days=5)
     services.reschedule_post(
         actor=iwaki.tanto.user,
         post=post,

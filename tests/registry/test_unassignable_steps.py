@@ -19,7 +19,7 @@ from ..conftest import PASSWORD
 from .conftest import full_policy
 
 
-def _library(body: Any, admin: Any) -> Any:
+def library_with_head(body: Any, admin: Any) -> Any:
     """図書館: a 所属 with no 部 above it, its head as account manager."""
     dept = org_services.create_department(
         actor=admin, organization=body.organization, code="lib", name="中央図書館"
@@ -51,7 +51,7 @@ def _request(actor: Any, dept: Any) -> Any:
 def test_request_from_a_section_with_no_department_above_is_refused_naming_the_step(
     iwaki: Any, iwaki_officers: Any, system_admin: Any
 ) -> None:
-    dept, head = _library(iwaki, system_admin)
+    dept, head = library_with_head(iwaki, system_admin)
     with pytest.raises(InvalidInput) as caught:
         _request(head, dept)
     message = str(caught.value)
@@ -68,7 +68,7 @@ def test_a_step_nobody_can_take_is_routed_to_the_escalation_role_when_the_profil
     flow = base.approvals.open_account.model_copy(update={"escalate_to": "ciso"})
     routed = base.model_copy(update={"approvals": base.approvals.model_copy(update={"open_account": flow})})
     monkeypatch.setattr(profiles, "get_profile", lambda pid: routed if pid == "iwaki" else base)
-    dept, head = _library(iwaki, system_admin)
+    dept, head = library_with_head(iwaki, system_admin)
     account = _request(head, dept)
     entry = AuditEntry.objects.get(action="registry.account.step_routed")
     assert entry.after["role"] == "info_manager" and entry.after["routed_to"] == "ciso"
@@ -96,7 +96,7 @@ def test_the_post_chain_is_checked_at_request_time_too(
         }
     )
     monkeypatch.setattr(profiles, "get_profile", lambda pid: strict if pid == "iwaki" else base)
-    dept, head = _library(iwaki, system_admin)
+    dept, head = library_with_head(iwaki, system_admin)
     with pytest.raises(InvalidInput) as caught:
         _request(head, dept)
     assert "情報管理者" in str(caught.value) and "「いわき市 第5 1(4)」" in str(caught.value)

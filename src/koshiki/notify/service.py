@@ -131,6 +131,25 @@ def _record(message: str, person: Any, context: Mapping[str, Any], link: str, ev
         return Notification.objects.filter(recipient=person, event=event, emailed_at__isnull=True).first()
 
 
+def _tell_once(
+    spec: messages.Message,
+    person: Any,
+    context: Mapping[str, Any],
+    link: str,
+    event: str,
+    cache: dict[Any, Any],
+) -> int:
+    """List the event in the person's お知らせ and e-mail it, unless an earlier run already did."""
+    from .models import Notification
+
+    row = _record(spec.key, person, context, link, event)
+    if row is None:
+        return 0
+    sent = _send(spec, person, context, link, cache)
+    Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+    return sent
+
+
 def deliver(
     message: str,
     context: Mapping[str, Any],
@@ -144,39 +163,17 @@ def deliver(
 ) -> int:
     """List it in each recipient's お知らせ and e-mail it, once per person and event (a person holding two
     of the roles gets one; a retried job sends nothing twice)."""
-    from .models import Notification
-
     spec = messages.get(message)
     cache: dict[Any, Any] = {}
     event = event or f"deliver:{uuid.uuid4().hex}"
     people = _recipients(list(roles), organization_id, department_id, staff_ids)
-    sent = 0
-    for person in people:
-        row = _record(message, person, context, link, event)
-        if row is None:
-            continue
-        sent += _send(spec, person, context, link, cache)
-        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
-    return sent
+    return sum(_tell_once(spec, person, context, link, event, cache) for person in people)
 
 
-def send_now(
-    *, message: str, personal: Mapping[Any, Mapping[str, Any]], link: str = "", event: str = ""
-) -> int:
-    """Deliver now, each person with their own context (for background jobs that already run once per
-    period). With ``event`` (one per period, e.g. the day) each person also finds it in their お知らせ, and a
-    repeated run of the same period lists and e-mails nothing twice; returns the e-mails sent."""
-    from .models import Notification
-
+def send_now(*, message: str, personal: Mapping[Any, Mapping[str, Any]], event: str, link: str = "") -> int:
+    """Deliver now, each person with their own context (for background jobs that run once per period).
+    ``event`` names the period (e.g. the day): each person finds it in their お知らせ, and a repeated run of
+    the same period lists and e-mails nothing twice; returns the e-mails sent."""
     spec = messages.get(message)
     cache: dict[Any, Any] = {}
-    if not event:
-        return sum(_send(spec, person, context, link, cache) for person, context in personal.items())
-    sent = 0
-    for person, context in personal.items():
-        row = _record(message, person, context, link, event)
-        if row is None:
-            continue
-        sent += _send(spec, person, context, link, cache)
-        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
-    return sent
+    return sum(_tell_once(spec, person, context, link, event, cache) for person, context in personal.items())

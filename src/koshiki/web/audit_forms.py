@@ -17,29 +17,16 @@ from koshiki.audit import catalog
 from koshiki.orgs.models import Staff
 from koshiki.registry.models import OfficialAccount
 
-from .dates import validate_day
+from .dates import TiedErrorsForm, day_field
 
 NAMES = ("date_from", "date_to", "actor", "account", "action")
-DATE_ERROR = _("Enter the date as YYYY-MM-DD (e.g. 2026-04-01).")
 
 
-class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From (date)"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_ERROR},
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_day],
-    )
-    date_to = forms.DateField(
-        label=_("To (date)"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_ERROR},
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_day],
-    )
+class AuditFilterForm(TiedErrorsForm):
+    error_prefix = "audit"
+
+    date_from = day_field(_("From (date)"))
+    date_to = day_field(_("To (date)"))
     actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     account = forms.TypedChoiceField(label=_("Account"), required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label=_("Action"), required=False)
@@ -64,15 +51,6 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Tie each error to its field for screen readers (the error text has the id name-error).
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"audit-{name}-error"}
-                )
 
     def query(self) -> dict[str, Any]:
         """Keyword arguments for ``audit.queries.filtered`` (dates as the JST day's bounds)."""

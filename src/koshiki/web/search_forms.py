@@ -22,36 +22,12 @@ from koshiki.registry.lifecycle import AccountState
 from koshiki.registry.models import OfficialAccount, Platform
 from koshiki.registry.search import AccountCriteria
 
-from .audit_forms import DATE_ERROR
-from .dates import validate_day
+from .dates import TiedErrorsForm, day_field
 
 NOT_YOURS = _("Choose one of your organization's entries from the list.")
 
 
-def _date(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_ERROR},
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_day],
-    )
-
-
-class _FilterForm(forms.Form):
-    """Errors are tied to their fields for screen readers (summary item id ``filter-<name>-error``)."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"filter-{name}-error"}
-                )
-
-
-class PostFilterForm(_FilterForm):
+class PostFilterForm(TiedErrorsForm):
     q = forms.CharField(label=_("Text contains"), required=False, max_length=200)
     account = forms.ModelChoiceField(
         label=_("Account"),
@@ -71,8 +47,8 @@ class PostFilterForm(_FilterForm):
         error_messages={"invalid_choice": NOT_YOURS},
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
-    date_from = _date(_("Scheduled or published from"))
-    date_to = _date(_("Scheduled or published until"))
+    date_from = day_field(_("Scheduled or published from"))
+    date_to = day_field(_("Scheduled or published until"))
 
     def __init__(self, data: Any, *, accounts: QuerySet[Any], authors: QuerySet[Any]) -> None:
         super().__init__(data, label_suffix="", auto_id="f-%s")
@@ -104,7 +80,7 @@ class PostFilterForm(_FilterForm):
         )
 
 
-class AccountFilterForm(_FilterForm):
+class AccountFilterForm(TiedErrorsForm):
     q = forms.CharField(label=_("Name, ID, URL or department contains"), required=False, max_length=200)
     platform = forms.ChoiceField(label=_("Platform"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
