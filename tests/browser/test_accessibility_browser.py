@@ -128,6 +128,8 @@ def _keyboard_sign_in(page: Any, live_server: Any, user: Any) -> None:
     from ..conftest import PASSWORD, totp_code
 
     page.goto(f"{live_server.url}/login/")
+    # the field takes the focus on arrival (autofocus): wait for it, as a keyboard user would, before typing
+    page.wait_for_function("() => document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(user.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
