@@ -393,3 +393,21 @@ def test_ai_review_fake_endpoint_a_new_text_version_makes_the_old_review_earlier
     assert "以前の本文に対するAIの意見" in earlier and "職員の私生活は個人情報です。" in earlier
     current = page.split('id="ai-suggestions"', 1)[1].split("</ul>", 1)[0]
     assert "職員の私生活は個人情報です。" not in current and "AIからの提案はありません" in current
+
+
+def test_ai_review_fake_endpoint_can_be_turned_off_after_the_allow_list_shrank(
+    iwaki: Body, fake: FakeAI, settings: Any
+) -> None:
+    _configure(iwaki, fake)
+    settings.KOSHIKI_OUTBOUND_ALLOW = []
+    with pytest.raises(InvalidInput):
+        _configure(iwaki, fake)  # on, at an address the guard now refuses
+    ai.configure(
+        actor=iwaki.kacho.user,
+        organization=iwaki.organization,
+        enabled=False,
+        base_url=fake.base_url,
+        model_name="local-llm-7b",
+    )
+    assert not AIReviewSettings.objects.get().usable
+    assert [e.after["enabled"] for e in _audit("aireview.config.changed")] == [True, False]

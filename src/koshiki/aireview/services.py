@@ -124,12 +124,14 @@ def configure(
     api_key = api_key.strip()
     if len(model_name) > MAX_MODEL_NAME:
         raise InvalidInput(_("The model name is too long."), field="model_name")
-    url = _checked_base_url(base_url) if (enabled or base_url.strip()) else ""
     row = (
         AIReviewSettings.objects.select_for_update(of=("self",), no_key=True)
         .filter(organization=organization)
         .first()
     )
+    url = base_url.strip().rstrip("/")
+    if enabled or (url and (row is None or url != row.base_url)):
+        url = _checked_base_url(url)  # turning it off at the stored address needs no new check
     has_key = row is not None and bool(row.sealed_api_key)
     same_url = row is not None and row.base_url == url
     if enabled and not model_name:
