@@ -29,7 +29,9 @@ def test_ai_review_fake_endpoint_in_the_browser(
     fake = fake_endpoint.start()
     try:
         settings.KOSHIKI_OUTBOUND_ALLOW = [fake.origin]
-        fake.answer([{"category": "personal_info", "quote": QUOTE, "reason_ja": "職員の私生活は個人情報です。"}])
+        fake.answer(
+            [{"category": "personal_info", "quote": QUOTE, "reason_ja": "職員の私生活は個人情報です。"}]
+        )
         sign_in(page, live_server, iwaki.kacho.user.username)
         page.goto(f"{live_server.url}/settings/")
         page.locator("#ai-review-settings-link").click()
