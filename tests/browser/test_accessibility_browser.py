@@ -70,6 +70,7 @@ PAGES: list[tuple[str, Url]] = [
     ("staff-detail", lambda w: f"/people/{w.body.operator.pk}/"),
     ("audit-log", lambda w: "/audit/"),
     ("settings", lambda w: "/settings/"),
+    ("ai-review-settings", lambda w: "/settings/ai-review/"),  # issue #14 A
     ("disclosure", lambda w: "/accounts/disclosure/"),
     ("profile-text", lambda w: f"/accounts/{w.body.account.pk}/profile-text/"),
     ("import", lambda w: "/accounts/import/"),

@@ -43,6 +43,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("staff-detail", lambda b, p: f"/people/{b.operator.pk}/"),
     ("audit-log", lambda b, p: "/audit/"),
     ("settings", lambda b, p: "/settings/"),
+    ("ai-review-settings", lambda b, p: "/settings/ai-review/"),  # issue #14 A
     ("disclosure", lambda b, p: "/accounts/disclosure/"),
     ("profile-text", lambda b, p: f"/accounts/{b.account.pk}/profile-text/"),
     ("import", lambda b, p: "/accounts/import/"),

@@ -257,6 +257,7 @@ PAGES: list[tuple[str, Url, str]] = [
     ("devices", lambda g: "/devices/", "operator"),
     ("disclosure", lambda g: "/accounts/disclosure/", "admin"),
     ("settings", lambda g: "/settings/", "admin"),
+    ("ai-review-settings", lambda g: "/settings/ai-review/", "admin"),  # issue #14 A
     ("registry-export", lambda g: "/accounts/export/?format=csv", "admin"),
     ("overview", lambda g: "/overview/", "admin"),  # issue #13 T: every chart and health line in SQL
 ]

@@ -759,6 +759,36 @@ _declare(
     after=("report", "happened_on", "accounts"),
 )
 
+# --- issue #14 A: the optional AI reviewer -------------------------------------------------------
+_declare(
+    "aireview.config.changed",
+    pgettext_lazy(A, "AI reviewer settings changed"),
+    "The body's administrator turned the AI reviewer on or off or changed its endpoint or model; the API"
+    " key itself is never recorded, only whether it changed.",
+    before=("enabled", "base_url", "model_name"),
+    after=("enabled", "base_url", "model_name", "key_changed"),
+)
+_declare(
+    "aireview.review.requested",
+    pgettext_lazy(A, "AI review requested"),
+    "A second opinion from the body's AI service was asked for a post waiting for approval (on submission,"
+    " by an approver's button, or by the sweep), once per text version.",
+    after=("post_version", "prompt_version", "model", "source"),
+)
+_declare(
+    "aireview.review.completed",
+    pgettext_lazy(A, "AI review received"),
+    "The AI service answered: the number of suggestions and their categories (suggestions only; they never"
+    " block and never change the checker's findings).",
+    after=("post_version", "prompt_version", "model", "suggestions", "categories"),
+)
+_declare(
+    "aireview.review.failed",
+    pgettext_lazy(A, "AI review failed"),
+    "The AI service could not give a usable answer (down, timeout, refused by the outbound guard, garbage).",
+    after=("post_version", "prompt_version", "model", "failure"),
+)
+
 
 class CodeFamily(Mapping[str, str]):
     """Codes picked at run time by a key (a notice's kind); every value is declared when the module loads."""

@@ -11,4 +11,5 @@ SEALED_FIELDS: tuple[tuple[str, str], ...] = (
     ("security.OrganizationKey", "sealed_key"),  # per-organization HMAC keys for password fingerprints
     ("posts.ChannelCredential", "sealed_secret"),  # platform app passwords
     ("posts.ChannelCredential", "sealed_session"),  # platform sessions
+    ("aireview.AIReviewSettings", "sealed_api_key"),  # AI reviewer endpoint keys (issue #14 A)
 )

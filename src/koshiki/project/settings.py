@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "koshiki.security",
     "koshiki.twostep",
     "koshiki.posts",
+    "koshiki.aireview",  # issue #14 A: the optional AI reviewer
     "koshiki.web",
     "koshiki.demo",
 ]
@@ -237,6 +238,11 @@ AXES_VERBOSE = False
 # Background work that survives a crash (core/jobs.py): a task RUNNING longer than the lease is taken to
 # belong to a dead worker and is queued again, at most KOSHIKI_TASK_MAX_ATTEMPTS claims in all.
 KOSHIKI_TASK_LEASE_SECONDS = int(os.environ.get("KOSHIKI_TASK_LEASE_SECONDS", "600"))
+# issue #14 A: the optional AI reviewer: how long to wait for a body's endpoint, and the largest answer read.
+KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS = float(os.environ.get("KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS", "20"))
+KOSHIKI_AI_REVIEW_MAX_BYTES = int(os.environ.get("KOSHIKI_AI_REVIEW_MAX_BYTES", str(256 * 1024)))
+# a pending review claimed longer ago than this belongs to a dead worker: the sweep takes it again
+KOSHIKI_AI_REVIEW_CLAIM_SECONDS = int(os.environ.get("KOSHIKI_AI_REVIEW_CLAIM_SECONDS", "120"))
 KOSHIKI_TASK_MAX_ATTEMPTS = int(os.environ.get("KOSHIKI_TASK_MAX_ATTEMPTS", "3"))
 KOSHIKI_SWEEP_SECONDS = int(os.environ.get("KOSHIKI_SWEEP_SECONDS", "60"))
 # Each worker also runs the cheap due sweeps (posts due now) this often, so nothing waits parked in the

@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import (
     account,
+    ai_review,  # issue #14 A
     archive,
     audit,
     bulk_approve,
@@ -124,6 +125,8 @@ urlpatterns = [
     path("check/", checking.check_page, name="check"),
     path("check/api/", checking.check_api, name="check-api"),
     path("settings/", settings.organization_settings, name="org-settings"),
+    path("settings/ai-review/", ai_review.ai_review_settings, name="ai-review-settings"),
+    path("posts/<int:post_id>/ai-review/", ai_review.ai_review_request, name="ai-review-request"),
     path("overview/", overview.overview, name="overview"),
     path("settings/archive/<int:year>/", archive.archive_year, name="org-archive-year"),
     path("settings/archive/files/<str:name>", archive.archive_file, name="org-archive-file"),

@@ -28,6 +28,7 @@ from ..lifecycle import PostState
 from ..models import AfterReport, Post, PostApproval, StandingApproval
 from ..roles import approvers, can_write, own_ids, report_reviewers, step_holders, write_refusal
 from ..rules import PostingRules, outside_hours, posting_rules
+from ..signals import post_submitted
 from .common import blocking, move, unacknowledged_warnings
 
 MAX_AHEAD = dt.timedelta(days=366)
@@ -263,6 +264,7 @@ def submit(
         approval_round=post.approval_round + 1,
     )
     _tell_pending(post)
+    post_submitted.send(sender=Post, post=post, actor=actor)
     return post
 
 
