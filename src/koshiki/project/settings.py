@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "koshiki.security",
     "koshiki.twostep",
     "koshiki.posts",
+    "koshiki.feedback",
     "koshiki.web",
     "koshiki.demo",
 ]
