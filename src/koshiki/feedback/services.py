@@ -49,7 +49,7 @@ def _locked(post: Post) -> Post:
 
 
 def _wrong_finding(post: Post, key: str) -> dict[str, Any]:
-    finding = next((f for f in post.findings if finding_key(f) == key), None)
+    finding: dict[str, Any] | None = next((f for f in post.findings if finding_key(f) == key), None)
     if finding is None:
         raise InvalidInput(
             _("This finding is not in the check of the post's current text. Reload the page."), field="key"

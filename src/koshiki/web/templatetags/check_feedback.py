@@ -57,7 +57,7 @@ def feedback_panel(context: template.Context) -> dict[str, Any]:
         "may_list": staff is not None and may_export(request.user, staff.organization),
         "findings": [
             {**f, "label": category_label(f["category"])}
-            for f in context.get("findings", [])
+            for f in context.get("findings") or []
             if f"{f['category']}:{f['start']}:{f['end']}" not in wrong
         ],
         "categories": [(name, category_label(name)) for name in DEFAULT_SEVERITY],
