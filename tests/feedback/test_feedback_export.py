@@ -116,3 +116,27 @@ def test_the_command_line_writes_the_file(iwaki: Body, judged: Any, tmp_path: Pa
     [line] = [json.loads(text) for text in out.read_text(encoding="utf-8").splitlines()]
     assert line["id"] == f"feedback-{code}-{judged.pk}"
     assert AuditEntry.objects.get(action="checks.feedback.exported").after["since"] == "2020-01-01"
+
+
+def test_the_export_costs_the_same_queries_for_three_times_the_feedback(iwaki: Body, post: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from koshiki.posts import services as posts
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            more = posts.create_post(actor=iwaki.tanto.user, account=post.account, text=post.text)
+            services.record_feedback(
+                actor=iwaki.shozokucho.user, post=more, kind=CheckFeedback.Kind.MISSED, category="rumor"
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _export(iwaki)
+        return len(captured.captured_queries)
+
+    grow(2)
+    small = queries()
+    grow(4)
+    assert queries() == small
