@@ -140,3 +140,27 @@ def test_the_export_costs_the_same_queries_for_three_times_the_feedback(iwaki: B
     small = queries()
     grow(4)
     assert queries() == small
+
+
+def test_names_inside_a_missed_personal_phrase_and_in_notes_are_masked_too(iwaki: Body) -> None:
+    """The name detector is cautious (no finding here); where an approver says the words are personal data,
+    and in free notes, every person name Sudachi sees is masked."""
+    from koshiki.posts import services as posts
+
+    from ..conftest import live_kiki_account
+
+    text = "生活保護を受けている鈴木花子の家庭を訪問しました。"
+    post = posts.create_post(actor=iwaki.tanto.user, account=live_kiki_account(iwaki), text=text)
+    assert post.findings == []
+    services.record_feedback(
+        actor=iwaki.shozokucho.user,
+        post=post,
+        kind=CheckFeedback.Kind.MISSED,
+        category="personal_info",
+        phrase="生活保護を受けている鈴木花子の家庭",
+        note="鈴木から聞いた話",
+    )
+    [line] = _export(iwaki)
+    assert "鈴木" not in json.dumps(line, ensure_ascii=False)
+    assert line["labels"] == [{"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"}]
+    assert line["note"] == "見逃し personal_info: 〇〇から聞いた話"

@@ -31,6 +31,32 @@ PLACEHOLDERS = {
 HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん", "殿")
 
 
+def person_names(text: str, within: Sequence[tuple[int, int]] | None = None) -> list[Finding]:
+    """Every run of tokens Sudachi tags as a person's name (姓/名), as name findings to mask. For words a
+    person has said are personal data (``within``: a missed personal_info phrase) and for free notes
+    (``within`` None: all of it), where the name detector's caution about false alarms does not apply."""
+    from .morph import tokenize
+
+    if within is not None and not within:
+        return []
+    runs: list[tuple[int, int]] = []
+    for token in tokenize(text):
+        if not token.is_person_name:
+            continue
+        if within is not None and not any(s <= token.start and token.end <= e for s, e in within):
+            continue
+        if runs and runs[-1][1] == token.start:
+            runs[-1] = (runs[-1][0], token.end)
+        else:
+            runs.append((token.start, token.end))
+    return [
+        Finding(
+            "personal_info", "block", s, e, "", "A person's name (morphological analysis).", detector="names"
+        )
+        for s, e in runs
+    ]
+
+
 def kind_of(finding: Finding) -> str:
     """Which placeholder a personal-data finding gets, from its detector and its (fixed) English message."""
     if finding.detector == "names":

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.checks import CheckContext, CheckInputError, check
-from koshiki.checks.masking import mask, occurrence
+from koshiki.checks.masking import Masked, mask, occurrence, person_names
 from koshiki.core.errors import NotPermitted
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.models import Organization
@@ -76,15 +76,19 @@ def _labels(post: Post, rows: list[CheckFeedback]) -> list[Label]:
     return sorted(unique.values(), key=lambda item: (item.start, item.end, item.category))
 
 
-def _masked_text(text: str, context: CheckContext, platform: str) -> Any:
+def _masked_text(
+    text: str, context: CheckContext, platform: str, names_within: list[tuple[int, int]] | None
+) -> Masked:
+    """The rule detectors' personal data masked, plus every person name Sudachi sees ``names_within``
+    (None: the whole text)."""
     try:
         findings = check(text, context=context, platform=platform)
     except CheckInputError:
         findings = []
-    return mask(text, findings)
+    return mask(text, [*findings, *person_names(text, names_within)])
 
 
-def _corpus_label(masked: Any, label: Label) -> dict[str, Any]:
+def _corpus_label(masked: Masked, label: Label) -> dict[str, Any]:
     if label.category == "missing_alt_text":
         return {"category": label.category, "span": ""}
     start, end = masked.span(label.start, label.end)
@@ -101,7 +105,7 @@ def _note(rows: list[CheckFeedback], context: CheckContext) -> str:
     for row in rows:
         text = f"{KIND_JA[CheckFeedback.Kind(row.kind)]} {row.category}"
         if row.note:
-            text += ": " + _masked_text(row.note, context, "x").text
+            text += ": " + _masked_text(row.note, context, "x", None).text
         parts.append(text)
     return " / ".join(parts)
 
@@ -111,7 +115,12 @@ def corpus_line(
 ) -> dict[str, Any]:
     """One post and its standing feedback as a corpus line, personal data masked."""
     platform = check_platform(post.account)
-    masked = _masked_text(post.text, context, platform)
+    said_personal = [  # an approver said these words hold personal data (no words: the whole text)
+        row.span or (0, len(post.text))
+        for row in rows
+        if row.kind == CheckFeedback.Kind.MISSED and row.category == "personal_info"
+    ]
+    masked = _masked_text(post.text, context, platform, said_personal)
     writer = writer_name(organization)
     return {
         "id": f"{writer}-{post.pk}",
