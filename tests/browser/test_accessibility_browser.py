@@ -78,6 +78,7 @@ PAGES: list[tuple[str, Url]] = [
     ("post-templates", lambda w: "/posts/templates/"),
     ("calendar-week", lambda w: "/posts/calendar/?view=week"),
     ("after-reports", lambda w: "/posts/after/"),
+    ("check-feedback", lambda w: "/check-feedback/"),  # issue #14 B
 ]
 
 

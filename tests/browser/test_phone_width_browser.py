@@ -52,6 +52,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str]]] = [
     ("overview", lambda b, p: "/overview/"),
     ("post-templates", lambda b, p: "/posts/templates/"),
     ("calendar-week", lambda b, p: "/posts/calendar/?view=week"),
+    ("check-feedback", lambda b, p: "/check-feedback/"),  # issue #14 B
 ]
 
 

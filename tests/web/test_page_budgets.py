@@ -180,6 +180,19 @@ def grow(grown: Grown, n: int) -> None:
         registry.save_policy(actor=seed.manager.user, account=body.account, items=_policy_items(body.account))
         _submitted(body.operator, body.account)
         _templates(body, i)
+        _check_feedback(grown, i)
+
+
+def _check_feedback(grown: Grown, i: int) -> None:
+    """Issue #14 B: the post page's feedback panel and /check-feedback/ grow with the feedback given."""
+    from koshiki.checks import DEFAULT_SEVERITY
+    from koshiki.feedback.services import record_feedback
+
+    manager = grown.body.seed.manager.user
+    category = sorted(DEFAULT_SEVERITY)[i % len(DEFAULT_SEVERITY)]
+    record_feedback(actor=manager, post=grown.post, kind="missed", category=category, note=f"見逃し{i}")
+    other = _submitted(grown.body.operator, grown.body.account)
+    record_feedback(actor=manager, post=other, kind="missed", category="rumor")
 
 
 def _templates(body: PostingBody, i: int) -> None:
@@ -260,6 +273,7 @@ PAGES: list[tuple[str, Url, str]] = [
     ("ai-review-settings", lambda g: "/settings/ai-review/", "admin"),  # issue #14 A
     ("registry-export", lambda g: "/accounts/export/?format=csv", "admin"),
     ("overview", lambda g: "/overview/", "admin"),  # issue #13 T: every chart and health line in SQL
+    ("check-feedback", lambda g: "/check-feedback/", "admin"),  # issue #14 B: feedback on the checker
 ]
 
 

@@ -789,6 +789,28 @@ _declare(
     after=("post_version", "prompt_version", "model", "failure"),
 )
 
+# --- issue #14 B: feedback from use on the checker -------------------------------------------------------
+_declare(
+    "checks.feedback.recorded",
+    pgettext_lazy(A, "Checker feedback recorded"),
+    "An approver marked a finding of the check as wrong (誤検知) or added a category the check missed"
+    " (見逃し), on one version of the post's text; the note stays beside the post, not in the chain.",
+    after=("kind", "category", "span", "detector", "version", "feedback"),
+)
+_declare(
+    "checks.feedback.retracted",
+    pgettext_lazy(A, "Checker feedback retracted"),
+    "The approver who gave a piece of feedback on the check took it back.",
+    before=("kind", "category", "feedback"),
+)
+_declare(
+    "checks.feedback.exported",
+    pgettext_lazy(A, "Checker feedback exported"),
+    "The body's feedback on the check was exported as corpus lines, personal data masked"
+    " (koshiki check feedback export, or the feedback page's download): how many lines, never the text.",
+    after=("count", "since"),
+)
+
 
 class CodeFamily(Mapping[str, str]):
     """Codes picked at run time by a key (a notice's kind); every value is declared when the module loads."""
@@ -834,6 +856,7 @@ FAMILIES: dict[str, Promise] = {
     "twostep": pgettext_lazy(A, "Two-step sign-in"),
     "audit": pgettext_lazy(A, "Audit log"),
     "core": pgettext_lazy(A, "System"),
+    "checks": pgettext_lazy(A, "Checker feedback"),
 }
 
 #: Labels of before/after keys that no model field names (a model's verbose_name is used first).

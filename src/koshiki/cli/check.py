@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -83,7 +85,50 @@ def _run_jsonl(args: argparse.Namespace, context: CheckContext) -> int:
     return worst
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    """`koshiki check feedback export [--org CODE] [--since YYYY-MM-DD] [--out FILE]` (issue #14 B): the
+    approvers' feedback as corpus lines, personal data masked; audited (count only)."""
+    if args.words != ["export"]:
+        print(
+            "使い方 / usage: koshiki check feedback export [--org CODE] [--since YYYY-MM-DD] [--out FILE]",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(
+            f"エラー / error: --since は YYYY-MM-DD で指定してください / not a date: {args.since}",
+            file=sys.stderr,
+        )
+        return 2
+    from .manage import setup_django
+
+    setup_django()
+    from koshiki.core.request_id import set_request_id
+    from koshiki.feedback.export import export_feedback
+    from koshiki.orgs.models import Organization
+
+    set_request_id("cli-check-feedback-export")
+    organizations = Organization.objects.order_by("code")
+    if args.org:
+        organizations = organizations.filter(code=args.org)
+        if not organizations.exists():
+            print(f"エラー / error: 団体コード {args.org} の団体は登録されていません", file=sys.stderr)
+            return 1
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(Path(args.out).open("w", encoding="utf-8")) if args.out else sys.stdout
+        total = sum(
+            export_feedback(actor=None, organization=organization, out=out, since=since)
+            for organization in organizations
+        )
+    print(f"{total} lines", file=sys.stderr)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.file == "feedback":
+        return _feedback(args)
     try:
         context = _context(args)
     except (UnknownProfile, ProfileError, LookupError) as exc:
@@ -105,7 +150,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("check", help="check a post against a guideline profile")
+    parser = commands.add_parser(
+        "check", help="check a post against a guideline profile; `check feedback export`: approvers' feedback"
+    )
     parser.add_argument("file", nargs="?", default="-", help="a file, or - for standard input")
     parser.add_argument("--profile", help="guideline profile id")
     parser.add_argument("--org", help="take profile, domains and public names from this organization (code)")
@@ -116,4 +163,10 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--jsonl", action="store_true", help='read {"id","text","platform"} lines, write one line each'
     )
+    # issue #14 B: `koshiki check feedback export`
+    parser.add_argument("words", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--since", help="feedback export: only feedback given on or after this date (YYYY-MM-DD)"
+    )
+    parser.add_argument("--out", help="feedback export: write the JSON Lines here (default: standard output)")
     parser.set_defaults(handler=_run)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "koshiki.twostep",
     "koshiki.posts",
     "koshiki.aireview",  # issue #14 A: the optional AI reviewer
+    "koshiki.feedback",
     "koshiki.web",
     "koshiki.demo",
 ]

@@ -50,6 +50,7 @@ def _findings(post: Post) -> list[dict[str, Any]]:
             "message_en": f.message_en,
             "clauses": list(f.clauses),
             "excerpt": post.text[f.start : f.end][:60],
+            "detector": f.detector,  # issue #14 B: feedback records which detector a wrong finding came from
         }
         for f in found
     ]
