@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import time
+import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 
@@ -411,3 +413,38 @@ def test_ai_review_fake_endpoint_can_be_turned_off_after_the_allow_list_shrank(
     )
     assert not AIReviewSettings.objects.get().usable
     assert [e.after["enabled"] for e in _audit("aireview.config.changed")] == [True, False]
+
+
+def test_ai_review_fake_endpoint_slow_dripping_answer_fails_within_the_total_time(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An endpoint that sends one byte every 20 ms never trips a per-read timeout of 0.5 s, but would hold
+    the worker for seconds (and, past the claim lease, a second worker would send the key again)."""
+    settings.KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS = 0.5
+    fake.drip = 0.02  # the whole answer (a few hundred bytes) would take several seconds
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    started = time.monotonic()
+    assert _run_queued() == ["failed"]
+    assert time.monotonic() - started < 2.0
+    assert AIReview.objects.get(post=post).error.startswith("timeout:")
+
+
+def test_ai_review_fake_endpoint_compressed_bomb_is_never_inflated(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A few kilobytes of zstd that inflate to 64 MB: the size cap must hold for what is held in memory."""
+    zstd = pytest.importorskip("zstandard")
+    fake.raw = zstd.ZstdCompressor().compress(b"\0" * (64 * 1024 * 1024))
+    fake.headers = {"Content-Encoding": "zstd"}
+    assert len(fake.raw) < 64 * 1024
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    tracemalloc.start()
+    try:
+        assert _run_queued() == ["failed"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
+    assert AIReview.objects.get(post=post).state == "failed"
