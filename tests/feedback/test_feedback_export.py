@@ -164,3 +164,18 @@ def test_names_inside_a_missed_personal_phrase_and_in_notes_are_masked_too(iwaki
     assert "鈴木" not in json.dumps(line, ensure_ascii=False)
     assert line["labels"] == [{"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"}]
     assert line["note"] == "見逃し personal_info: 〇〇から聞いた話"
+
+
+def test_since_picks_the_posts_but_keeps_their_earlier_wrong_marks(
+    iwaki: Body, judged: Any, clock: Any
+) -> None:
+    """An export of the last days' feedback must not turn a finding marked wrong before then back into a
+    label of the post (the line stands for the post's whole judgment, not for the new rows only)."""
+    clock.shift(dt.timedelta(days=3))
+    services.record_feedback(
+        actor=iwaki.shozokucho.user, post=judged, kind=CheckFeedback.Kind.MISSED, category="political"
+    )
+    [line] = _export(iwaki, since=timezone.localdate())
+    categories = {label["category"] for label in line["labels"]}
+    assert "url_shortener" not in categories  # marked wrong three days before `since`
+    assert {"political", "rumor"} <= categories

@@ -134,13 +134,16 @@ def corpus_line(
 
 
 def standing_feedback(organization: Organization, since: dt.date | None) -> Iterator[tuple[Post, list[Any]]]:
-    """Each post with standing (not retracted) feedback on its current text, with that feedback."""
+    """Each post with standing (not retracted) feedback on its current text, with that feedback. ``since``
+    picks the posts that got feedback from that day on; each comes with *all* its standing feedback (a
+    finding marked wrong before ``since`` must not come back as a label)."""
     rows = CheckFeedback.objects.filter(organization=organization, retracted_at__isnull=True).select_related(
         "post__account"
     )
     if since is not None:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time()), timezone.get_default_timezone())
-        rows = rows.filter(created_at__gte=start)
+        recent = rows.filter(created_at__gte=start).values("post_id")
+        rows = rows.filter(post_id__in=recent)
     by_post: dict[int, tuple[Post, list[CheckFeedback]]] = {}
     for row in rows.order_by("post_id", "created_at", "pk"):
         post = row.post
