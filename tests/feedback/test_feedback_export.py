@@ -179,3 +179,34 @@ def test_since_picks_the_posts_but_keeps_their_earlier_wrong_marks(
     categories = {label["category"] for label in line["labels"]}
     assert "url_shortener" not in categories  # marked wrong three days before `since`
     assert {"political", "rumor"} <= categories
+
+
+def test_names_inside_a_learned_personal_info_finding_are_masked_too(iwaki: Body) -> None:
+    """The learned tier flags a resident's situation as a sentence (detector "learned"); the approver left it
+    standing, so those words hold personal data just as a missed personal_info phrase does."""
+    from koshiki.posts import services as posts
+    from koshiki.posts.models import Post
+
+    from ..conftest import live_kiki_account
+
+    text = "生活保護を受けている鈴木花子の家庭を訪問しました。"
+    post = posts.create_post(actor=iwaki.tanto.user, account=live_kiki_account(iwaki), text=text)
+    learned = {
+        "category": "personal_info",
+        "severity": "block",
+        "start": 0,
+        "end": text.index("を訪問"),
+        "detector": "learned",
+        "score": 0.91,
+        "message_ja": "",
+        "message_en": "",
+        "clauses": [],
+    }
+    Post.objects.filter(pk=post.pk).update(findings=[learned])
+    post.refresh_from_db()
+    services.record_feedback(
+        actor=iwaki.shozokucho.user, post=post, kind=CheckFeedback.Kind.MISSED, category="rumor"
+    )
+    [line] = _export(iwaki)
+    assert "鈴木" not in json.dumps(line, ensure_ascii=False)
+    assert {"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"} in line["labels"]

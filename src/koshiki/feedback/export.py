@@ -115,11 +115,10 @@ def corpus_line(
 ) -> dict[str, Any]:
     """One post and its standing feedback as a corpus line, personal data masked."""
     platform = check_platform(post.account)
-    said_personal = [  # an approver said these words hold personal data (no words: the whole text)
-        row.span or (0, len(post.text))
-        for row in rows
-        if row.kind == CheckFeedback.Kind.MISSED and row.category == "personal_info"
-    ]
+    labels = _labels(post, rows)
+    # these words hold personal data: an approver said so (a missed phrase; no words: the whole text), or
+    # left a finding standing that says so (the learned tier's sentence about a resident's situation)
+    said_personal = [(label.start, label.end) for label in labels if label.category == "personal_info"]
     masked = _masked_text(post.text, context, platform, said_personal)
     writer = writer_name(organization)
     return {
@@ -128,7 +127,7 @@ def corpus_line(
         "platform": platform,
         "register": REGISTER,
         "text": masked.text,
-        "labels": [_corpus_label(masked, label) for label in _labels(post, rows)],
+        "labels": [_corpus_label(masked, label) for label in labels],
         "note": _note(rows, context),
     }
 
