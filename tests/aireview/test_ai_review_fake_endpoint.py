@@ -448,3 +448,30 @@ def test_ai_review_fake_endpoint_compressed_bomb_is_never_inflated(
         tracemalloc.stop()
     assert peak < 16 * 1024 * 1024
     assert AIReview.objects.get(post=post).state == "failed"
+
+
+def test_ai_review_fake_endpoint_moving_the_time_keeps_the_review_of_the_same_text(
+    iwaki: Body, fake: FakeAI, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Rescheduling a post waiting for approval bumps its version, not its text: the review in flight is
+    not "stale", the page shows it as the opinion on this text, and the endpoint is not asked twice."""
+    from koshiki.posts.services.reschedule import reschedule_post
+
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    assert post.scheduled_at is not None
+    reschedule_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        new_at=post.scheduled_at + dt.timedelta(hours=1),
+        expected_version=post.version,
+    )
+    post.refresh_from_db()
+    assert _run_queued() == ["done"]
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_due_reviews(timezone.now())
+    _run_queued()
+    assert len(fake.requests) == 1
+    page = _page(iwaki.shozokucho.user, post)
+    current = page.split('id="ai-suggestions"', 1)[1].split("</ul>", 1)[0]
+    assert "職員の私生活は個人情報です。" in current and 'id="ai-review-earlier"' not in page

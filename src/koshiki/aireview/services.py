@@ -184,7 +184,9 @@ def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None
     if config is None or not config.usable:
         return None
     review = AIReview.objects.filter(post=post, post_version=post.version).first()
-    if review is None:
+    if review is None and (kept := _keep_for_same_text(post)) is not None:
+        review, source = kept, "same_text"
+    elif review is None:
         try:
             with transaction.atomic():
                 review = AIReview.objects.create(
@@ -218,13 +220,36 @@ def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None
         obj=post,
         after={
             "post_version": post.version,
-            "prompt_version": PROMPT_VERSION,
-            "model": config.model_name,
+            "prompt_version": review.prompt_version if source == "same_text" else PROMPT_VERSION,
+            "model": review.model_name if source == "same_text" else config.model_name,
             "source": source,
         },
     )
-    jobs.enqueue_after_commit(JOB, review.pk)
+    if source != "same_text":  # a kept review is done, or queued already
+        jobs.enqueue_after_commit(JOB, review.pk)
     return review
+
+
+def _keep_for_same_text(post: Post) -> AIReview | None:
+    """The latest review, moved to the post's current version when its text is the same (a new time or
+    category bumps the version, not the text): pending or done, with this prompt. Compare-and-set on its
+    version; None when there is none to keep (the caller asks anew)."""
+    latest = AIReview.objects.filter(post=post).order_by("-post_version").first()
+    if (
+        latest is None
+        or latest.post_version >= post.version
+        or latest.text_sha256 != _text_hash(post.text)
+        or latest.prompt_version != PROMPT_VERSION
+        or latest.state == ReviewState.FAILED
+    ):
+        return None
+    moved = AIReview.objects.filter(pk=latest.pk, post_version=latest.post_version).update(
+        post_version=post.version
+    )
+    if not moved:
+        return None
+    latest.refresh_from_db()
+    return latest
 
 
 def request_for_submission_unchecked(*, actor: Any, post: Post) -> AIReview | None:
@@ -324,7 +349,7 @@ def fetch(review_id: int, now: dt.datetime | None = None) -> str:
     config = settings_of(post.organization)
     if config is None or not config.usable:
         return _finish(review, claimed, suggestions=None, code="off", detail="")
-    if post.version != review.post_version:
+    if _text_hash(post.text) != review.text_sha256:  # the text, not the version (a new time bumps it)
         return _finish(review, claimed, suggestions=None, code="stale", detail="")
     try:
         api_key = unseal_text(config.sealed_api_key)
