@@ -210,3 +210,25 @@ def test_names_inside_a_learned_personal_info_finding_are_masked_too(iwaki: Body
     [line] = _export(iwaki)
     assert "鈴木" not in json.dumps(line, ensure_ascii=False)
     assert {"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"} in line["labels"]
+
+
+def test_a_line_separator_in_the_text_does_not_break_the_jsonl_line(iwaki: Body) -> None:
+    """The corpus readers (tests, make eval, make bench) split with str.splitlines(), which also breaks at
+    U+2028, U+2029 and U+0085: JSON leaves those raw with ensure_ascii=False, so one post became two lines."""
+    from koshiki.posts import services as posts
+
+    from ..conftest import live_kiki_account
+
+    text = "避難所を開設しました。\u2028詳しくは市のホームページへ。\u0085以上"
+    post = posts.create_post(actor=iwaki.tanto.user, account=live_kiki_account(iwaki), text=text)
+    services.record_feedback(
+        actor=iwaki.shozokucho.user,
+        post=post,
+        kind=CheckFeedback.Kind.MISSED,
+        category="rumor",
+        note="メモ\u2029二段落目",
+    )
+    out = io.StringIO()
+    export_feedback(actor=iwaki.kacho.user, organization=iwaki.organization, out=out)
+    [line] = out.getvalue().splitlines()
+    assert json.loads(line)["text"] == post.text

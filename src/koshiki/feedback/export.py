@@ -132,6 +132,16 @@ def corpus_line(
     }
 
 
+#: Characters str.splitlines() breaks at that json.dumps(ensure_ascii=False) leaves raw (the corpus readers
+#: split with splitlines(): one raw U+2028 in a post made its line two).
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl(item: dict[str, Any]) -> str:
+    """One JSON Lines line that stays one line for every reader (escaped line separators)."""
+    return json.dumps(item, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def standing_feedback(organization: Organization, since: dt.date | None) -> Iterator[tuple[Post, list[Any]]]:
     """Each post with standing (not retracted) feedback on its current text, with that feedback. ``since``
     picks the posts that got feedback from that day on; each comes with *all* its standing feedback (a
@@ -163,7 +173,7 @@ def export_feedback(
     context = context_for(organization)
     count = 0
     for post, rows in standing_feedback(organization, since):
-        out.write(json.dumps(corpus_line(post, rows, context, organization), ensure_ascii=False) + "\n")
+        out.write(jsonl(corpus_line(post, rows, context, organization)) + "\n")
         count += 1
     log_action(
         "checks.feedback.exported",
