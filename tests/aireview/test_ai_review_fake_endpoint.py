@@ -475,3 +475,19 @@ def test_ai_review_fake_endpoint_moving_the_time_keeps_the_review_of_the_same_te
     page = _page(iwaki.shozokucho.user, post)
     current = page.split('id="ai-suggestions"', 1)[1].split("</ul>", 1)[0]
     assert "職員の私生活は個人情報です。" in current and 'id="ai-review-earlier"' not in page
+
+
+def test_ai_review_fake_endpoint_call_ends_well_within_the_claim_lease(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A timeout set longer than the claim lease would let the sweep hand the same review to a second worker
+    while the first still waits (the key sent twice, two answers): the call is cut at half the lease."""
+    settings.KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS = 30
+    settings.KOSHIKI_AI_REVIEW_CLAIM_SECONDS = 1
+    fake.drip = 0.02
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    started = time.monotonic()
+    assert _run_queued() == ["failed"]
+    assert time.monotonic() - started < 1.0
+    assert AIReview.objects.get(post=post).error.startswith("timeout:")

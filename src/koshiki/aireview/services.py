@@ -278,6 +278,13 @@ def claim_lease() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(django_settings, "KOSHIKI_AI_REVIEW_CLAIM_SECONDS", 120))
 
 
+def call_time_limit() -> float:
+    """The endpoint call's total time: the setting, but never over half the claim lease (a longer call
+    would let the sweep hand the review to a second worker while this one still waits)."""
+    configured = float(getattr(django_settings, "KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS", 20.0))
+    return min(configured, claim_lease().total_seconds() / 2)
+
+
 def claimable(now: dt.datetime) -> Q:
     return Q(state=ReviewState.PENDING) & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
 
@@ -363,7 +370,7 @@ def fetch(review_id: int, now: dt.datetime | None = None) -> str:
             api_key=api_key,
             model=config.model_name,
             messages=build_messages(rules, post.text, post.account.platform),
-            timeout=float(getattr(django_settings, "KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS", 20.0)),
+            timeout=call_time_limit(),
             max_bytes=int(getattr(django_settings, "KOSHIKI_AI_REVIEW_MAX_BYTES", 256 * 1024)),
         )
         found = parse_reply(content, rules, post.text)
