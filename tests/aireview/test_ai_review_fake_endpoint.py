@@ -491,3 +491,26 @@ def test_ai_review_fake_endpoint_call_ends_well_within_the_claim_lease(
     assert _run_queued() == ["failed"]
     assert time.monotonic() - started < 1.0
     assert AIReview.objects.get(post=post).error.startswith("timeout:")
+
+
+def test_ai_review_fake_endpoint_a_review_that_keeps_killing_its_worker_fails_after_three_tries(
+    iwaki: Body, fake: FakeAI, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A review whose every worker died mid-call was taken again after each lease for as long as the post
+    waited, sending the text and the key each time: after three claims it fails and an approver is told."""
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    review = AIReview.objects.get(post=post)
+    DBTaskResult.objects.all().delete()
+    for _ in range(ai.MAX_ATTEMPTS):  # each worker claimed it, then died
+        assert ai.claim(review.pk, timezone.now())
+        clock.shift(ai.claim_lease() + dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_due_reviews(timezone.now()) == 1
+    assert _run_queued() == ["failed"]
+    assert fake.requests == []
+    assert AIReview.objects.get(post=post).error.startswith("crashed:")
+    assert "AIレビューを取得できませんでした" in _page(iwaki.shozokucho.user, post)
+    with django_capture_on_commit_callbacks(execute=True):
+        ai.request_review(actor=iwaki.shozokucho.user, post=post)  # asked again: a fresh count
+    assert _run_queued() == ["done"]

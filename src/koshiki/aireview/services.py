@@ -49,6 +49,7 @@ from .models import AIReview, AIReviewSettings
 
 JOB = "aireview.fetch"
 MAX_MODEL_NAME = 200
+MAX_ATTEMPTS = 3  # claims whose worker died before storing an outcome; the next claim fails the review
 
 _URL_REFUSALS = {
     "scheme": gettext_lazy("Give the endpoint address with https:// (plain http is not allowed)."),
@@ -72,6 +73,7 @@ FAILURES = {
     "off": gettext_lazy("the AI reviewer is turned off or not fully set up"),
     "stale": gettext_lazy("the text changed before the AI answered"),
     "key": gettext_lazy("the API key cannot be opened with the configured encryption key"),
+    "crashed": gettext_lazy("the review stopped several times before the answer was stored"),
 }
 
 
@@ -205,6 +207,7 @@ def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None
             claimed_at=None,
             finished_at=None,
             error="",
+            attempts=0,
             prompt_version=PROMPT_VERSION,
             model_name=config.model_name,
             requested_by=staff_of(actor),
@@ -353,6 +356,8 @@ def fetch(review_id: int, now: dt.datetime | None = None) -> str:
         return "skipped"
     review = AIReview.objects.select_related("post__account", "post__organization").get(pk=review_id)
     post = review.post
+    if review.attempts > MAX_ATTEMPTS:  # every earlier taker died mid-way: do not send it once more
+        return _finish(review, claimed, suggestions=None, code="crashed", detail=f"{MAX_ATTEMPTS} tries")
     config = settings_of(post.organization)
     if config is None or not config.usable:
         return _finish(review, claimed, suggestions=None, code="off", detail="")
