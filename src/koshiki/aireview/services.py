@@ -181,7 +181,8 @@ def may_request(user: Any, post: Post) -> bool:
 def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None:
     """The pending review of the post's current version (created, or a failed one moved back to pending),
     queued after commit and audited; None when the body has no usable reviewer. Once per version: a
-    second call finds the row pending or done and does nothing."""
+    second call finds the row pending or done and does nothing; a new version of the same text (a new time)
+    keeps the review of that text (moved to it, not asked again)."""
     config = settings_of(post.organization)
     if config is None or not config.usable:
         return None
@@ -246,9 +247,13 @@ def _keep_for_same_text(post: Post) -> AIReview | None:
         or latest.state == ReviewState.FAILED
     ):
         return None
-    moved = AIReview.objects.filter(pk=latest.pk, post_version=latest.post_version).update(
-        post_version=post.version
-    )
+    try:
+        with transaction.atomic():  # a row for this version created meanwhile: that one stands
+            moved = AIReview.objects.filter(pk=latest.pk, post_version=latest.post_version).update(
+                post_version=post.version
+            )
+    except IntegrityError:
+        return None
     if not moved:
         return None
     latest.refresh_from_db()
