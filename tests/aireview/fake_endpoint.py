@@ -14,12 +14,16 @@ from typing import Any
 @dataclass
 class FakeAI:
     """``reply``: the assistant message content to send (a str), or ``raw`` bytes for the whole body;
-    ``status`` the HTTP status; ``delay`` seconds to wait before answering (timeouts)."""
+    ``status`` the HTTP status; ``delay`` seconds to wait before answering (timeouts); ``drip`` seconds
+    between the answer's bytes (a slow sender: every read is quick, the whole answer is not);
+    ``headers`` extra response headers (e.g. a Content-Encoding)."""
 
     reply: str = '{"suggestions": []}'
     raw: bytes | None = None
     status: int = 200
     delay: float = 0.0
+    drip: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -56,8 +60,15 @@ def _handler(fake: FakeAI) -> type[BaseHTTPRequestHandler]:
                 self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in fake.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(payload)
+                if fake.drip:
+                    for byte in payload:
+                        self.wfile.write(bytes([byte]))
+                        time.sleep(fake.drip)
+                else:
+                    self.wfile.write(payload)
             except OSError:  # the client gave up (timeout tests)
                 pass
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import time
+import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 
@@ -411,3 +413,104 @@ def test_ai_review_fake_endpoint_can_be_turned_off_after_the_allow_list_shrank(
     )
     assert not AIReviewSettings.objects.get().usable
     assert [e.after["enabled"] for e in _audit("aireview.config.changed")] == [True, False]
+
+
+def test_ai_review_fake_endpoint_slow_dripping_answer_fails_within_the_total_time(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An endpoint that sends one byte every 20 ms never trips a per-read timeout of 0.5 s, but would hold
+    the worker for seconds (and, past the claim lease, a second worker would send the key again)."""
+    settings.KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS = 0.5
+    fake.drip = 0.02  # the whole answer (a few hundred bytes) would take several seconds
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    started = time.monotonic()
+    assert _run_queued() == ["failed"]
+    assert time.monotonic() - started < 2.0
+    assert AIReview.objects.get(post=post).error.startswith("timeout:")
+
+
+def test_ai_review_fake_endpoint_compressed_bomb_is_never_inflated(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A few kilobytes of zstd that inflate to 64 MB: the size cap must hold for what is held in memory."""
+    zstd = pytest.importorskip("zstandard")
+    fake.raw = zstd.ZstdCompressor().compress(b"\0" * (64 * 1024 * 1024))
+    fake.headers = {"Content-Encoding": "zstd"}
+    assert len(fake.raw) < 64 * 1024
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    tracemalloc.start()
+    try:
+        assert _run_queued() == ["failed"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
+    assert AIReview.objects.get(post=post).state == "failed"
+
+
+def test_ai_review_fake_endpoint_moving_the_time_keeps_the_review_of_the_same_text(
+    iwaki: Body, fake: FakeAI, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Rescheduling a post waiting for approval bumps its version, not its text: the review in flight is
+    not "stale", the page shows it as the opinion on this text, and the endpoint is not asked twice."""
+    from koshiki.posts.services.reschedule import reschedule_post
+
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    assert post.scheduled_at is not None
+    reschedule_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        new_at=post.scheduled_at + dt.timedelta(hours=1),
+        expected_version=post.version,
+    )
+    post.refresh_from_db()
+    assert _run_queued() == ["done"]
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_due_reviews(timezone.now())
+    _run_queued()
+    assert len(fake.requests) == 1
+    page = _page(iwaki.shozokucho.user, post)
+    current = page.split('id="ai-suggestions"', 1)[1].split("</ul>", 1)[0]
+    assert "職員の私生活は個人情報です。" in current and 'id="ai-review-earlier"' not in page
+
+
+def test_ai_review_fake_endpoint_call_ends_well_within_the_claim_lease(
+    iwaki: Body, fake: FakeAI, clock: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A timeout set longer than the claim lease would let the sweep hand the same review to a second worker
+    while the first still waits (the key sent twice, two answers): the call is cut at half the lease."""
+    settings.KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS = 30
+    settings.KOSHIKI_AI_REVIEW_CLAIM_SECONDS = 1
+    fake.drip = 0.02
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    started = time.monotonic()
+    assert _run_queued() == ["failed"]
+    assert time.monotonic() - started < 1.0
+    assert AIReview.objects.get(post=post).error.startswith("timeout:")
+
+
+def test_ai_review_fake_endpoint_a_review_that_keeps_killing_its_worker_fails_after_three_tries(
+    iwaki: Body, fake: FakeAI, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A review whose every worker died mid-call was taken again after each lease for as long as the post
+    waited, sending the text and the key each time: after three claims it fails and an approver is told."""
+    _configure(iwaki, fake)
+    post = _submit(iwaki, django_capture_on_commit_callbacks)
+    review = AIReview.objects.get(post=post)
+    DBTaskResult.objects.all().delete()
+    for _ in range(ai.MAX_ATTEMPTS):  # each worker claimed it, then died
+        assert ai.claim(review.pk, timezone.now())
+        clock.shift(ai.claim_lease() + dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_due_reviews(timezone.now()) == 1
+    assert _run_queued() == ["failed"]
+    assert fake.requests == []
+    assert AIReview.objects.get(post=post).error.startswith("crashed:")
+    assert "AIレビューを取得できませんでした" in _page(iwaki.shozokucho.user, post)
+    with django_capture_on_commit_callbacks(execute=True):
+        ai.request_review(actor=iwaki.shozokucho.user, post=post)  # asked again: a fresh count
+    assert _run_queued() == ["done"]

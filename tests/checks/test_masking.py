@@ -35,3 +35,16 @@ def test_a_learned_finding_is_not_masked() -> None:
 def test_occurrence_counts_the_matches_up_to_the_span() -> None:
     assert occurrence("〇〇さんと〇〇さん", "〇〇", 5) == 2
     assert occurrence("〇〇さんと〇〇さん", "〇〇", 0) == 1
+
+
+def test_a_name_at_the_start_of_an_email_leaves_the_email_its_own_dummy() -> None:
+    """Sudachi reads yamada of yamada.taro@… as a surname: the longer span at that start decides the kind."""
+    text = "連絡先 yamada.taro@gmail.com"
+    masked = mask(
+        text,
+        [
+            _pii(4, len(text), "This looks like a private e-mail address."),
+            _pii(4, 10, "A person's name (morphological analysis).", "names"),
+        ],
+    )
+    assert masked.text == "連絡先 user@example.jp"

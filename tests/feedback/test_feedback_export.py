@@ -164,3 +164,71 @@ def test_names_inside_a_missed_personal_phrase_and_in_notes_are_masked_too(iwaki
     assert "鈴木" not in json.dumps(line, ensure_ascii=False)
     assert line["labels"] == [{"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"}]
     assert line["note"] == "見逃し personal_info: 〇〇から聞いた話"
+
+
+def test_since_picks_the_posts_but_keeps_their_earlier_wrong_marks(
+    iwaki: Body, judged: Any, clock: Any
+) -> None:
+    """An export of the last days' feedback must not turn a finding marked wrong before then back into a
+    label of the post (the line stands for the post's whole judgment, not for the new rows only)."""
+    clock.shift(dt.timedelta(days=3))
+    services.record_feedback(
+        actor=iwaki.shozokucho.user, post=judged, kind=CheckFeedback.Kind.MISSED, category="political"
+    )
+    [line] = _export(iwaki, since=timezone.localdate())
+    categories = {label["category"] for label in line["labels"]}
+    assert "url_shortener" not in categories  # marked wrong three days before `since`
+    assert {"political", "rumor"} <= categories
+
+
+def test_names_inside_a_learned_personal_info_finding_are_masked_too(iwaki: Body) -> None:
+    """The learned tier flags a resident's situation as a sentence (detector "learned"); the approver left it
+    standing, so those words hold personal data just as a missed personal_info phrase does."""
+    from koshiki.posts import services as posts
+    from koshiki.posts.models import Post
+
+    from ..conftest import live_kiki_account
+
+    text = "生活保護を受けている鈴木花子の家庭を訪問しました。"
+    post = posts.create_post(actor=iwaki.tanto.user, account=live_kiki_account(iwaki), text=text)
+    learned = {
+        "category": "personal_info",
+        "severity": "block",
+        "start": 0,
+        "end": text.index("を訪問"),
+        "detector": "learned",
+        "score": 0.91,
+        "message_ja": "",
+        "message_en": "",
+        "clauses": [],
+    }
+    Post.objects.filter(pk=post.pk).update(findings=[learned])
+    post.refresh_from_db()
+    services.record_feedback(
+        actor=iwaki.shozokucho.user, post=post, kind=CheckFeedback.Kind.MISSED, category="rumor"
+    )
+    [line] = _export(iwaki)
+    assert "鈴木" not in json.dumps(line, ensure_ascii=False)
+    assert {"category": "personal_info", "span": "生活保護を受けている〇〇の家庭"} in line["labels"]
+
+
+def test_a_line_separator_in_the_text_does_not_break_the_jsonl_line(iwaki: Body) -> None:
+    """The corpus readers (tests, make eval, make bench) split with str.splitlines(), which also breaks at
+    U+2028, U+2029 and U+0085: JSON leaves those raw with ensure_ascii=False, so one post became two lines."""
+    from koshiki.posts import services as posts
+
+    from ..conftest import live_kiki_account
+
+    text = "避難所を開設しました。\u2028詳しくは市のホームページへ。\u0085以上"
+    post = posts.create_post(actor=iwaki.tanto.user, account=live_kiki_account(iwaki), text=text)
+    services.record_feedback(
+        actor=iwaki.shozokucho.user,
+        post=post,
+        kind=CheckFeedback.Kind.MISSED,
+        category="rumor",
+        note="メモ\u2029二段落目",
+    )
+    out = io.StringIO()
+    export_feedback(actor=iwaki.kacho.user, organization=iwaki.organization, out=out)
+    [line] = out.getvalue().splitlines()
+    assert json.loads(line)["text"] == post.text

@@ -95,3 +95,23 @@ def test_other_staff_may_not_open_the_feedback_page(iwaki: Body) -> None:
     assert client.get("/check-feedback/").status_code == 403
     assert client.post("/check-feedback/export/").status_code == 403
     assert not AuditEntry.objects.filter(action="checks.feedback.exported").exists()
+
+
+def test_the_list_shows_no_words_of_a_text_edited_since_the_feedback(iwaki: Body, post: Any) -> None:
+    """The span was given on the old text: cut from the new one it names other words."""
+    from koshiki.posts import services as posts
+
+    services.record_feedback(
+        actor=iwaki.shozokucho.user, post=post, kind="missed", category="rumor", phrase="担当します"
+    )
+    posts.edit_post(
+        actor=iwaki.tanto.user,
+        post=post,
+        text="【訂正】" + post.text,
+        category=post.category,
+        expected_version=post.version,
+    )
+    page = signed_in_client(iwaki.kacho.user).get("/check-feedback/").content.decode()
+    row = page.split('id="feedback-list"', 1)[1].split("</table>", 1)[0]
+    assert "噂・流言" in row
+    assert "「" not in row  # neither the old words (gone) nor the words now at that span

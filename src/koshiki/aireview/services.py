@@ -49,6 +49,7 @@ from .models import AIReview, AIReviewSettings
 
 JOB = "aireview.fetch"
 MAX_MODEL_NAME = 200
+MAX_ATTEMPTS = 3  # claims whose worker died before storing an outcome; the next claim fails the review
 
 _URL_REFUSALS = {
     "scheme": gettext_lazy("Give the endpoint address with https:// (plain http is not allowed)."),
@@ -72,6 +73,7 @@ FAILURES = {
     "off": gettext_lazy("the AI reviewer is turned off or not fully set up"),
     "stale": gettext_lazy("the text changed before the AI answered"),
     "key": gettext_lazy("the API key cannot be opened with the configured encryption key"),
+    "crashed": gettext_lazy("the review stopped several times before the answer was stored"),
 }
 
 
@@ -179,12 +181,15 @@ def may_request(user: Any, post: Post) -> bool:
 def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None:
     """The pending review of the post's current version (created, or a failed one moved back to pending),
     queued after commit and audited; None when the body has no usable reviewer. Once per version: a
-    second call finds the row pending or done and does nothing."""
+    second call finds the row pending or done and does nothing; a new version of the same text (a new time)
+    keeps the review of that text (moved to it, not asked again)."""
     config = settings_of(post.organization)
     if config is None or not config.usable:
         return None
     review = AIReview.objects.filter(post=post, post_version=post.version).first()
-    if review is None:
+    if review is None and (kept := _keep_for_same_text(post)) is not None:
+        review, source = kept, "same_text"
+    elif review is None:
         try:
             with transaction.atomic():
                 review = AIReview.objects.create(
@@ -203,6 +208,7 @@ def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None
             claimed_at=None,
             finished_at=None,
             error="",
+            attempts=0,
             prompt_version=PROMPT_VERSION,
             model_name=config.model_name,
             requested_by=staff_of(actor),
@@ -218,13 +224,40 @@ def request_unchecked(*, actor: Any, post: Post, source: str) -> AIReview | None
         obj=post,
         after={
             "post_version": post.version,
-            "prompt_version": PROMPT_VERSION,
-            "model": config.model_name,
+            "prompt_version": review.prompt_version if source == "same_text" else PROMPT_VERSION,
+            "model": review.model_name if source == "same_text" else config.model_name,
             "source": source,
         },
     )
-    jobs.enqueue_after_commit(JOB, review.pk)
+    if source != "same_text":  # a kept review is done, or queued already
+        jobs.enqueue_after_commit(JOB, review.pk)
     return review
+
+
+def _keep_for_same_text(post: Post) -> AIReview | None:
+    """The latest review, moved to the post's current version when its text is the same (a new time or
+    category bumps the version, not the text): pending or done, with this prompt. Compare-and-set on its
+    version; None when there is none to keep (the caller asks anew)."""
+    latest = AIReview.objects.filter(post=post).order_by("-post_version").first()
+    if (
+        latest is None
+        or latest.post_version >= post.version
+        or latest.text_sha256 != _text_hash(post.text)
+        or latest.prompt_version != PROMPT_VERSION
+        or latest.state == ReviewState.FAILED
+    ):
+        return None
+    try:
+        with transaction.atomic():  # a row for this version created meanwhile: that one stands
+            moved = AIReview.objects.filter(pk=latest.pk, post_version=latest.post_version).update(
+                post_version=post.version
+            )
+    except IntegrityError:
+        return None
+    if not moved:
+        return None
+    latest.refresh_from_db()
+    return latest
 
 
 def request_for_submission_unchecked(*, actor: Any, post: Post) -> AIReview | None:
@@ -251,6 +284,13 @@ def request_review(*, actor: Any, post: Post) -> AIReview:
 
 def claim_lease() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(django_settings, "KOSHIKI_AI_REVIEW_CLAIM_SECONDS", 120))
+
+
+def call_time_limit() -> float:
+    """The endpoint call's total time: the setting, but never over half the claim lease (a longer call
+    would let the sweep hand the review to a second worker while this one still waits)."""
+    configured = float(getattr(django_settings, "KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS", 20.0))
+    return min(configured, claim_lease().total_seconds() / 2)
 
 
 def claimable(now: dt.datetime) -> Q:
@@ -321,10 +361,12 @@ def fetch(review_id: int, now: dt.datetime | None = None) -> str:
         return "skipped"
     review = AIReview.objects.select_related("post__account", "post__organization").get(pk=review_id)
     post = review.post
+    if review.attempts > MAX_ATTEMPTS:  # every earlier taker died mid-way: do not send it once more
+        return _finish(review, claimed, suggestions=None, code="crashed", detail=f"{MAX_ATTEMPTS} tries")
     config = settings_of(post.organization)
     if config is None or not config.usable:
         return _finish(review, claimed, suggestions=None, code="off", detail="")
-    if post.version != review.post_version:
+    if _text_hash(post.text) != review.text_sha256:  # the text, not the version (a new time bumps it)
         return _finish(review, claimed, suggestions=None, code="stale", detail="")
     try:
         api_key = unseal_text(config.sealed_api_key)
@@ -338,7 +380,7 @@ def fetch(review_id: int, now: dt.datetime | None = None) -> str:
             api_key=api_key,
             model=config.model_name,
             messages=build_messages(rules, post.text, post.account.platform),
-            timeout=float(getattr(django_settings, "KOSHIKI_AI_REVIEW_TIMEOUT_SECONDS", 20.0)),
+            timeout=call_time_limit(),
             max_bytes=int(getattr(django_settings, "KOSHIKI_AI_REVIEW_MAX_BYTES", 256 * 1024)),
         )
         found = parse_reply(content, rules, post.text)

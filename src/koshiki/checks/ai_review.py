@@ -82,9 +82,13 @@ def rules_from_profile(profile: Profile) -> tuple[RuleSpec, ...]:
     return tuple(merged.values())
 
 
+MARKER_WORD = "POST_TEXT"  # in both markers: a text without it can form neither
+
+
 def _defang(text: str) -> str:
-    """The post text cannot close its own block early."""
-    return text.replace(TEXT_CLOSE, "POST_TEXT>").replace(TEXT_OPEN, "<POST_TEXT")
+    """The post text cannot close its own block early. The word both markers share is changed wherever it
+    stands (removing a whole marker only would join the pieces around it into a new one)."""
+    return text.replace(MARKER_WORD, "POST＿TEXT")
 
 
 def build_messages(rules: tuple[RuleSpec, ...], text: str, platform: str) -> list[dict[str, str]]:
@@ -139,7 +143,8 @@ def parse_reply(content: str, rules: tuple[RuleSpec, ...], text: str) -> list[Su
     for item in data["suggestions"]:
         if not isinstance(item, dict):
             continue
-        rule = by_category.get(item.get("category"))  # type: ignore[arg-type]
+        category = item.get("category")
+        rule = by_category.get(category) if isinstance(category, str) else None
         if rule is None:
             continue
         quote = _string(item.get("quote"), MAX_QUOTE_CHARS)

@@ -77,9 +77,12 @@ def kind_of(finding: Finding) -> str:
 def personal_spans(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
     """The spans to mask, in order and without overlaps (the first, longest span wins)."""
     spans = sorted(
-        (f.start, f.end, kind_of(f))
-        for f in findings
-        if f.category == "personal_info" and f.detector in MASKED_DETECTORS and f.end > f.start
+        (
+            (f.start, f.end, kind_of(f))
+            for f in findings
+            if f.category == "personal_info" and f.detector in MASKED_DETECTORS and f.end > f.start
+        ),
+        key=lambda span: (span[0], -span[1]),  # at one start the longest first: its kind names the mask
     )
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in spans:

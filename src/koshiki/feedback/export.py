@@ -115,11 +115,10 @@ def corpus_line(
 ) -> dict[str, Any]:
     """One post and its standing feedback as a corpus line, personal data masked."""
     platform = check_platform(post.account)
-    said_personal = [  # an approver said these words hold personal data (no words: the whole text)
-        row.span or (0, len(post.text))
-        for row in rows
-        if row.kind == CheckFeedback.Kind.MISSED and row.category == "personal_info"
-    ]
+    labels = _labels(post, rows)
+    # these words hold personal data: an approver said so (a missed phrase; no words: the whole text), or
+    # left a finding standing that says so (the learned tier's sentence about a resident's situation)
+    said_personal = [(label.start, label.end) for label in labels if label.category == "personal_info"]
     masked = _masked_text(post.text, context, platform, said_personal)
     writer = writer_name(organization)
     return {
@@ -128,19 +127,32 @@ def corpus_line(
         "platform": platform,
         "register": REGISTER,
         "text": masked.text,
-        "labels": [_corpus_label(masked, label) for label in _labels(post, rows)],
+        "labels": [_corpus_label(masked, label) for label in labels],
         "note": _note(rows, context),
     }
 
 
+#: Characters str.splitlines() breaks at that json.dumps(ensure_ascii=False) leaves raw (the corpus readers
+#: split with splitlines(): one raw U+2028 in a post made its line two).
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def jsonl(item: dict[str, Any]) -> str:
+    """One JSON Lines line that stays one line for every reader (escaped line separators)."""
+    return json.dumps(item, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def standing_feedback(organization: Organization, since: dt.date | None) -> Iterator[tuple[Post, list[Any]]]:
-    """Each post with standing (not retracted) feedback on its current text, with that feedback."""
+    """Each post with standing (not retracted) feedback on its current text, with that feedback. ``since``
+    picks the posts that got feedback from that day on; each comes with *all* its standing feedback (a
+    finding marked wrong before ``since`` must not come back as a label)."""
     rows = CheckFeedback.objects.filter(organization=organization, retracted_at__isnull=True).select_related(
         "post__account"
     )
     if since is not None:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time()), timezone.get_default_timezone())
-        rows = rows.filter(created_at__gte=start)
+        recent = rows.filter(created_at__gte=start).values("post_id")
+        rows = rows.filter(post_id__in=recent)
     by_post: dict[int, tuple[Post, list[CheckFeedback]]] = {}
     for row in rows.order_by("post_id", "created_at", "pk"):
         post = row.post
@@ -161,7 +173,7 @@ def export_feedback(
     context = context_for(organization)
     count = 0
     for post, rows in standing_feedback(organization, since):
-        out.write(json.dumps(corpus_line(post, rows, context, organization), ensure_ascii=False) + "\n")
+        out.write(jsonl(corpus_line(post, rows, context, organization)) + "\n")
         count += 1
     log_action(
         "checks.feedback.exported",

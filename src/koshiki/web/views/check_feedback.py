@@ -98,15 +98,19 @@ def _require_lister(request: HttpRequest) -> None:
 def feedback_list(request: HttpRequest) -> HttpResponse:
     _require_lister(request)
     page = Paginator(queries.recent(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "row": r,
-            "kind": r.get_kind_display(),
-            "category": category_label(r.category),
-            "excerpt": r.post.text[r.start : r.end][:60] if r.span else "",
-        }
-        for r in page.object_list
-    ]
+    rows = []
+    for r in page.object_list:
+        same_text = bool(r.post.text) and r.text_sha256 == services.text_hash(r.post.text)
+        rows.append(
+            {
+                "row": r,
+                "kind": r.get_kind_display(),
+                "category": category_label(r.category),
+                # the span was given on that text: cut from an edited one it would name other words
+                "excerpt": r.post.text[r.start : r.end][:60] if r.span and same_text else "",
+                "older": not same_text,
+            }
+        )
     return render(
         request,
         "koshiki/check_feedback.html",
