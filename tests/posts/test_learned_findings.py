@@ -40,3 +40,14 @@ def test_the_post_page_labels_a_learned_finding(body: PostingBody) -> None:
     page = client.get(reverse("post-detail", args=[post.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "学習モデル" in page
     assert "学習モデルの判定" in page
+
+
+def test_a_missing_learned_model_stops_start_up_with_its_name(tmp_path: Any, monkeypatch: Any) -> None:
+    from koshiki.checks import learned
+    from koshiki.posts.system_checks import learned_model_readable
+
+    assert learned_model_readable() == []
+    monkeypatch.setattr(learned, "DEFAULT_MODEL_PATH", tmp_path / "gone.model")
+    errors = learned_model_readable()
+    assert [e.id for e in errors] == ["koshiki.E001"]
+    assert "gone.model" in errors[0].msg
