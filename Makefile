@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test install messages lint format schema eval bench bench-scale clean screenshots
+.PHONY: demo test install messages lint format schema eval train compare-learners bench bench-scale clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -44,6 +44,7 @@ schema: install
 # Accuracy of koshiki.checks on the labelled corpus (per-category precision/recall, false alarms).
 eval: install
 	$(PY) benchmarks/eval_checks.py
+	$(PY) -m koshiki.checks.learned eval --corpus tests/checks/corpus
 
 # Speed of koshiki.checks against presidio + GiNZA (the baseline gets its own virtualenv).
 bench: install
@@ -69,3 +70,12 @@ screenshots: messages
 	  -m "browser and not bluesky" tests/browser/test_calendar_browser.py tests/browser/test_overview_browser.py \
 	  tests/browser/test_phone_width_browser.py tests/browser/test_preview_templates_browser.py \
 	  tests/browser/test_notifications_browser.py
+
+# Rebuild the learned tier's model (src/koshiki/checks/data/learned_posts.model) from the writers' corpora;
+# fixed seeds and a deterministic solver: tests/checks/test_learned_training.py checks the shipped file.
+train: install
+	$(PY) -m koshiki.checks.learned train --corpus tests/checks/corpus
+
+# Learners and features compared for the learned tier (docs/CHECKER.md): leave-one-writer-out, ~10 minutes.
+compare-learners: install
+	$(PY) benchmarks/compare_learners.py

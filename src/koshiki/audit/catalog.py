@@ -468,8 +468,8 @@ _declare(
 _declare(
     "posts.post.checked",
     pgettext_lazy(A, "Post checked"),
-    "The pre-publication checker ran on this version.",
-    after=("version", "findings"),
+    "The pre-publication checker ran on this version (rules and the learned tier; which model judged).",
+    after=("version", "findings", "learned", "learned_model"),
 )
 _declare(
     "posts.post.state",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .context import CheckContext
 from .detectors.lexicon import Boundaries, find_lexicon_hits
@@ -15,6 +16,9 @@ from .detectors.posts import find_alt_text_hits, find_correction_hits
 from .findings import SEVERITY_ORDER, CheckInputError, Finding, Hit
 from .morph import LazyTokens
 from .normalize import normalize
+
+if TYPE_CHECKING:
+    from .learned.model import LearnedModel
 
 MAX_CHARS = 100_000  # well above any platform's limit (Facebook 63,206)
 PLATFORMS = frozenset(LIMITS)
@@ -78,11 +82,14 @@ def check(
     alt_texts: Sequence[str | None] = (),
     is_correction: bool = False,
     thorough: bool = False,
+    learned: LearnedModel | None = None,
 ) -> list[Finding]:
     """Findings for one post, ordered by position; spans index the text as given.
 
     ``thorough`` runs morphological analysis on every sentence (bare full names without any
-    cue); by default only sentences the fast pass flags are analysed, so it keeps up with typing."""
+    cue); by default only sentences the fast pass flags are analysed, so it keeps up with typing.
+    ``learned`` adds the learned tier's findings for categories the rules did not find (on save,
+    submission and in bulk; the live check leaves it out to stay fast)."""
     if not isinstance(text, str):
         raise CheckInputError("本文は文字列で指定してください。 / text must be a string")
     if len(text) > MAX_CHARS:
@@ -104,6 +111,10 @@ def check(
     hits += find_platform_hits(text, platform)
     hits += find_correction_hits(normalized.norm.text, is_correction)
     hits += find_alt_text_hits(text, alt_texts)
+    if learned is not None:
+        from .learned.tier import find_learned_hits
+
+        hits += find_learned_hits(text, learned, skip={h.category for h in hits})
     findings = [_finding(hit, context) for hit in _dedupe(hits)]
     return sorted(findings, key=lambda f: (f.start, f.end, f.category))
 

@@ -120,3 +120,21 @@ def tokenize(text: str) -> list[Token]:
             )
         offset = end
     return tokens
+
+
+_SKIP_POS = frozenset({"補助記号", "空白"})
+
+
+def lemmas(text: str) -> list[str]:
+    """Normalized forms of the short-unit words (Sudachi mode A), punctuation and spaces left out.
+
+    The learned tier's word features: 行なう and 行う, 出来る and できる count as one word."""
+    tokenizer = _tokenizer()
+    from sudachipy import SplitMode
+
+    out: list[str] = []
+    for offset in range(0, len(text), _CHUNK):
+        for m in tokenizer.tokenize(text[offset : offset + _CHUNK], SplitMode.A):
+            if _pos(m.part_of_speech_id())[0] not in _SKIP_POS:
+                out.append(m.normalized_form())
+    return out

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from koshiki.checks import CheckContext, CheckInputError, check, worst_severity
+from koshiki.checks.learned import LearnedModel, default_model
 from koshiki.checks.report import render_text
 from koshiki.guidelines import ProfileError, UnknownProfile, get_profile
 
@@ -39,6 +40,11 @@ def _context(args: argparse.Namespace) -> CheckContext:
     )
 
 
+def _learned(args: argparse.Namespace) -> LearnedModel | None:
+    """The learned tier unless --rules-only (the live check's speed)."""
+    return None if args.rules_only else default_model()
+
+
 def _read_input(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
@@ -58,6 +64,7 @@ def _run_jsonl(args: argparse.Namespace, context: CheckContext) -> int:
                 platform=item.get("platform", args.platform),
                 alt_texts=[a.get("alt") for a in item.get("attachments", [])],
                 is_correction=bool(item.get("correction_of")),
+                learned=_learned(args),
             )
         except (json.JSONDecodeError, KeyError, TypeError, CheckInputError) as exc:
             print(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False))
@@ -74,6 +81,7 @@ def _run_jsonl(args: argparse.Namespace, context: CheckContext) -> int:
                             "start": f.start,
                             "end": f.end,
                             "clauses": list(f.clauses),
+                            "detector": f.detector,
                         }
                         for f in findings
                     ],
@@ -138,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         return _run_jsonl(args, context)
     text = _read_input(args.file)
     try:
-        findings = check(text, context=context, platform=args.platform)
+        findings = check(text, context=context, platform=args.platform, learned=_learned(args))
     except CheckInputError as exc:
         print(f"エラー / error: {exc}", file=sys.stderr)
         return 2
@@ -155,6 +163,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("file", nargs="?", default="-", help="a file, or - for standard input")
     parser.add_argument("--profile", help="guideline profile id")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="leave out the learned tier (as the live check does)"
+    )
     parser.add_argument("--org", help="take profile, domains and public names from this organization (code)")
     parser.add_argument("--platform", default="x", choices=["x", "bluesky", "instagram", "facebook", "line"])
     parser.add_argument("--own-domain", action="append", help="the body's own web domain (repeatable)")

@@ -7,4 +7,4 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self) -> None:
-        from . import attention, jobs, receivers  # noqa: F401  (dashboard providers; jobs; 異動 listener)
+        from . import attention, jobs, receivers, system_checks  # noqa: F401  (dashboard providers; jobs; 異動 listener; start-up check)

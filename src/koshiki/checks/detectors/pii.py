@@ -114,8 +114,17 @@ def mynumber_is_valid(digits: str) -> bool:
     return check == int(digits[11])
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: Free dial and navi dial numbers belong to organizations: nobody's private line starts so.
+BUSINESS_NUMBER = re.compile(r"^(?:\+81[\-\s]?\(?0?\)?|0)(?:120|800|570)")
+
+
 def _is_public_context(text: str, start: int, end: int) -> bool:
+    """A public office's word near the number, in the same sentence, and no private cue there."""
     before = window(text, start, -24)
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends and ends[-1].end() < len(before):
+        before = before[ends[-1].end() :]
     after = window(text, end, 12)
     if PRIVATE_CUE.search(before) or PRIVATE_CUE.search(after):
         return False
@@ -175,7 +184,7 @@ def find_pii(normalized: Normalized, context: CheckContext) -> Iterator[Hit]:
         if context.is_public_number(match.group()):
             continue
         is_mobile = bool(MOBILE.match(match.group()))
-        if not is_mobile and _is_public_context(text, start, end):
+        if not is_mobile and (BUSINESS_NUMBER.match(match.group()) or _is_public_context(text, start, end)):
             continue
         yield hit(
             start,

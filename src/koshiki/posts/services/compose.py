@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from koshiki.audit.services import log_action
 from koshiki.checks import CheckInputError, check
+from koshiki.checks.learned import default_model
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.profiles import profile_for
@@ -37,6 +38,7 @@ def _findings(post: Post) -> list[dict[str, Any]]:
             platform=_platform(post.account),
             alt_texts=alt_texts,
             is_correction=post.corrects_id is not None,
+            learned=default_model(),
         )
     except CheckInputError as exc:
         raise InvalidInput(str(exc), field="text") from exc
@@ -50,7 +52,7 @@ def _findings(post: Post) -> list[dict[str, Any]]:
             "message_en": f.message_en,
             "clauses": list(f.clauses),
             "excerpt": post.text[f.start : f.end][:60],
-            "detector": f.detector,  # issue #14 B: feedback records which detector a wrong finding came from
+            "detector": f.detector,  # rule detectors or "learned"; feedback records which one was wrong
         }
         for f in found
     ]
@@ -86,6 +88,8 @@ def _check_and_store(post: Post, actor: Any) -> None:
         after={
             "version": post.version,
             "findings": [f"{f['severity']}:{f['category']}" for f in post.findings],
+            "learned": [f["category"] for f in post.findings if f.get("detector") == "learned"],
+            "learned_model": default_model().digest,
         },
     )
 

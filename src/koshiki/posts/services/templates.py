@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from koshiki.audit.models import AuditEntry
 from koshiki.audit.services import log_action
 from koshiki.checks import CheckInputError, Finding, check
+from koshiki.checks.learned import default_model
 from koshiki.core.errors import InvalidInput, InvalidTransition, NotPermitted
 from koshiki.orgs.check_context import context_for
 from koshiki.orgs.models import Organization, RoleAssignment
@@ -94,7 +95,7 @@ def _checked(organization: Organization, account: OfficialAccount | None, text: 
     """The checker's findings; a block refuses the save with its clause (nothing is written)."""
     platform = check_platform(account) if account is not None else ORG_WIDE_PLATFORM
     try:
-        found = check(text, context=context_for(organization), platform=platform)
+        found = check(text, context=context_for(organization), platform=platform, learned=default_model())
     except CheckInputError as exc:
         raise InvalidInput(str(exc), field="text") from exc
     japanese = (get_language() or "ja").startswith("ja")

@@ -1,0 +1,163 @@
+"""A trained learned-tier model: vocabulary, IDF, one linear scorer per category, thresholds.
+
+The file is a ZIP of NumPy arrays plus JSON metadata, written with fixed timestamps so that the
+same training gives the same bytes. Scoring needs only NumPy: no scikit-learn at run time."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .features import FeatureConfig, features
+from .vectorize import FloatArray, sparse_row
+
+FORMAT = "koshiki-learned-1"
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class ModelFileError(ValueError):
+    """A model file that is missing, of another format or damaged."""
+
+
+@dataclass
+class LearnedModel:
+    categories: tuple[str, ...]
+    config: FeatureConfig
+    vocabulary: list[str]
+    idf: FloatArray
+    weights: FloatArray  # (categories, features)
+    bias: FloatArray  # (categories,)
+    thresholds: FloatArray  # (categories,): a score at or above flags the category
+    meta: dict[str, object] = field(default_factory=dict)
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def digest(self) -> str:
+        """The model file's SHA-256 (first 16 hex digits): which model judged, in the audit trail."""
+        return str(self.meta.get("sha256", ""))
+
+    def __post_init__(self) -> None:
+        if not self._index:
+            self._index = {f: i for i, f in enumerate(self.vocabulary)}
+
+    def scores(self, text: str) -> FloatArray:
+        """Probability-like score per category, in ``categories`` order."""
+        cols, vals = sparse_row(features(text, self.config), self._index, self.idf)
+        logits = self.weights[:, cols] @ vals + self.bias if len(cols) else self.bias.copy()
+        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+    def flagged(self, text: str) -> dict[str, float]:
+        """The categories whose score reaches their threshold, with the score."""
+        scores = self.scores(text)
+        return {
+            c: float(s) for c, s, t in zip(self.categories, scores, self.thresholds, strict=True) if s >= t
+        }
+
+    def threshold(self, category: str) -> float:
+        return float(self.thresholds[self.categories.index(category)])
+
+    def score_of(self, text: str, category: str) -> float:
+        return float(self.scores(text)[self.categories.index(category)])
+
+    # --- file format ---
+
+    def arrays(self) -> dict[str, FloatArray]:
+        return {
+            "idf": self.idf.astype(np.float32),
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+            "thresholds": self.thresholds.astype(np.float32),
+        }
+
+    def header(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "categories": list(self.categories),
+            "config": self.config.as_dict(),
+            "meta": {k: v for k, v in self.meta.items() if k != "sha256"},
+        }
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            _write(
+                archive, "header.json", json.dumps(self.header(), ensure_ascii=False, sort_keys=True).encode()
+            )
+            _write(archive, "vocabulary.txt", "\n".join(self.vocabulary).encode("utf-8"))
+            for name, array in self.arrays().items():
+                out = io.BytesIO()
+                np.save(out, array, allow_pickle=False)
+                _write(archive, f"{name}.npy", out.getvalue())
+        return buffer.getvalue()
+
+    def save(self, path: Path) -> str:
+        data = self.to_bytes()
+        path.write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    @classmethod
+    def load(cls, path: Path) -> LearnedModel:
+        try:
+            raw = path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                header = json.loads(archive.read("header.json"))
+                if header.get("format") != FORMAT:
+                    raise ModelFileError(f"not a {FORMAT} model: {path}")
+                vocabulary = archive.read("vocabulary.txt").decode("utf-8").split("\n")
+                arrays = {
+                    name: np.load(io.BytesIO(archive.read(f"{name}.npy")), allow_pickle=False)
+                    for name in ("idf", "weights", "bias", "thresholds")
+                }
+        except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read the learned model {path}: {exc}") from exc
+        return cls(
+            categories=tuple(header["categories"]),
+            config=FeatureConfig.from_dict(header["config"]),
+            vocabulary=vocabulary,
+            idf=arrays["idf"].astype(np.float32),
+            weights=arrays["weights"].astype(np.float32),
+            bias=arrays["bias"].astype(np.float32),
+            thresholds=arrays["thresholds"].astype(np.float32),
+            meta={**header.get("meta", {}), "sha256": hashlib.sha256(raw).hexdigest()[:16]},
+        )
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def same_model(a: LearnedModel, b: LearnedModel, *, atol: float = 1e-3) -> list[str]:
+    """Differences that matter between two models (empty: the same model); float noise from
+    another CPU's arithmetic within ``atol`` is not a difference."""
+    problems: list[str] = []
+    if a.categories != b.categories:
+        problems.append("categories differ")
+    if a.config != b.config:
+        problems.append("feature configuration differs")
+    if a.vocabulary != b.vocabulary:
+        problems.append("vocabulary differs")
+    if problems:
+        return problems
+    for name, x, y in (
+        ("idf", a.idf, b.idf),
+        ("weights", a.weights, b.weights),
+        ("bias", a.bias, b.bias),
+        ("thresholds", a.thresholds, b.thresholds),
+    ):
+        if x.shape != y.shape or not np.allclose(x, y, atol=atol, rtol=0):
+            problems.append(f"{name} differ")
+    return problems
+
+
+def categories_order(model: LearnedModel, wanted: Sequence[str]) -> list[int]:
+    return [model.categories.index(c) for c in wanted if c in model.categories]

@@ -1,0 +1,52 @@
+"""Sentences: the unit the learned tier scores, so a finding points at the sentence that drives it.
+
+A post's score for a category is its highest-scoring sentence's; training examples are the
+sentences of the corpus, labelled by the spans they overlap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .corpus import Example
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_MIN_CHARS = 4  # shorter pieces (「！」, a lone hashtag) join the sentence before them
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, white space trimmed; short pieces merged into the previous."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        if spans and end - start < _MIN_CHARS:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans or ([(0, len(text))] if text.strip() else [])
+
+
+def sentence_examples(examples: Sequence[Example]) -> list[Example]:
+    """Each post's sentences as examples, labelled with the categories whose spans they overlap.
+
+    A label whose span covers the whole post (no span given) labels every sentence."""
+    out: list[Example] = []
+    for e in examples:
+        for number, (start, end) in enumerate(sentence_spans(e.text)):
+            cats = frozenset(c for c, s, t in e.spans if s < end and start < t or (s == t == start))
+            out.append(
+                Example(
+                    id=f"{e.id}#{number}",
+                    writer=e.writer,
+                    text=e.text[start:end],
+                    categories=cats,
+                    platform=e.platform,
+                )
+            )
+    return out
