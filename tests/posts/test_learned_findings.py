@@ -51,3 +51,40 @@ def test_a_missing_learned_model_stops_start_up_with_its_name(tmp_path: Any, mon
     errors = learned_model_readable()
     assert [e.id for e in errors] == ["koshiki.E001"]
     assert "gone.model" in errors[0].msg
+
+
+def test_a_model_file_with_a_corrupt_array_stops_start_up_with_its_name(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    import zipfile
+
+    from koshiki.checks import learned
+    from koshiki.posts.system_checks import learned_model_readable
+
+    path = tmp_path / "corrupt.model"
+    with zipfile.ZipFile(learned.DEFAULT_MODEL_PATH) as shipped, zipfile.ZipFile(path, "w") as copy:
+        for name in shipped.namelist():
+            copy.writestr(name, b"\x93NUMPY garbage" if name == "idf.npy" else shipped.read(name))
+    monkeypatch.setattr(learned, "DEFAULT_MODEL_PATH", path)
+    errors = learned_model_readable()  # raised ValueError from NumPy before: a traceback, not a check
+    assert [e.id for e in errors] == ["koshiki.E001"]
+    assert "corrupt.model" in errors[0].msg
+
+
+def test_a_swapped_model_of_other_categories_stops_start_up(tmp_path: Any, monkeypatch: Any) -> None:
+    from koshiki.checks import learned
+    from koshiki.checks.learned.corpus import Example
+    from koshiki.checks.learned.features import FeatureConfig
+    from koshiki.checks.learned.training import TrainConfig, fit
+    from koshiki.posts.system_checks import learned_model_readable
+
+    examples = [
+        Example("1", "w", "要返信です", frozenset({"needs_reply"})),
+        Example("2", "w", "了解", frozenset()),
+    ]
+    path = tmp_path / "replies.model"
+    fit(examples, ["needs_reply"], TrainConfig(features=FeatureConfig(words=False), min_df=1)).save(path)
+    monkeypatch.setattr(learned, "DEFAULT_MODEL_PATH", path)
+    errors = learned_model_readable()  # every save would fail on a category the profile has no rule for
+    assert [e.id for e in errors] == ["koshiki.E001"]
+    assert "needs_reply" in errors[0].msg

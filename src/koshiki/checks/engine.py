@@ -25,17 +25,14 @@ PLATFORMS = frozenset(LIMITS)
 
 
 def _clean(text: str) -> str:
-    """Lone surrogates cannot be encoded or shown: replace them, keeping every offset."""
-    return (
-        text.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogate(text) else text
-    )
+    """Lone surrogates cannot be encoded or shown: replace each by U+FFFD, keeping every offset.
+
+    (A round trip through UTF-16 would join a high and a low surrogate into one character and
+    shift every span after them.)"""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
 
 
 def _finding(hit: Hit, context: CheckContext) -> Finding:

@@ -31,10 +31,29 @@ POST_CATEGORIES: tuple[str, ...] = (
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "learned_posts.model"
 
 
+def load_post_model(path: Path) -> LearnedModel:
+    """A post model from ``path``: a readable model file whose categories are all post categories.
+
+    A model of another task (the reply triage's, say) would load, then make every save fail on a
+    category the profile has no rule for: it is refused here, and so at start-up."""
+    model = LearnedModel.load(path)
+    unknown = [c for c in model.categories if c not in POST_CATEGORIES]
+    if unknown:
+        raise ModelFileError(f"{path} is not a post model: unknown categories {', '.join(unknown)}")
+    return model
+
+
 @lru_cache(maxsize=1)
 def default_model() -> LearnedModel:
     """The model shipped with the package, loaded once per process (about 0.3 s)."""
-    return LearnedModel.load(DEFAULT_MODEL_PATH)
+    return load_post_model(DEFAULT_MODEL_PATH)
 
 
-__all__ = ["DEFAULT_MODEL_PATH", "POST_CATEGORIES", "LearnedModel", "ModelFileError", "default_model"]
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "POST_CATEGORIES",
+    "LearnedModel",
+    "ModelFileError",
+    "default_model",
+    "load_post_model",
+]

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,29 +105,97 @@ class LearnedModel:
 
     @classmethod
     def load(cls, path: Path) -> LearnedModel:
+        """The model in ``path``; anything wrong with the file (damaged, swapped, inflating past
+        ``MAX_MEMBER_BYTES``, shapes that do not agree, weights that are not finite) is a
+        ``ModelFileError`` naming it, so start-up refuses it instead of the first save failing."""
         try:
             raw = path.read_bytes()
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                header = json.loads(archive.read("header.json"))
-                if header.get("format") != FORMAT:
-                    raise ModelFileError(f"not a {FORMAT} model: {path}")
-                vocabulary = archive.read("vocabulary.txt").decode("utf-8").split("\n")
+                header = json.loads(_member(archive, "header.json"))
+                if not isinstance(header, dict) or header.get("format") != FORMAT:
+                    raise ModelFileError(f"not a {FORMAT} model")
+                text = _member(archive, "vocabulary.txt").decode("utf-8")
                 arrays = {
-                    name: np.load(io.BytesIO(archive.read(f"{name}.npy")), allow_pickle=False)
+                    name: np.load(io.BytesIO(_member(archive, f"{name}.npy")), allow_pickle=False)
                     for name in ("idf", "weights", "bias", "thresholds")
                 }
-        except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            model = cls(
+                categories=tuple(header["categories"]),
+                config=FeatureConfig.from_dict(header["config"]),
+                vocabulary=text.split("\n") if text else [],
+                idf=_floats(arrays["idf"]),
+                weights=_floats(arrays["weights"]),
+                bias=_floats(arrays["bias"]),
+                thresholds=_floats(arrays["thresholds"]),
+                meta={**header.get("meta", {}), "sha256": hashlib.sha256(raw).hexdigest()[:16]},
+            )
+            _validate(model)
+        except ModelFileError as exc:
             raise ModelFileError(f"cannot read the learned model {path}: {exc}") from exc
-        return cls(
-            categories=tuple(header["categories"]),
-            config=FeatureConfig.from_dict(header["config"]),
-            vocabulary=vocabulary,
-            idf=arrays["idf"].astype(np.float32),
-            weights=arrays["weights"].astype(np.float32),
-            bias=arrays["bias"].astype(np.float32),
-            thresholds=arrays["thresholds"].astype(np.float32),
-            meta={**header.get("meta", {}), "sha256": hashlib.sha256(raw).hexdigest()[:16]},
+        except (
+            OSError,
+            EOFError,
+            LookupError,
+            ValueError,  # JSON, UTF-8, NumPy's .npy reader
+            TypeError,
+            AttributeError,
+            RuntimeError,  # an encrypted member
+            NotImplementedError,
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+        ) as exc:
+            raise ModelFileError(f"cannot read the learned model {path}: {exc}") from exc
+        return model
+
+
+#: No member of a model file may inflate beyond this (the shipped file's largest is 2.4 MB): a ZIP
+#: bomb is refused before it is read. Only DEFLATE (bounded per read) or no compression.
+MAX_MEMBER_BYTES = 32_000_000
+#: Character n-grams longer than this would make every text cost quadratically more features.
+MAX_CHAR_N = 8
+_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.compress_type not in _COMPRESSIONS:
+        raise ModelFileError(f"{name} is compressed by an unsupported method")
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ModelFileError(
+            f"{name} would inflate to {info.file_size:,} bytes (at most {MAX_MEMBER_BYTES:,})"
         )
+    return archive.read(info)
+
+
+def _floats(array: np.ndarray) -> FloatArray:
+    if array.dtype.kind != "f":
+        raise ModelFileError(f"an array of {array.dtype}, not of floats")
+    return array.astype(np.float32)
+
+
+def _validate(model: LearnedModel) -> None:
+    """Shapes that agree, finite numbers, categories named once, n-grams in range."""
+    n_cat, n_feat = len(model.categories), len(model.vocabulary)
+    if not n_cat or not all(isinstance(c, str) and c for c in model.categories):
+        raise ModelFileError("categories must be non-empty names")
+    if len(set(model.categories)) != n_cat:
+        raise ModelFileError("a category is named twice")
+    if len(model._index) != n_feat:
+        raise ModelFileError("a feature is named twice in the vocabulary")
+    config = model.config
+    if not 1 <= config.char_min <= config.char_max <= MAX_CHAR_N:
+        raise ModelFileError(f"character n-grams {config.char_min}-{config.char_max} out of 1-{MAX_CHAR_N}")
+    for name, array, shape in (
+        ("idf", model.idf, (n_feat,)),
+        ("weights", model.weights, (n_cat, n_feat)),
+        ("bias", model.bias, (n_cat,)),
+        ("thresholds", model.thresholds, (n_cat,)),
+    ):
+        if array.shape != shape:
+            raise ModelFileError(f"{name} has shape {array.shape}, expected {shape}")
+        if not np.isfinite(array).all():
+            raise ModelFileError(f"{name} holds numbers that are not finite")
 
 
 def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

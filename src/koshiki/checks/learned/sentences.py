@@ -1,7 +1,9 @@
-"""Sentences: the unit the learned tier scores, so a finding points at the sentence that drives it.
+"""Sentences: where a learned finding points, the sentence that drives it.
 
-A post's score for a category is its highest-scoring sentence's; training examples are the
-sentences of the corpus, labelled by the spans they overlap."""
+The shipped model scores and is trained on whole posts (a sentence-level model measured worse,
+docs/CHECKER.md); sentences only place the span, on the text as given (no offsets move).
+``sentence_examples`` (a post's sentences labelled by the spans they overlap) is kept for trying
+a sentence-level model again."""
 
 from __future__ import annotations
 

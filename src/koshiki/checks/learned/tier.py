@@ -9,6 +9,7 @@ import numpy as np
 from ..findings import Hit
 from .model import LearnedModel
 from .sentences import sentence_spans
+from .vectorize import FloatArray
 
 LABELS: dict[str, tuple[str, str]] = {
     "personal_info": ("個人の事情・個人情報", "personal information"),
@@ -33,24 +34,41 @@ _SUGGESTION_JA = "この文がガイドラインに反しないか確認して�
 _SUGGESTION_EN = "Check this sentence against the guideline; if it is fine, record why and go on."
 
 
+class SentenceScores:
+    """Each sentence's scores for every category, computed once on first need and shared by every
+    flagged category: placing the spans costs one scoring per sentence, not one per sentence and
+    category (a long post of thousands of sentences flagged in many categories stays linear)."""
+
+    def __init__(self, model: LearnedModel, text: str) -> None:
+        self.model = model
+        self.text = text
+        self.spans = sentence_spans(text)
+        self._scores: FloatArray | None = None
+
+    def best(self, category: str) -> tuple[int, int]:
+        """The sentence whose own score for ``category`` is highest: the span shown to staff."""
+        if len(self.spans) <= 1:
+            return self.spans[0] if self.spans else (0, len(self.text))
+        if self._scores is None:
+            self._scores = np.vstack([self.model.scores(self.text[s:e]) for s, e in self.spans])
+        column = self.model.categories.index(category)
+        return self.spans[int(np.argmax(self._scores[:, column]))]
+
+
 def best_sentence(model: LearnedModel, text: str, category: str) -> tuple[int, int]:
     """The sentence whose own score for ``category`` is highest: the span shown to staff."""
-    spans = sentence_spans(text)
-    if len(spans) <= 1:
-        return spans[0] if spans else (0, len(text))
-    column = model.categories.index(category)
-    scores = [float(model.scores(text[s:e])[column]) for s, e in spans]
-    return spans[int(np.argmax(scores))]
+    return SentenceScores(model, text).best(category)
 
 
 def find_learned_hits(text: str, model: LearnedModel, *, skip: Iterable[str] = ()) -> list[Hit]:
     """A hit per category the model flags, except those in ``skip`` (the rules found them already)."""
     skipped = set(skip)
     hits: list[Hit] = []
+    sentences = SentenceScores(model, text)
     for category, score in model.flagged(text).items():
         if category in skipped:
             continue
-        start, end = best_sentence(model, text, category)
+        start, end = sentences.best(category)
         label_ja, label_en = LABELS.get(category, (category, category))
         percent = round(score * 100)
         hits.append(
