@@ -9,7 +9,6 @@ thresholds on the scores they are judged on flatters every candidate alike: this
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 import time
@@ -70,7 +69,8 @@ def main() -> int:
             model.scores(text)
         per_post = (time.perf_counter() - t0) / len(texts) * 1000
         with tempfile.TemporaryDirectory() as tmp:
-            size = dataclasses.replace(model).save(Path(tmp) / "m") and (Path(tmp) / "m").stat().st_size
+            model.save(Path(tmp) / "m")
+            size = (Path(tmp) / "m").stat().st_size
         print(
             f"{name:40} {recall:7.2f} {alarms:6.1%} {per_post:8.2f} {size / 1e6:5.1f} {fit_s:6.1f}",
             flush=True,

@@ -16,7 +16,7 @@ from koshiki.checks.learned import (
 from koshiki.checks.learned.corpus import Example
 from koshiki.checks.learned.features import FeatureConfig, fold
 from koshiki.checks.learned.model import same_model
-from koshiki.checks.learned.sentences import sentence_examples, sentence_spans
+from koshiki.checks.learned.sentences import sentence_spans
 from koshiki.checks.learned.tier import FIRM_SCORE
 from koshiki.checks.learned.training import TrainConfig, calibrate, fit
 
@@ -96,17 +96,6 @@ def test_sentence_spans_merge_short_pieces_and_trim_space() -> None:
     text = "一文目です。\n!\n二文目です！  #タグ\n三文目の長い文です。"
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == ["一文目です。", "二文目です！  #タグ", "三文目の長い文です。"]
-
-
-def test_sentence_examples_carry_the_labels_of_their_own_sentence() -> None:
-    post = Example(
-        "p", "w", "晴れです。秘密の話です。", frozenset({"confidential"}), spans=(("confidential", 5, 12),)
-    )
-    parts = sentence_examples([post])
-    assert [(p.text, set(p.categories)) for p in parts] == [
-        ("晴れです。", set()),
-        ("秘密の話です。", {"confidential"}),
-    ]
 
 
 def test_calibration_keeps_the_rules_and_tier_within_the_false_alarm_budget() -> None:

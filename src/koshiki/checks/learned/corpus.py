@@ -6,7 +6,6 @@ JSON Lines file per writer with ``text``, ``writer`` and ``labels`` [{``category
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,6 @@ class Example:
     text: str
     categories: frozenset[str]
     platform: str = ""
-    spans: tuple[tuple[str, int, int], ...] = ()  # (category, start, end) in ``text``
 
     @property
     def clean(self) -> bool:
@@ -39,40 +37,6 @@ def read_jsonl(path: Path, *, writer: str | None = None) -> list[Example]:
                 text=str(row["text"]),
                 categories=frozenset(str(label["category"]) for label in row.get("labels", [])),
                 platform=str(row.get("platform", "")),
-                spans=tuple(_spans(str(row["text"]), row.get("labels", []))),
             )
         )
     return examples
-
-
-def _spans(text: str, labels: list[dict[str, object]]) -> list[tuple[str, int, int]]:
-    """Each label's span as offsets (the ``occurrence``-th match); a label without one covers the text."""
-    out = []
-    for label in labels:
-        span = str(label.get("span") or "")
-        start = -1
-        if span:
-            for _ in range(int(str(label.get("occurrence", 1)))):
-                start = text.find(span, start + 1)
-        if start < 0:
-            out.append((str(label["category"]), 0, len(text)))
-        else:
-            out.append((str(label["category"]), start, start + len(span)))
-    return out
-
-
-def read_corpora(paths: Iterable[Path]) -> list[Example]:
-    examples: list[Example] = []
-    for path in sorted(paths):
-        examples += read_jsonl(path)
-    return examples
-
-
-def label_matrix(examples: Sequence[Example], categories: Sequence[str]) -> list[list[int]]:
-    """One row per example, one 0/1 column per category (categories outside the list are ignored)."""
-    return [[int(c in e.categories) for c in categories] for e in examples]
-
-
-def clean_for(example: Example, categories: Sequence[str]) -> bool:
-    """No label among ``categories``: a flag from the learned tier on it is a false alarm."""
-    return not (example.categories & set(categories))

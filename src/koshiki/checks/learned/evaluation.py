@@ -5,6 +5,7 @@ all) with any warn or block finding is a false alarm."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -140,17 +141,11 @@ def train_calibrated(
         already_flagged=already,
     )
     trained = models.without(excluded)
-    model = LearnedModel(
-        categories=trained.categories,
-        config=trained.config,
-        vocabulary=trained.vocabulary,
-        idf=trained.idf,
-        weights=trained.weights,
-        bias=trained.bias,
+    return dataclasses.replace(
+        trained,
         thresholds=thresholds.astype(np.float32),
         meta={**trained.meta, "writers": sorted({e.writer for e in examples})},
     )
-    return model
 
 
 def leave_one_writer_out(

@@ -10,7 +10,6 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,7 +225,3 @@ def same_model(a: LearnedModel, b: LearnedModel, *, atol: float = 1e-3) -> list[
         if x.shape != y.shape or not np.allclose(x, y, atol=atol, rtol=0):
             problems.append(f"{name} differ")
     return problems
-
-
-def categories_order(model: LearnedModel, wanted: Sequence[str]) -> list[int]:
-    return [model.categories.index(c) for c in wanted if c in model.categories]

@@ -1,16 +1,11 @@
 """Sentences: where a learned finding points, the sentence that drives it.
 
 The shipped model scores and is trained on whole posts (a sentence-level model measured worse,
-docs/CHECKER.md); sentences only place the span, on the text as given (no offsets move).
-``sentence_examples`` (a post's sentences labelled by the spans they overlap) is kept for trying
-a sentence-level model again."""
+docs/CHECKER.md); sentences only place the span, on the text as given (no offsets move)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
-from .corpus import Example
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _MIN_CHARS = 4  # shorter pieces (「！」, a lone hashtag) join the sentence before them
@@ -32,23 +27,3 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans or ([(0, len(text))] if text.strip() else [])
-
-
-def sentence_examples(examples: Sequence[Example]) -> list[Example]:
-    """Each post's sentences as examples, labelled with the categories whose spans they overlap.
-
-    A label whose span covers the whole post (no span given) labels every sentence."""
-    out: list[Example] = []
-    for e in examples:
-        for number, (start, end) in enumerate(sentence_spans(e.text)):
-            cats = frozenset(c for c, s, t in e.spans if s < end and start < t or (s == t == start))
-            out.append(
-                Example(
-                    id=f"{e.id}#{number}",
-                    writer=e.writer,
-                    text=e.text[start:end],
-                    categories=cats,
-                    platform=e.platform,
-                )
-            )
-    return out
